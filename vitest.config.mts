@@ -22,6 +22,7 @@ export default defineConfig({
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",
           globalSetup: ["tests/support/global-db-setup.ts"],
+          setupFiles: ["tests/support/integration-setup.ts"],
           // One database per run; files run one after another so DB-wide assertions stay meaningful.
           fileParallelism: false,
           testTimeout: 60_000,

@@ -1,0 +1,44 @@
+import { PageHeader } from "@/components/ui/card";
+import { Badge } from "@/components/ui/badge";
+import { Table, Td, Th } from "@/components/ui/table";
+import { RoleEditor } from "@/components/people/role-editor";
+import { requirePagePermission } from "@/lib/auth/session";
+import { listPeople } from "@/lib/people/queries";
+
+export const metadata = { title: "People and roles" };
+
+export default async function PeoplePage() {
+  const admin = await requirePagePermission("users.manage");
+  const people = await listPeople(admin);
+  return (
+    <>
+      <PageHeader title="People and roles" description="Everyone known to Atrium, their portal roles and teams. Role changes take effect on the person's next request and are audited. People are identified by their Entra object id, never by email." />
+      <Table caption="People">
+        <thead className="bg-slate-50">
+          <tr>
+            <Th>Name</Th>
+            <Th>Email</Th>
+            <Th>Portal roles</Th>
+            <Th>Teams</Th>
+            <Th>Entra object id</Th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {people.map((p) => (
+            <tr key={p.id}>
+              <Td className="font-medium">
+                {p.name} {p.disabled && <Badge tone="danger">Disabled</Badge>}
+              </Td>
+              <Td>{p.email}</Td>
+              <Td>
+                <RoleEditor userId={p.id} name={p.name} roles={p.roles} />
+              </Td>
+              <Td>{p.teams.join(", ") || "—"}</Td>
+              <Td className="font-mono text-xs">{p.entraObjectId ?? "missing"}</Td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </>
+  );
+}

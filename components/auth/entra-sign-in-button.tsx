@@ -1,0 +1,3 @@
+export function EntraSignInButton() {
+  return null;
+}

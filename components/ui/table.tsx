@@ -1,0 +1,28 @@
+import { cn } from "./cn";
+
+export function Table({ caption, children, className }: { caption?: string; children: React.ReactNode; className?: string }) {
+  return (
+    <div className={cn("overflow-x-auto rounded-lg bg-white shadow-xs ring-1 ring-slate-200", className)}>
+      <table className="min-w-full divide-y divide-slate-200 text-sm">
+        {caption && <caption className="sr-only">{caption}</caption>}
+        {children}
+      </table>
+    </div>
+  );
+}
+
+export function Th({ children, className, ...props }: React.ThHTMLAttributes<HTMLTableCellElement>) {
+  return (
+    <th scope="col" className={cn("px-3 py-2.5 text-left text-xs font-semibold tracking-wide text-slate-700 uppercase", className)} {...props}>
+      {children}
+    </th>
+  );
+}
+
+export function Td({ children, className, ...props }: React.TdHTMLAttributes<HTMLTableCellElement>) {
+  return (
+    <td className={cn("px-3 py-2.5 align-top text-slate-800", className)} {...props}>
+      {children}
+    </td>
+  );
+}

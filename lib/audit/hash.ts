@@ -1,0 +1,46 @@
+// Hash chain of the audit trail: each event's hash covers its content and the previous event's hash.
+// Pure, so the verifier (CLI, admin page, tests) and the writer compute exactly the same thing.
+import { createHash } from "node:crypto";
+
+export const GENESIS_HASH = "0".repeat(64);
+
+export type HashedAuditContent = {
+  occurredAt: Date;
+  actorId: string | null;
+  actorLabel: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  requestId: string | null;
+  before: unknown;
+  after: unknown;
+  correlationId: string;
+};
+
+/** JSON with sorted keys, so the hash survives a round trip through jsonb (which reorders keys). */
+export function canonicalJson(value: unknown): string {
+  if (value === undefined) return "null";
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+export function auditEventHash(prevHash: string, content: HashedAuditContent): string {
+  const body = canonicalJson({
+    occurredAt: content.occurredAt.toISOString(),
+    actorId: content.actorId,
+    actorLabel: content.actorLabel,
+    action: content.action,
+    entityType: content.entityType,
+    entityId: content.entityId,
+    requestId: content.requestId,
+    before: content.before ?? null,
+    after: content.after ?? null,
+    correlationId: content.correlationId,
+  });
+  return createHash("sha256").update(prevHash).update("\n").update(body).digest("hex");
+}

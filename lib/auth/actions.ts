@@ -1,0 +1,36 @@
+"use server";
+import { headers } from "next/headers";
+import { notFound, redirect } from "next/navigation";
+import { auth } from "@/lib/auth/auth";
+import { localPersonasEnabled } from "@/lib/env";
+import { getCurrentUser } from "@/lib/auth/session";
+import { recordStandaloneAuditEvent } from "@/lib/audit/record-event";
+import { getCorrelationId } from "@/lib/correlation";
+
+// Sign-in and sign-out are the only actions open to people without a session.
+
+export async function signInAsPersonaAction(userId: string) {
+  if (!localPersonasEnabled()) notFound();
+  if (typeof userId !== "string" || userId.length > 100) notFound();
+  try {
+    await auth.api.signInAsPersona({ body: { userId }, headers: await headers() });
+  } catch {
+    notFound();
+  }
+  redirect("/");
+}
+
+export async function signOutAction() {
+  const user = await getCurrentUser();
+  if (user) {
+    await auth.api.signOut({ headers: await headers() });
+    await recordStandaloneAuditEvent({
+      actor: { kind: "user", id: user.id },
+      action: "session.signed_out",
+      entityType: "user",
+      entityId: user.id,
+      correlationId: await getCorrelationId(),
+    });
+  }
+  redirect("/sign-in");
+}

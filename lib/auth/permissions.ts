@@ -1,0 +1,81 @@
+// The single role → permission map (DOMAIN.md, "People"). Permissions are `resource.verb`.
+// Pure module: the UI uses it to hide what a person may not do; the server enforces it regardless.
+export const PORTAL_ROLES = ["REQUESTER", "MLOPS", "ADMIN", "STAKEHOLDER"] as const;
+export type PortalRoleName = (typeof PORTAL_ROLES)[number];
+
+export const PERMISSIONS = [
+  "request.create", // draft, submit and cancel one's own requests
+  "request.read_team", // requests and workspaces of one's teams
+  "request.read_all",
+  "request.approve", // admin stage
+  "request.approve_production", // stakeholder stage
+  "run.read_team",
+  "run.read_all",
+  "run.retry",
+  "run.cancel",
+  "workspace.decommission",
+  "settings.read",
+  "settings.update",
+  "users.manage",
+  "audit.read",
+  "audit.verify",
+  "history.read_all",
+  "history.export",
+  "cost.read",
+  "simulator.view",
+  "inbox.read",
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const requester: Permission[] = ["request.create", "request.read_team", "inbox.read"];
+
+export const ROLE_PERMISSIONS: Record<PortalRoleName, readonly Permission[]> = {
+  REQUESTER: requester,
+  MLOPS: [...requester, "run.read_team", "run.retry", "run.cancel"],
+  ADMIN: [
+    "request.read_all",
+    "request.approve",
+    "run.read_all",
+    "run.retry",
+    "run.cancel",
+    "workspace.decommission",
+    "settings.read",
+    "settings.update",
+    "users.manage",
+    "audit.read",
+    "audit.verify",
+    "history.read_all",
+    "cost.read",
+    "simulator.view",
+    "inbox.read",
+  ],
+  STAKEHOLDER: [
+    "request.read_all",
+    "request.approve_production",
+    "run.read_all",
+    "audit.read",
+    "history.read_all",
+    "history.export",
+    "cost.read",
+    "inbox.read",
+  ],
+};
+
+export function permissionsOf(roles: readonly string[]): Set<Permission> {
+  const result = new Set<Permission>();
+  for (const role of roles) {
+    for (const permission of ROLE_PERMISSIONS[role as PortalRoleName] ?? []) result.add(permission);
+  }
+  return result;
+}
+
+export function hasPermission(roles: readonly string[], permission: Permission): boolean {
+  return permissionsOf(roles).has(permission);
+}
+
+export const ROLE_LABELS: Record<PortalRoleName, string> = {
+  REQUESTER: "Requester",
+  MLOPS: "MLOps engineer",
+  ADMIN: "Platform admin",
+  STAKEHOLDER: "Stakeholder",
+};

@@ -1,0 +1,74 @@
+// The one place that reads process.env. Every variable is validated here; a bad value stops start-up with a
+// message that names the variable. `.env.example` lists every variable with its default.
+import { z } from "zod";
+
+const flag = z
+  .enum(["0", "1", "true", "false"])
+  .optional()
+  .transform((v) => (v === undefined ? undefined : v === "1" || v === "true"));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgresql:// URL" }).optional(),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(5488),
+  EMBEDDED_PG_DIR: z.string().min(1).default(".data/postgres"),
+  EMBEDDED_PG_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]*$/, "must be a lower-case database name").default("atrium"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default("localhost"),
+  ATRIUM_URL: z.url({ error: "must be the portal's public URL, e.g. https://atrium.contoso.com" }).optional(),
+  BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  ATRIUM_LOCAL_PERSONAS: flag,
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(8 * 60),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+  AZURE_MODE: z.enum(["simulator", "azure"]).default("simulator"),
+  ARM_SIMULATOR_URL: z.url({ protocol: /^https$/, error: "must be an https:// URL" }).optional(),
+  ARM_SIMULATOR_CA_FILE: z.string().optional(),
+  ARM_SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8443),
+  ARM_SIMULATOR_TIME_SCALE: z.coerce.number().min(0).max(10).default(0.05),
+  ATRIUM_WORKER_IN_PROCESS: flag,
+  ATRIUM_DEMO_SEED: flag,
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).map(([k, v]) => [k, v === "" ? undefined : v]));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new EnvError(`Invalid configuration:\n${lines.join("\n")}\nFix these variables (see .env.example).`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Re-reads process.env (the launcher calls this after filling in what it owns, e.g. DATABASE_URL). */
+export function reloadEnv(): Env {
+  cached = parseEnv(process.env);
+  return cached;
+}
+
+/** Local personas exist in development, and in production only when explicitly enabled. */
+export function localPersonasEnabled(e: Env = env()): boolean {
+  if (e.NODE_ENV === "production") return e.ATRIUM_LOCAL_PERSONAS === true;
+  return e.ATRIUM_LOCAL_PERSONAS !== false;
+}
+
+export function portalUrl(e: Env = env()): string {
+  return e.ATRIUM_URL ?? `http://${e.HOST}:${e.PORT}`;
+}
+
+export function databaseUrl(e: Env = env()): string {
+  if (!e.DATABASE_URL) {
+    throw new EnvError("DATABASE_URL is not set. Start Atrium with `npm start` (embedded PostgreSQL) or set DATABASE_URL.");
+  }
+  return e.DATABASE_URL;
+}

@@ -1,0 +1,51 @@
+import { defineConfig, devices } from "@playwright/test";
+import { E2E } from "./e2e/support/env";
+
+// End-to-end tests drive Debian's Chromium against the production build, started exactly as `npm start`
+// starts it (embedded PostgreSQL in a fresh folder, the ARM simulator, an in-process worker).
+export default defineConfig({
+  testDir: "./e2e",
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: true,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: process.env.CI ? [["list"]] : [["list"]],
+  use: { baseURL: E2E.baseUrl, trace: "retain-on-failure" },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+          args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: `rm -rf ${E2E.dataDir} && exec node_modules/.bin/tsx --conditions=react-server scripts/start.ts --no-build`,
+    url: `${E2E.baseUrl}/api/health`,
+    reuseExistingServer: false,
+    timeout: 180_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      CHECKPOINT_DISABLE: "1",
+      DATABASE_URL: "",
+      PORT: String(E2E.port),
+      HOST: "127.0.0.1",
+      ATRIUM_URL: E2E.baseUrl,
+      EMBEDDED_PG_DIR: `${E2E.dataDir}/postgres`,
+      EMBEDDED_PG_PORT: String(E2E.pgPort),
+      ARM_SIMULATOR_PORT: String(E2E.simulatorPort),
+      ARM_SIMULATOR_STATE_FILE: "",
+      ARM_SIMULATOR_TIME_SCALE: "0.005",
+      NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next",
+    },
+  },
+});

@@ -1,0 +1,130 @@
+// `npm start` (production build) and `npm run dev` (next dev): the whole portal on its embedded defaults.
+// Starts PostgreSQL (unless DATABASE_URL is set), applies migrations, seeds once, starts the ARM simulator
+// (unless AZURE_MODE=azure) and the provisioning worker in this process, then the Next.js server.
+// Ctrl-C stops everything cleanly.
+import "dotenv/config";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync, statSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { env, EnvError, portalUrl, reloadEnv } from "../lib/env";
+
+const args = new Set(process.argv.slice(2));
+const devMode = args.has("--dev");
+const log = (message: string) => console.log(`[atrium] ${message}`);
+const cleanups: Array<() => Promise<void> | void> = [];
+let nextProcess: ChildProcess | undefined;
+let stopping = false;
+
+function localSecret(): string {
+  const file = path.resolve(".data/auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  if (!existsSync(dir)) return newest;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function buildIsStale(distDir: string): boolean {
+  const buildId = path.join(distDir, "BUILD_ID");
+  if (!existsSync(buildId)) return true;
+  const built = statSync(buildId).mtimeMs;
+  return ["app", "components", "lib"].some((d) => newestMtime(d) > built);
+}
+
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  log("Stopping…");
+  if (nextProcess && nextProcess.exitCode === null) {
+    nextProcess.kill("SIGTERM");
+    await new Promise((resolve) => nextProcess!.once("exit", resolve));
+  }
+  for (const cleanup of cleanups.reverse()) {
+    try {
+      await cleanup();
+    } catch (error) {
+      console.error(error);
+    }
+  }
+  process.exit(code);
+}
+
+async function main() {
+  let e = env();
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1" };
+
+  if (!e.DATABASE_URL) {
+    const { startEmbeddedPostgres } = await import("../lib/db/embedded");
+    log(`Starting embedded PostgreSQL on 127.0.0.1:${e.EMBEDDED_PG_PORT} (data in ${e.EMBEDDED_PG_DIR})`);
+    const embedded = await startEmbeddedPostgres({ dir: e.EMBEDDED_PG_DIR, port: e.EMBEDDED_PG_PORT, database: e.EMBEDDED_PG_DATABASE });
+    cleanups.push(() => embedded.stop());
+    process.env.DATABASE_URL = childEnv.DATABASE_URL = embedded.url;
+    // The embedded default is local mode: personas are on even for the production build.
+    if (process.env.ATRIUM_LOCAL_PERSONAS === undefined) process.env.ATRIUM_LOCAL_PERSONAS = childEnv.ATRIUM_LOCAL_PERSONAS = "1";
+  } else {
+    log("Using the PostgreSQL server in DATABASE_URL.");
+  }
+  if (!process.env.BETTER_AUTH_SECRET) {
+    if (e.NODE_ENV === "production" && process.env.ATRIUM_LOCAL_PERSONAS !== "1") {
+      throw new EnvError("BETTER_AUTH_SECRET must be set (32+ random characters) outside the embedded default.");
+    }
+    process.env.BETTER_AUTH_SECRET = childEnv.BETTER_AUTH_SECRET = localSecret();
+  }
+  // Re-read configuration now that the launcher filled in what it owns.
+  e = reloadEnv();
+
+  const { deployMigrations } = await import("../lib/db/migrations");
+  const applied = await deployMigrations(e.DATABASE_URL!);
+  log(applied.length ? `Applied migrations: ${applied.join(", ")}` : "Database schema is up to date.");
+
+  const { db } = await import("../lib/db/client");
+  const { isSeeded } = await import("../lib/db/seed");
+  if (!(await isSeeded(db))) {
+    const { seedDatabase } = await import("../lib/db/seed-all");
+    log("First start: seeding the demo organisation and sample history.");
+    await seedDatabase(db, { demoHistory: e.ATRIUM_DEMO_SEED !== false });
+  }
+
+  const { startPlatformServices } = await import("../lib/platform/services");
+  const services = await startPlatformServices({ log, childEnv });
+  cleanups.push(() => services.stop());
+
+  const distDir = process.env.NEXT_DIST_DIR || ".next";
+  const nextBin = path.resolve("node_modules/.bin/next");
+  if (!devMode && (args.has("--build") || (!args.has("--no-build") && buildIsStale(distDir)))) {
+    log("Building the portal (first start or changed sources)…");
+    const build = spawnSync(nextBin, ["build"], { stdio: "inherit", env: { ...childEnv, NODE_ENV: "production" } });
+    if (build.status !== 0) throw new Error("next build failed");
+  }
+  const host = process.env.HOST ?? "127.0.0.1";
+  nextProcess = spawn(nextBin, [devMode ? "dev" : "start", "-p", String(e.PORT), "-H", host], {
+    stdio: "inherit",
+    env: { ...childEnv, NODE_ENV: devMode ? "development" : "production" },
+  });
+  nextProcess.once("exit", (code) => {
+    if (!stopping) {
+      log(`Next.js exited (${code}).`);
+      void shutdown(code ?? 1);
+    }
+  });
+  log(`Atrium is starting at ${portalUrl(e)} — ${services.azureLabel}. Press Ctrl-C to stop.`);
+}
+
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+main().catch(async (error) => {
+  console.error(error instanceof EnvError ? error.message : error);
+  await shutdown(1);
+});
