@@ -1,0 +1,336 @@
+/**
+ * HTTPS transport of the ARM simulator: a faithful stand-in for https://management.azure.com that the unmodified Azure
+ * SDK clients talk to (endpoint + tlsOptions.ca). Control endpoints under /_simulator/ (loopback only, no bearer) let
+ * tests and other processes read the request log and the simulated estate, register principals and inject faults.
+ *
+ * No Next.js or Prisma imports: this must start in a plain Node process in well under a second.
+ */
+import { randomUUID } from "node:crypto";
+import https from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { performance } from "node:perf_hooks";
+import { ensureCertificate } from "./cert";
+import { ArmEngine, type SimRequest, type SimResponse } from "./engine";
+import { ArmError } from "./errors";
+import { normalizePath, parseQuery, splitSegments } from "./paths";
+import type { ArmSimulator, ArmSimulatorOptions, DirectoryPrincipal, FaultOptions, LandingZone, LoggedRequest, SimResource } from "./types";
+
+export type { ArmSimulator, ArmSimulatorOptions, DirectoryPrincipal, FaultOptions, FaultRule, LoggedRequest, SimResource } from "./types";
+
+export const SIMULATOR_DEFAULT_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
+export const SIMULATOR_DEFAULT_TENANT_ID = "72f988bf-0000-4000-8000-00000000a7e1";
+
+/** The hub network a landing zone provides: one subnet for private endpoints and the two Azure ML private DNS zones. */
+export function defaultLandingZone(subscriptionId = SIMULATOR_DEFAULT_SUBSCRIPTION_ID): LandingZone {
+  const hub = `/subscriptions/${subscriptionId}/resourceGroups/rg-hub-network/providers/Microsoft.Network`;
+  return {
+    subnetIds: [`${hub}/virtualNetworks/vnet-hub/subnets/snet-private-endpoints`],
+    privateDnsZoneIds: [`${hub}/privateDnsZones/privatelink.api.azureml.ms`, `${hub}/privateDnsZones/privatelink.notebooks.azure.net`],
+  };
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new ArmError(413, "RequestEntityTooLarge", "The request content is too large."));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => resolve(chunks.length === 0 ? "" : Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function header(req: IncomingMessage, name: string): string | null {
+  const v = req.headers[name];
+  return Array.isArray(v) ? (v[0] ?? null) : (v ?? null);
+}
+
+export async function startArmSimulator(options: ArmSimulatorOptions = {}): Promise<ArmSimulator> {
+  const started = Date.now();
+  const host = options.host ?? "127.0.0.1";
+  const cert = await ensureCertificate(options.certDir ?? ".data/simulator");
+  const engine = new ArmEngine({ ...options, tenantId: options.tenantId ?? SIMULATOR_DEFAULT_TENANT_ID });
+  engine.store.load();
+  if (options.principals?.length) engine.store.addPrincipals(options.principals, 0);
+  const zone = options.landingZone ?? defaultLandingZone();
+  engine.seedLandingZone(zone.subnetIds, zone.privateDnsZoneIds);
+
+  const logLimit = options.requestLogLimit ?? 5000;
+  let log: LoggedRequest[] = [];
+  const hanging = new Set<ServerResponse>();
+  const sockets = new Set<Socket>();
+
+  const record = (entry: LoggedRequest) => {
+    log.push(entry);
+    if (log.length > logLimit + Math.ceil(logLimit / 10)) log = log.slice(log.length - logLimit);
+  };
+
+  const resources = (): SimResource[] => {
+    engine.store.settle();
+    return engine.store.all().map((r) => engine.store.toSimResource(r, engine.render(r)));
+  };
+
+  const addPrincipals = (list: DirectoryPrincipal[]) => {
+    for (const p of list) {
+      if (!p || typeof p.objectId !== "string" || p.objectId.length === 0) throw new Error("principal objectId is required");
+    }
+    engine.store.addPrincipals(
+      list.map((p) => ({ ...p, tenantId: p.tenantId ?? engine.tenantId })),
+      options.principalReplicationDelayMs ?? 0,
+    );
+  };
+
+  const setFaults = (faults: FaultOptions) => engine.faults.set(faults);
+
+  let url = "";
+
+  const sendJson = (res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}) => {
+    const text = body === undefined ? "" : JSON.stringify(body);
+    res.writeHead(status, {
+      ...(text ? { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text) } : { "Content-Length": 0 }),
+      ...extra,
+    });
+    res.end(text);
+  };
+
+  const control = async (req: IncomingMessage, res: ServerResponse, path: string, qs: string) => {
+    if (!LOOPBACK.has(req.socket.remoteAddress ?? "")) {
+      sendJson(res, 403, { error: { code: "Forbidden", message: "Simulator control endpoints are loopback-only." } });
+      return;
+    }
+    const route = `${req.method} ${path.toLowerCase()}`;
+    const raw = await readBody(req);
+    let body: unknown = null;
+    if (raw) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        sendJson(res, 400, { error: { code: "InvalidJson", message: "The body is not valid JSON." } });
+        return;
+      }
+    }
+    try {
+      switch (route) {
+        case "GET /_simulator/health":
+          engine.store.settle();
+          sendJson(res, 200, {
+            status: "ok",
+            azure: "simulated",
+            url,
+            timeScale: engine.timeScale,
+            tenantId: engine.tenantId,
+            resources: engine.store.resources.size,
+            uptimeMs: Date.now() - started,
+          });
+          return;
+        case "GET /_simulator/requests": {
+          const q = parseQuery(qs);
+          let items = log;
+          if (q.method) items = items.filter((e) => e.method === q.method.toUpperCase());
+          if (q.path) items = items.filter((e) => e.path.toLowerCase().includes(q.path.toLowerCase()));
+          sendJson(res, 200, { requests: items });
+          return;
+        }
+        case "DELETE /_simulator/requests":
+          log = [];
+          sendJson(res, 204, undefined);
+          return;
+        case "GET /_simulator/resources":
+          sendJson(res, 200, { resources: resources(), softDeletedWorkspaces: engine.store.softDeleted.size ? [...engine.store.softDeleted.values()].map(({ key: _k, resourceGroupKey: _g, ...s }) => s) : [] });
+          return;
+        case "POST /_simulator/principals": {
+          const list = Array.isArray(body) ? body : (body as { principals?: unknown })?.principals;
+          if (!Array.isArray(list)) {
+            sendJson(res, 400, { error: { code: "InvalidBody", message: "Expected an array of principals or { principals: [...] }." } });
+            return;
+          }
+          addPrincipals(list as DirectoryPrincipal[]);
+          sendJson(res, 200, { added: list.length });
+          return;
+        }
+        case "GET /_simulator/faults":
+          sendJson(res, 200, engine.faults.get());
+          return;
+        case "PUT /_simulator/faults":
+          setFaults((body ?? {}) as FaultOptions);
+          sendJson(res, 200, engine.faults.get());
+          return;
+        default:
+          sendJson(res, 404, { error: { code: "NotFound", message: `Unknown control endpoint ${route}.` } });
+      }
+    } catch (err) {
+      sendJson(res, 400, { error: { code: "InvalidRequest", message: err instanceof Error ? err.message : String(err) } });
+    }
+  };
+
+  const handler = async (req: IncomingMessage, res: ServerResponse) => {
+    const t0 = performance.now();
+    const rawUrl = req.url ?? "/";
+    const qIndex = rawUrl.indexOf("?");
+    const rawPath = qIndex === -1 ? rawUrl : rawUrl.slice(0, qIndex);
+    const qs = qIndex === -1 ? "" : rawUrl.slice(qIndex + 1);
+    const path = normalizePath(rawPath);
+    if (path.toLowerCase().startsWith("/_simulator/")) {
+      await control(req, res, path, qs);
+      return;
+    }
+    const method = (req.method ?? "GET").toUpperCase();
+    const requestId = randomUUID();
+    const correlationId = header(req, "x-ms-correlation-request-id") ?? requestId;
+    const clientRequestId = header(req, "x-ms-client-request-id");
+    const query = parseQuery(qs);
+    let parsedBody: unknown = null;
+    let result: SimResponse;
+    try {
+      const raw = await readBody(req);
+      if (raw) {
+        try {
+          parsedBody = JSON.parse(raw);
+        } catch {
+          throw new ArmError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
+        }
+      }
+      const auth = header(req, "authorization");
+      if (!auth || !/^Bearer\s+\S+/i.test(auth)) {
+        throw new ArmError(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.", {
+          headers: {
+            "WWW-Authenticate": `Bearer authorization_uri="https://login.microsoftonline.com/${engine.tenantId}", error="invalid_token", error_description="The authentication failed because of missing 'Authorization' header."`,
+          },
+        });
+      }
+      const segs = splitSegments(path);
+      const simReq: SimRequest = {
+        method,
+        path,
+        segs,
+        low: segs.map((s) => s.toLowerCase()),
+        query,
+        body: parsedBody,
+        baseUrl: req.headers.host ? `https://${req.headers.host}` : url,
+      };
+      result = await engine.handle(simReq);
+    } catch (err) {
+      if (err instanceof ArmError) {
+        result = { status: err.status, body: err.toBody(), headers: err.headers };
+      } else {
+        const message = err instanceof Error ? err.message : String(err);
+        result = { status: 500, body: new ArmError(500, "InternalServerError", `Simulator error: ${message}`).toBody() };
+      }
+    }
+
+    const entry = (status: number): LoggedRequest => ({
+      method,
+      path,
+      query,
+      apiVersion: query["api-version"] ?? null,
+      status,
+      durationMs: Math.round((performance.now() - t0) * 100) / 100,
+      correlationId,
+      requestId,
+      clientRequestId,
+      timestamp: new Date().toISOString(),
+      body: parsedBody,
+      errorCode: (result.body as { error?: { code?: string } } | undefined)?.error?.code ?? null,
+      fault: result.fault ?? null,
+    });
+
+    if (result.transport === "reset") {
+      record(entry(0));
+      req.socket.destroy();
+      return;
+    }
+    if (result.transport === "hang") {
+      record(entry(0));
+      hanging.add(res);
+      res.on("close", () => hanging.delete(res));
+      return;
+    }
+    if (result.delayMs && result.delayMs > 0) await sleep(result.delayMs);
+    const headers: Record<string, string> = {
+      "Cache-Control": "no-cache",
+      Pragma: "no-cache",
+      Expires: "-1",
+      "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+      "X-Content-Type-Options": "nosniff",
+      "x-ms-request-id": requestId,
+      "x-ms-correlation-request-id": correlationId,
+      "x-ms-routing-request-id": `LOCAL:${new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15)}Z:${requestId}`,
+      ...(clientRequestId ? { "x-ms-client-request-id": clientRequestId } : {}),
+      ...result.headers,
+    };
+    const text = result.body === undefined || method === "HEAD" ? "" : JSON.stringify(result.body);
+    if (text) headers["Content-Type"] = "application/json; charset=utf-8";
+    headers["Content-Length"] = String(Buffer.byteLength(text));
+    res.writeHead(result.status, headers);
+    res.end(text);
+    record(entry(result.status));
+  };
+
+  const server = https.createServer({ key: cert.key, cert: cert.cert }, (req, res) => {
+    handler(req, res).catch((err) => {
+      if (!res.headersSent) sendJson(res, 500, { error: { code: "InternalServerError", message: String(err) } });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  server.on("connection", (s: Socket) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  server.on("tlsClientError", () => {
+    // Clients that don't trust the certificate abort the handshake; nothing to do.
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : (options.port ?? 0);
+  const urlHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  url = `https://${urlHost}:${port}`;
+
+  let closed = false;
+  return {
+    url,
+    port,
+    certPem: cert.cert,
+    certPath: cert.certPath,
+    timeScale: engine.timeScale,
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const res of hanging) res.destroy();
+      const done = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      for (const s of sockets) s.destroy();
+      await done;
+      await engine.store.flush();
+    },
+    requestLog: () => [...log],
+    resetLog: () => {
+      log = [];
+    },
+    resources,
+    softDeletedWorkspaces: () => [...engine.store.softDeleted.values()].map(({ key: _k, resourceGroupKey: _g, ...s }) => s),
+    addPrincipals,
+    setFaults,
+    flush: () => engine.store.flush(),
+  };
+}
