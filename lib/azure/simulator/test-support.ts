@@ -14,6 +14,7 @@ import { NetworkManagementClient } from "@azure/arm-network";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { StorageManagementClient } from "@azure/arm-storage";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
+import type { PipelineRequest, SendRequest } from "@azure/core-rest-pipeline";
 import type { ArmSimulator } from "./types";
 
 export const TEST_CERT_DIR = path.join(os.tmpdir(), "atrium-arm-simulator-test-cert");
@@ -22,12 +23,37 @@ export const credential: TokenCredential = {
   getToken: async (): Promise<AccessToken> => ({ token: "simulated-token", expiresOnTimestamp: Date.now() + 3600_000 }),
 };
 
-export function sdkClients(sim: ArmSimulator, subscriptionId: string) {
-  const options = {
+export function clientOptions(sim: ArmSimulator) {
+  return {
     endpoint: sim.url,
     tlsOptions: { ca: sim.certPem },
     retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
   };
+}
+
+/**
+ * A per-call pipeline policy that edits the JSON body of PUT requests — how Atrium adds fields the 2.1.1 models drop
+ * (managedNetwork, idleTimeBeforeShutdown) while pinning a newer api-version.
+ */
+export function bodyPolicy(mutate: (body: Record<string, unknown>, url: string) => void) {
+  return {
+    position: "perCall" as const,
+    policy: {
+      name: "atrium-test-body-injection",
+      sendRequest(request: PipelineRequest, next: SendRequest) {
+        if (request.method === "PUT" && typeof request.body === "string") {
+          const body = JSON.parse(request.body) as Record<string, unknown>;
+          mutate(body, request.url);
+          request.body = JSON.stringify(body);
+        }
+        return next(request);
+      },
+    },
+  };
+}
+
+export function sdkClients(sim: ArmSimulator, subscriptionId: string) {
+  const options = clientOptions(sim);
   return {
     resources: new ResourceManagementClient(credential, subscriptionId, options),
     storage: new StorageManagementClient(credential, subscriptionId, options),
