@@ -11,6 +11,7 @@ const ctx = (over: Partial<RuleContext> = {}): RuleContext => ({
   members: VALID_REQUEST.members.map((m, i) => ({ email: m.email, entraObjectId: `oid-${i}`, disabled: false })),
   activeWorkspaces: [],
   openRequests: [],
+  requesterTeamSlugs: ["fraud"],
   ...over,
 });
 
@@ -53,6 +54,12 @@ describe("[REQUESTS]: rules that need the directory", () => {
     expect(e["members.0.email"][0]).toMatch(/Nobody with the e-mail alice@contoso.com/);
     expect(e["members.1.email"][0]).toMatch(/no Entra object id/);
     expect(e["members.2.email"][0]).toMatch(/disabled/);
+  });
+
+  it("the requester must belong to the team; a partial draft is checked only where filled in", () => {
+    expect(checkRequestRules(request(), ctx({ requesterTeamSlugs: ["payments"] })).team[0]).toMatch(/You are not a member of Fraud/);
+    expect(checkRequestRules(request(), ctx({ requesterTeamSlugs: null }))).toEqual({});
+    expect(checkRequestRules({ region: "brazilsouth" }, ctx({ team: null, members: [] }))).toEqual({ region: [expect.stringMatching(/not allowed/)] });
   });
 
   it("scope slug per pattern", () => {

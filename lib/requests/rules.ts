@@ -20,6 +20,8 @@ export interface RuleContext {
   activeWorkspaces: { name: string; environment: EnvironmentValue; requestNumber: number | null }[];
   /** Other requests for the same scope that are submitted, approved or provisioning. */
   openRequests: { number: number; status: RequestStatusValue; environments: EnvironmentValue[] }[];
+  /** The requester's teams; null when nobody is requesting (the CLI), which skips the membership rule. */
+  requesterTeamSlugs: string[] | null;
 }
 
 /** The statuses in which another request still claims its scope and environments. */
@@ -34,12 +36,16 @@ export function scopeSlugFor(req: Pick<WorkspaceRequestInput, "pattern" | "team"
 
 const req = (n: number) => `REQ-${String(n).padStart(5, "0")}`;
 
-export function checkRequestRules(input: WorkspaceRequestInput, ctx: RuleContext): FieldErrors {
+/**
+ * Checks the rules for whatever parts of the request are present: the wizard calls it with a draft
+ * that has only some steps filled in, the submit action and the CLI with the whole request.
+ */
+export function checkRequestRules(input: Partial<WorkspaceRequestInput>, ctx: RuleContext): FieldErrors {
   const errors: FieldErrors = {};
   const add = (field: string, msg: string) => addFieldError(errors, field, msg);
 
   // Team and project.
-  if (!ctx.team) {
+  if (input.team !== undefined && !ctx.team) {
     add("team", `There is no team "${input.team}". Choose one of the teams in the list.`);
   }
   if (input.pattern === "project" && input.project) {
@@ -48,8 +54,14 @@ export function checkRequestRules(input: WorkspaceRequestInput, ctx: RuleContext
       add("project", `The project ${ctx.project.name} belongs to another team (${ctx.project.teamSlug}), not ${ctx.team.name}. Choose a project of ${ctx.team.name} or change the team.`);
   }
 
+  if (input.team !== undefined && ctx.team && ctx.requesterTeamSlugs && !ctx.requesterTeamSlugs.includes(ctx.team.slug)) {
+    add("team", `You are not a member of ${ctx.team.name}. Choose one of your teams, or ask an admin to add you to ${ctx.team.name}.`);
+  }
+
   // Region: allowed by the admins, and by the team's data-residency list.
-  if (!ctx.settings.allowedRegions.includes(input.region)) {
+  if (input.region === undefined) {
+    // not chosen yet
+  } else if (!ctx.settings.allowedRegions.includes(input.region)) {
     add("region", `The region ${input.region} is not allowed. Choose one of: ${ctx.settings.allowedRegions.join(", ") || "(none configured; ask an admin)"}.`);
   } else if (ctx.team && ctx.team.allowedRegions.length > 0 && !ctx.team.allowedRegions.includes(input.region)) {
     add("region", `The team ${ctx.team.name} may only use ${ctx.team.allowedRegions.join(", ")} (data residency). Choose one of those regions.`);
@@ -59,16 +71,13 @@ export function checkRequestRules(input: WorkspaceRequestInput, ctx: RuleContext
   const allowedSizes = ctx.settings.vmSizes.filter((v) => v.allowed).map((v) => v.name);
   const sizeAllowed = (s: string) => allowedSizes.some((a) => a.toLowerCase() === s.toLowerCase());
   const sizeHelp = `Allowed sizes: ${allowedSizes.join(", ") || "(none configured; ask an admin)"}.`;
-  if (!sizeAllowed(input.compute.instanceVmSize)) add("compute.instanceVmSize", `The VM size ${input.compute.instanceVmSize} is not allowed for compute instances. ${sizeHelp}`);
-  input.compute.devClusters.forEach((c, i) => {
+  if (input.compute && !sizeAllowed(input.compute.instanceVmSize)) add("compute.instanceVmSize", `The VM size ${input.compute.instanceVmSize} is not allowed for compute instances. ${sizeHelp}`);
+  input.compute?.devClusters.forEach((c, i) => {
     if (!sizeAllowed(c.vmSize)) add(`compute.devClusters.${i}.vmSize`, `The VM size ${c.vmSize} is not allowed for clusters. ${sizeHelp}`);
   });
-  if (input.compute.pipelines.length > 0 && input.compute.devClusters.length === 0 && !sizeAllowed(input.compute.instanceVmSize)) {
-    add("compute.pipelines", "Pipeline clusters use the first development cluster's VM size (or the instance size); that size must be allowed.");
-  }
 
   // Members.
-  input.members.forEach((m, i) => {
+  input.members?.forEach((m, i) => {
     const found = ctx.members[i];
     if (!found) add(`members.${i}.email`, `Nobody with the e-mail ${m.email} is in the directory. Check the address, or ask the person to sign in to Atrium once.`);
     else if (found.disabled) add(`members.${i}.email`, `${m.email} is disabled in Atrium and can't be given access. Remove them or ask an admin.`);
@@ -77,7 +86,8 @@ export function checkRequestRules(input: WorkspaceRequestInput, ctx: RuleContext
   });
 
   // One workspace per scope and environment; prod needs test.
-  for (const env of input.environments) {
+  const environments = input.environments ?? [];
+  for (const env of environments) {
     const existing = ctx.activeWorkspaces.find((w) => w.environment === env);
     if (existing) {
       add(
@@ -93,7 +103,7 @@ export function checkRequestRules(input: WorkspaceRequestInput, ctx: RuleContext
       );
     }
   }
-  if (input.environments.includes("prod") && !input.environments.includes("test")) {
+  if (environments.includes("prod") && !environments.includes("test")) {
     const testExists = ctx.activeWorkspaces.some((w) => w.environment === "test");
     if (!testExists) add("environments", "Production needs a test workspace for the same scope. Add test to this request (none exists yet).");
   }

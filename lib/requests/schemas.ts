@@ -152,6 +152,7 @@ export const gitRepositoryUrlSchema = z.preprocess(
     .max(400, "A repository URL has at most 400 characters.")
     .refine((v) => /^https:\/\//i.test(v), "Use an https:// URL for the repository (ssh and http are not accepted).")
     .refine((v) => {
+      if (!/^https:\/\//i.test(v)) return true; // reported above
       try {
         const u = new URL(v);
         return u.protocol === "https:" && u.hostname.includes(".") && !u.username && !u.password;
