@@ -81,10 +81,6 @@ function deepMerge(base: Json, overlay: Json): Json {
   return out;
 }
 
-function clone<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
-}
-
 function isoNow(ms: number): string {
   return new Date(ms).toISOString();
 }
