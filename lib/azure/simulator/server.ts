@@ -30,6 +30,20 @@ export function defaultLandingZone(subscriptionId = SIMULATOR_DEFAULT_SUBSCRIPTI
   };
 }
 
+const REGIONS = [
+  "westeurope", "northeurope", "swedencentral", "uksouth", "ukwest", "francecentral", "germanywestcentral", "switzerlandnorth",
+  "norwayeast", "polandcentral", "italynorth", "spaincentral", "eastus2", "eastus", "westus3", "westus2", "westus", "centralus",
+  "northcentralus", "southcentralus", "westcentralus", "canadacentral", "canadaeast", "brazilsouth", "australiaeast",
+  "southeastasia", "eastasia", "japaneast", "koreacentral", "centralindia", "uaenorth", "southafricanorth",
+];
+
+/** The region named in an id (hub names usually carry it, e.g. vnet-hub-westeurope). */
+export function inferRegion(text: string): string | null {
+  const lower = text.toLowerCase();
+  for (const region of REGIONS) if (new RegExp(`(^|[^a-z0-9])${region}([^a-z0-9]|$)`).test(lower)) return region;
+  return null;
+}
+
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -66,7 +80,7 @@ export async function startArmSimulator(options: ArmSimulatorOptions = {}): Prom
   engine.store.load();
   if (options.principals?.length) engine.store.addPrincipals(options.principals, 0);
   const zone = options.landingZone ?? defaultLandingZone();
-  engine.seedLandingZone(zone.subnetIds, zone.privateDnsZoneIds);
+  engine.seedLandingZone(zone.subnetIds, zone.privateDnsZoneIds, zone.location ?? inferRegion(zone.subnetIds.join(" ")) ?? "eastus");
 
   const logLimit = options.requestLogLimit ?? 5000;
   let log: LoggedRequest[] = [];

@@ -59,6 +59,8 @@ export interface FaultOptions {
 export interface LandingZone {
   subnetIds: string[];
   privateDnsZoneIds: string[];
+  /** Region of the hub virtual network; inferred from the ids (e.g. vnet-hub-westeurope) when absent, else eastus. */
+  location?: string;
 }
 
 export interface ArmSimulatorOptions {
