@@ -148,9 +148,16 @@ export class Store {
   // ---- operations ------------------------------------------------------------------------------------------------
 
   addOperation(op: Operation): void {
+    if (this.operations.size >= 5000) this.pruneOperations();
     this.operations.set(op.id, op);
     this.insertPending(op);
     this.markDirty();
+  }
+
+  /** Forgets finished operations older than an hour (clients poll them within seconds of completion). */
+  private pruneOperations(): void {
+    const cutoff = this.now() - 3600_000;
+    for (const [id, op] of this.operations) if (op.status !== "InProgress" && (op.endedAt ?? 0) < cutoff) this.operations.delete(id);
   }
 
   private insertPending(op: Operation): void {
