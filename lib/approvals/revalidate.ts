@@ -5,7 +5,11 @@ import type { Tx } from "@/lib/db/client";
 import { notifyUsers } from "@/lib/notifications/notify";
 import { formatRequestNumber } from "@/lib/plan/build-plan";
 import { recomputePlanForRequest } from "@/lib/requests/plan-context";
-import type { StoredPlan } from "@/lib/requests/queries";
+import type { CostEstimate } from "@/lib/plan/cost";
+import type { Plan } from "@/lib/plan/types";
+
+/** What the `plan` column holds (same shape as the requests domain's StoredPlan). */
+type StoredPlan = Plan & { cost: CostEstimate };
 import { needsStakeholder } from "./rules";
 
 export type RevalidationOutcome = "unchanged" | "updated" | "voided" | "skipped";

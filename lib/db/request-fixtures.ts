@@ -5,7 +5,11 @@ import type { Environment, NetworkVisibility, AccessRestriction, OrgPattern, Wor
 import { recordAuditEvent } from "@/lib/audit/record-event";
 import type { Tx } from "@/lib/db/client";
 import { recomputePlanForRequest } from "@/lib/requests/plan-context";
-import type { StoredPlan } from "@/lib/requests/queries";
+import type { CostEstimate } from "@/lib/plan/cost";
+import type { Plan } from "@/lib/plan/types";
+
+/** What the `plan` column holds (same shape as the requests domain's StoredPlan). */
+type StoredPlan = Plan & { cost: CostEstimate };
 
 export type RequestSpec = {
   requesterId: string;
