@@ -1,0 +1,107 @@
+/**
+ * The history filters as they live in the URL (so a view can be shared), parsed and re-serialised.
+ * Pure module: the page, the export routes, the benchmark and the tests all use it.
+ */
+import { z } from "zod";
+
+export const HISTORY_STATUSES = [
+  "SUBMITTED",
+  "APPROVED",
+  "STAKEHOLDER_APPROVED",
+  "PROVISIONING",
+  "PROVISIONED",
+  "FAILED",
+  "REJECTED",
+  "CANCELLED",
+] as const;
+export type HistoryStatus = (typeof HISTORY_STATUSES)[number];
+
+export const HISTORY_ENVIRONMENTS = ["DEV", "TEST", "PROD"] as const;
+export const HISTORY_SORTS = ["submitted", "number"] as const;
+export type HistorySort = (typeof HISTORY_SORTS)[number];
+export const HISTORY_PAGE_SIZE = 50;
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)));
+const empty = (v: unknown) => (v === "" || v === null ? undefined : Array.isArray(v) ? v[0] : v);
+const opt = <T extends z.ZodType>(schema: T) => z.preprocess(empty, schema.optional()).catch(undefined);
+
+/** Unknown or malformed values are dropped rather than rejected: a hand-edited URL still shows a page. */
+export const historyFiltersSchema = z.object({
+  team: opt(slug),
+  project: opt(slug),
+  env: opt(z.enum(HISTORY_ENVIRONMENTS)),
+  status: opt(z.enum(HISTORY_STATUSES)),
+  requester: opt(z.string().min(1).max(100)),
+  from: opt(date),
+  to: opt(date),
+  sort: z.preprocess(empty, z.enum(HISTORY_SORTS).default("submitted")).catch("submitted"),
+  dir: z.preprocess(empty, z.enum(["asc", "desc"]).default("desc")).catch("desc"),
+  after: opt(z.string().max(200)),
+  before: opt(z.string().max(200)),
+});
+export type HistoryFilters = z.infer<typeof historyFiltersSchema>;
+
+type SearchParamsLike = URLSearchParams | Record<string, string | string[] | undefined>;
+
+export function parseHistoryFilters(params: SearchParamsLike): HistoryFilters {
+  const record: Record<string, unknown> = {};
+  if (params instanceof URLSearchParams) {
+    for (const key of params.keys()) record[key] = params.get(key);
+  } else {
+    Object.assign(record, params);
+  }
+  return historyFiltersSchema.parse(record);
+}
+
+const FILTER_KEYS = ["team", "project", "env", "status", "requester", "from", "to"] as const;
+
+/** The query string for these filters; `overrides` replace values (undefined removes one). */
+export function historyQueryString(filters: Partial<HistoryFilters>, overrides: Partial<Record<keyof HistoryFilters, string | undefined>> = {}) {
+  const merged: Record<string, string | undefined> = {};
+  for (const key of FILTER_KEYS) merged[key] = filters[key];
+  if (filters.sort && filters.sort !== "submitted") merged.sort = filters.sort;
+  if (filters.dir && filters.dir !== "desc") merged.dir = filters.dir;
+  merged.after = filters.after;
+  merged.before = filters.before;
+  Object.assign(merged, overrides);
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(merged)) if (value) params.set(key, value);
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+/** Only the filters (no sort, no cursor): what an export or a metrics link carries. */
+export function filterOnlyQueryString(filters: Partial<HistoryFilters>) {
+  return historyQueryString({ ...filters, sort: "submitted", dir: "desc", after: undefined, before: undefined });
+}
+
+export function hasActiveFilters(filters: HistoryFilters) {
+  return FILTER_KEYS.some((k) => filters[k] !== undefined);
+}
+
+// Keyset cursor: the sort value and the id of the row at a page edge, opaque in the URL.
+export type HistoryCursor = { v: string; id: string };
+
+export function encodeCursor(cursor: HistoryCursor): string {
+  return Buffer.from(JSON.stringify([cursor.v, cursor.id])).toString("base64url");
+}
+
+const cursorSchema = z.tuple([z.string().max(64), z.uuid()]);
+
+export function decodeCursor(text: string | undefined): HistoryCursor | null {
+  if (!text) return null;
+  try {
+    const [v, id] = cursorSchema.parse(JSON.parse(Buffer.from(text, "base64url").toString("utf8")));
+    return { v, id };
+  } catch {
+    return null;
+  }
+}
+
+/** A date filter as an instant: `from` is the start of that UTC day, `to` the end of it (exclusive next day). */
+export function dateRange(filters: Pick<HistoryFilters, "from" | "to">): { from: Date | null; toExclusive: Date | null } {
+  const from = filters.from ? new Date(`${filters.from}T00:00:00.000Z`) : null;
+  const toExclusive = filters.to ? new Date(Date.parse(`${filters.to}T00:00:00.000Z`) + 86_400_000) : null;
+  return { from, toExclusive };
+}

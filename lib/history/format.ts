@@ -1,0 +1,76 @@
+// Display helpers for the history, timeline, metrics and cost pages. Pure module.
+
+export function requestLabel(number: number): string {
+  return `REQ-${String(number).padStart(5, "0")}`;
+}
+
+export function formatDateTime(date: Date | null | undefined): string {
+  if (!date) return "—";
+  return `${date.toISOString().replace("T", " ").slice(0, 16)} UTC`;
+}
+
+export function formatDate(date: Date | null | undefined): string {
+  return date ? date.toISOString().slice(0, 10) : "—";
+}
+
+/** A duration as "45 min", "5.2 h" or "3.1 d". */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return "—";
+  const minutes = ms / 60_000;
+  if (minutes < 90) return `${Math.round(minutes)} min`;
+  const hours = minutes / 60;
+  if (hours < 48) return `${hours.toFixed(1)} h`;
+  return `${(hours / 24).toFixed(1)} d`;
+}
+
+export function formatHours(hours: number | null | undefined): string {
+  return hours === null || hours === undefined ? "—" : formatDuration(hours * 3_600_000);
+}
+
+const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 });
+const usdCents = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+export function formatUsd(value: number | null | undefined, cents = false): string {
+  if (value === null || value === undefined) return "—";
+  return (cents ? usdCents : usd).format(value);
+}
+
+export function formatPercent(part: number, whole: number): string {
+  if (!whole) return "—";
+  return `${((100 * part) / whole).toFixed(1)} %`;
+}
+
+export const STATUS_LABELS: Record<string, string> = {
+  DRAFT: "Draft",
+  SUBMITTED: "Submitted",
+  APPROVED: "Approved",
+  STAKEHOLDER_APPROVED: "Stakeholder approved",
+  PROVISIONING: "Provisioning",
+  PROVISIONED: "Provisioned",
+  FAILED: "Failed",
+  REJECTED: "Rejected",
+  CANCELLED: "Cancelled",
+};
+
+export type StatusTone = "neutral" | "info" | "success" | "warning" | "danger" | "brand";
+
+export function statusTone(status: string): StatusTone {
+  switch (status) {
+    case "PROVISIONED":
+      return "success";
+    case "FAILED":
+    case "REJECTED":
+      return "danger";
+    case "CANCELLED":
+    case "DRAFT":
+      return "neutral";
+    case "PROVISIONING":
+      return "brand";
+    case "SUBMITTED":
+      return "warning";
+    default:
+      return "info";
+  }
+}
+
+export const ENVIRONMENT_LABELS: Record<string, string> = { DEV: "dev", TEST: "test", PROD: "prod" };
