@@ -1,0 +1,120 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Alert, Card, PageHeader } from "@/components/ui/card";
+import { buttonClasses } from "@/components/ui/button";
+import { PlanView } from "@/components/requests/plan-view";
+import { CancelRequestForm } from "@/components/requests/request-actions";
+import { RequestStatusBadge } from "@/components/requests/status-badge";
+import { requireUser } from "@/lib/auth/session";
+import { formatRequestNumber } from "@/lib/plan/build-plan";
+import { getRequestForViewer } from "@/lib/requests/queries";
+import { ENVIRONMENT_LABELS, MEMBER_ROLE_LABELS, PATTERN_LABELS, RESTRICTION_LABELS, VISIBILITY_LABELS, type EnvironmentValue } from "@/lib/requests/schemas";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  return { title: `Request ${(await params).id.slice(0, 8)}` };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export default async function RequestDetailPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ submitted?: string }> }) {
+  const user = await requireUser();
+  const { id } = await params;
+  if (!UUID.test(id)) notFound();
+  const r = await getRequestForViewer(user, id);
+  if (!r) notFound();
+  const justSubmitted = (await searchParams).submitted === "1";
+  const rows: [string, React.ReactNode][] = [
+    ["Requested by", `${r.requester.name} (${r.requester.email})`],
+    ["Pattern", r.pattern ? PATTERN_LABELS[r.pattern] : "—"],
+    ["Team", r.teamName ?? "—"],
+    ["Project", r.projectName ?? "—"],
+    ["Scope", r.scope],
+    ["Environments", r.environments.map((e) => ENVIRONMENT_LABELS[e as EnvironmentValue]).join(", ") || "—"],
+    ["Network", r.visibility ? VISIBILITY_LABELS[r.visibility] : "—"],
+    ["Access", r.restriction ? RESTRICTION_LABELS[r.restriction] : "—"],
+    ["Region", r.region ?? "—"],
+    ["Cost centre", r.costCenter ?? "—"],
+    ["Git repository", r.gitRepositoryUrl ?? "none"],
+    [
+      "Compute",
+      r.compute
+        ? `${r.compute.instanceVmSize} instances (idle shutdown ${r.compute.idleShutdownMinutes} min); dev clusters: ${r.compute.devClusters.map((c) => `${c.vmSize} ×${c.maxNodes}`).join(", ") || "none"}; pipelines: ${r.compute.pipelines.join(", ") || "none"}`
+        : "—",
+    ],
+  ];
+  return (
+    <>
+      <PageHeader
+        title={`Request ${formatRequestNumber(r.number)}`}
+        description={r.justification ?? undefined}
+        actions={
+          r.plan ? (
+            <a href={`/requests/${r.id}/plan.json`} className={buttonClasses("secondary")} download>
+              Download plan JSON
+            </a>
+          ) : r.status === "draft" && r.isRequester ? (
+            <Link href={`/requests/new?draft=${r.id}`} className={buttonClasses("primary")}>
+              Continue editing
+            </Link>
+          ) : undefined
+        }
+      />
+      {justSubmitted && r.status === "submitted" && (
+        <div className="mb-4">
+          <Alert tone="success" title="Submitted for approval">
+            The platform admins have been notified. You can follow the request here and in My requests.
+          </Alert>
+        </div>
+      )}
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card className="lg:col-span-2">
+          <div className="flex items-center gap-3">
+            <h2 className="text-base font-semibold text-slate-900">Summary</h2>
+            <RequestStatusBadge status={r.status} />
+          </div>
+          {r.rejectionReason && (
+            <div className="mt-3">
+              <Alert tone="danger" title="Rejected">
+                {r.rejectionReason}
+              </Alert>
+            </div>
+          )}
+          <dl className="mt-3 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[10rem_1fr]">
+            {rows.map(([k, v]) => (
+              <div key={k} className="contents">
+                <dt className="font-medium text-slate-600">{k}</dt>
+                <dd className="text-slate-900">{v}</dd>
+              </div>
+            ))}
+          </dl>
+        </Card>
+        <Card>
+          <h2 className="text-base font-semibold text-slate-900">Members</h2>
+          <ul className="mt-2 space-y-1 text-sm">
+            {r.members.map((m) => (
+              <li key={m.email}>
+                <span className="font-medium">{m.name}</span> — {MEMBER_ROLE_LABELS[m.role]}
+                <span className="block text-xs text-slate-600">{m.email}</span>
+              </li>
+            ))}
+            {r.members.length === 0 && <li className="text-slate-600">None yet.</li>}
+          </ul>
+          {r.canCancel && (
+            <div className="mt-4 border-t border-slate-200 pt-4">
+              <CancelRequestForm id={r.id} />
+            </div>
+          )}
+        </Card>
+      </div>
+      <div className="mt-6">
+        {r.plan ? (
+          <PlanView plan={r.plan} cost={r.cost} planHash={r.planHash} />
+        ) : (
+          <Card>
+            <p className="text-sm text-slate-700">The plan is computed when the request is submitted.</p>
+          </Card>
+        )}
+      </div>
+    </>
+  );
+}
