@@ -90,7 +90,7 @@ const slugSchema = (what: string) =>
       .string({ error: `Choose a ${what}.` })
       .min(1, `Choose a ${what}.`)
       .max(40, `A ${what} slug has at most 40 characters.`)
-      .regex(/^[a-z0-9][a-z0-9-]*$/, `A ${what} slug uses lower-case letters, digits and hyphens.`),
+      .regex(/^(?:[a-z0-9][a-z0-9-]*)?$/, `A ${what} slug uses lower-case letters, digits and hyphens.`),
   );
 
 const enumSchema = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
@@ -102,7 +102,7 @@ export const regionSchema = z.preprocess(
     .string({ error: "Choose a region." })
     .min(1, "Choose a region.")
     .max(40, "A region name has at most 40 characters.")
-    .regex(/^[a-z][a-z0-9]*$/, "Use the Azure region name, e.g. westeurope (lower-case letters and digits)."),
+    .regex(/^(?:[a-z][a-z0-9]*)?$/, "Use the Azure region name, e.g. westeurope (lower-case letters and digits)."),
 );
 
 export const vmSizeSchema = z.preprocess(
@@ -111,7 +111,7 @@ export const vmSizeSchema = z.preprocess(
     .string({ error: "Choose a VM size." })
     .min(1, "Choose a VM size.")
     .max(64, "A VM size name has at most 64 characters.")
-    .regex(/^Standard_[A-Za-z0-9_]+$/, "Use an Azure VM size name such as Standard_DS3_v2."),
+    .regex(/^(?:Standard_[A-Za-z0-9_]+)?$/, "Use an Azure VM size name such as Standard_DS3_v2."),
 );
 
 const emailSchema = z.preprocess(
@@ -140,7 +140,7 @@ export const pipelineNameSchema = z.preprocess(
     .min(1, "Name the pipeline.")
     .max(40, "A pipeline name has at most 40 characters.")
     .regex(
-      /^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$/,
+      /^(?:[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*)?$/,
       "A pipeline name starts with a letter and uses lower-case letters, digits and single hyphens between them.",
     ),
 );
@@ -176,7 +176,7 @@ const scopeFields = {
         .string({ error: "Enter the cost centre to charge." })
         .min(1, "Enter the cost centre to charge.")
         .max(64, "A cost centre has at most 64 characters.")
-        .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, "A cost centre uses letters, digits, spaces, dots, dashes and underscores."),
+        .regex(/^(?:[A-Za-z0-9][A-Za-z0-9 _.-]*)?$/, "A cost centre uses letters, digits, spaces, dots, dashes and underscores."),
     ),
     justification: z.preprocess(
       trimmed,
