@@ -27,6 +27,25 @@ const envSchema = z.object({
   ARM_SIMULATOR_TIME_SCALE: z.coerce.number().min(0).max(10).default(0.05),
   ATRIUM_WORKER_IN_PROCESS: flag,
   ATRIUM_DEMO_SEED: flag,
+  // Microsoft Entra ID sign-in (all unset = Entra sign-in off). See README "Sign-in with Microsoft Entra ID".
+  ENTRA_TENANT_ID: z.uuid({ error: "must be the directory (tenant) id, a GUID" }).optional(),
+  ENTRA_CLIENT_ID: z.string().min(1).max(200).optional(),
+  ENTRA_CLIENT_SECRET: z.string().min(1).optional(),
+  ENTRA_CLIENT_CERTIFICATE_FILE: z.string().min(1).optional(),
+  ENTRA_AUTHORITY_HOST: z
+    .url({ error: "must be a URL such as https://login.microsoftonline.com" })
+    .refine((u) => u.startsWith("https://") || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(u), "must be https:// (http:// only on localhost)")
+    .default("https://login.microsoftonline.com"),
+  ENTRA_REDIRECT_URL: z.url({ error: "must be <ATRIUM_URL>/api/auth/callback/entra" }).optional(),
+  ENTRA_APP_ROLE_MAP: z.string().default("Atrium.Requester=REQUESTER,Atrium.MLOps=MLOPS,Atrium.Admin=ADMIN,Atrium.Stakeholder=STAKEHOLDER"),
+  ENTRA_GROUP_ROLE_MAP: z.string().default(""),
+}).superRefine((e, ctx) => {
+  // Entra sign-in is all or nothing: a tenant needs its app registration and one credential.
+  if (!e.ENTRA_TENANT_ID) return;
+  if (!e.ENTRA_CLIENT_ID) ctx.addIssue({ code: "custom", path: ["ENTRA_CLIENT_ID"], message: "must be set when ENTRA_TENANT_ID is set (the app registration's client id)" });
+  if (!e.ENTRA_CLIENT_SECRET === !e.ENTRA_CLIENT_CERTIFICATE_FILE) {
+    ctx.addIssue({ code: "custom", path: ["ENTRA_CLIENT_SECRET"], message: "set exactly one of ENTRA_CLIENT_SECRET or ENTRA_CLIENT_CERTIFICATE_FILE when ENTRA_TENANT_ID is set" });
+  }
 });
 
 export type Env = z.infer<typeof envSchema>;

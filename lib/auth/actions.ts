@@ -3,6 +3,8 @@ import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { auth } from "@/lib/auth/auth";
 import { localPersonasEnabled } from "@/lib/env";
+import { entraSignInAvailable } from "@/lib/auth/entra";
+import { ENTRA_PROVIDER_ID } from "@/lib/auth/oidc-claims";
 import { getCurrentUser } from "@/lib/auth/session";
 import { recordStandaloneAuditEvent } from "@/lib/audit/record-event";
 import { getCorrelationId } from "@/lib/correlation";
@@ -18,6 +20,14 @@ export async function signInAsPersonaAction(userId: string) {
     notFound();
   }
   redirect("/");
+}
+
+/** Starts Microsoft Entra ID sign-in (authorization code + PKCE + nonce); refusals come back to /sign-in?error=…. */
+export async function signInWithEntraAction() {
+  if (!entraSignInAvailable()) notFound();
+  const { url } = await auth.api.signInSocial({ body: { provider: ENTRA_PROVIDER_ID, callbackURL: "/" }, headers: await headers() });
+  if (!url) notFound();
+  redirect(url);
 }
 
 export async function signOutAction() {

@@ -7,9 +7,21 @@ import { env, localPersonasEnabled, portalUrl } from "@/lib/env";
 import { localPersonas } from "@/lib/auth/local-personas";
 import { recordStandaloneAuditEvent } from "@/lib/audit/record-event";
 import { randomUUID } from "node:crypto";
+import { entraConfig } from "@/lib/auth/entra";
+import { entraOidc } from "@/lib/auth/oidc-entra";
+import { decodeIdTokenClaims, syncEntraPerson } from "@/lib/auth/oidc-sync";
+import { ENTRA_PROVIDER_ID } from "@/lib/auth/oidc-claims";
+import { sessionCookieSettings } from "@/lib/auth/oidc-cookies";
 
 const e = env();
-const secureCookies = portalUrl().startsWith("https://");
+const entra = entraConfig();
+const cookies = sessionCookieSettings(portalUrl());
+
+/** Copies the just-verified Entra claims onto the person (identity, name, roles) before the session exists. */
+async function syncFromAccount(account: { providerId: string; userId: string; idToken?: string | null }, created: boolean) {
+  if (!entra || account.providerId !== ENTRA_PROVIDER_ID || !account.idToken) return;
+  await syncEntraPerson(account.userId, decodeIdTokenClaims(account.idToken), entra, created);
+}
 
 export const auth = betterAuth({
   appName: "Atrium",
@@ -25,15 +37,25 @@ export const auth = betterAuth({
     expiresIn: e.SESSION_IDLE_MINUTES * 60,
     updateAge: Math.min(300, e.SESSION_IDLE_MINUTES * 30),
   },
-  account: { encryptOAuthTokens: true },
-  advanced: {
-    cookiePrefix: "atrium",
-    useSecureCookies: secureCookies,
-    defaultCookieAttributes: { httpOnly: true, sameSite: "lax", secure: secureCookies },
-  },
+  // People are never matched by email: an Entra identity is bound to a person only by tid+oid (lib/auth/oidc-sync.ts),
+  // so implicit linking of a new identity to an existing email is off.
+  account: { encryptOAuthTokens: true, accountLinking: { enabled: false }, updateAccountOnSignIn: true },
+  // OAuth callback failures (state mismatch, issuer mismatch, ...) land on the sign-in page with a message.
+  onAPIError: { errorURL: `${portalUrl()}/sign-in` },
+  // `__Host-atrium.*` cookies (Secure, Path=/, no Domain) when the portal is served over https.
+  advanced: cookies,
   databaseHooks: {
+    account: {
+      create: { after: async (account) => syncFromAccount(account, true) },
+      update: { after: async (account) => syncFromAccount(account, false) },
+    },
     session: {
       create: {
+        // A disabled person never gets a session, whatever the sign-in method.
+        before: async (session) => {
+          const person = await db.user.findUnique({ where: { id: session.userId }, select: { disabled: true } });
+          if (!person || person.disabled) return false;
+        },
         // Every sign-in, whatever the method, is an audit event.
         after: async (session) => {
           await recordStandaloneAuditEvent({
@@ -48,5 +70,5 @@ export const auth = betterAuth({
       },
     },
   },
-  plugins: [localPersonas(), nextCookies()],
+  plugins: [localPersonas(), ...(entra ? [entraOidc(entra)] : []), nextCookies()],
 });

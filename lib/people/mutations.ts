@@ -3,7 +3,7 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { recordAuditEvent } from "@/lib/audit/record-event";
 import type { SessionUser } from "@/lib/auth/session";
-import type { UpdateRolesInput } from "@/lib/people/schemas";
+import type { SetDisabledInput, UpdateRolesInput } from "@/lib/people/schemas";
 
 /** Grants and revokes portal roles. Takes effect on the person's very next request (roles are read per request). */
 export async function updateUserRoles(actor: SessionUser, input: UpdateRolesInput, correlationId: string) {
@@ -23,6 +23,32 @@ export async function updateUserRoles(actor: SessionUser, input: UpdateRolesInpu
       entityId: input.userId,
       before: { roles: person.roles },
       after: { roles },
+      correlationId,
+    });
+  });
+}
+
+/**
+ * Disables (or re-enables) a person. Disabling ends every session of theirs in the same transaction, and
+ * sign-in refuses them from then on (lib/auth/oidc-sync.ts, the session hook in lib/auth/auth.ts).
+ */
+export async function setPersonDisabled(actor: SessionUser, input: SetDisabledInput, correlationId: string) {
+  if (input.userId === actor.id && input.disabled) {
+    throw new AppError("INVALID", "You cannot disable yourself; ask another admin.");
+  }
+  await db.$transaction(async (tx) => {
+    const person = await tx.user.findUnique({ where: { id: input.userId }, select: { disabled: true } });
+    if (!person) throw new AppError("NOT_FOUND", "That person does not exist.");
+    if (person.disabled === input.disabled) return;
+    await tx.user.update({ where: { id: input.userId }, data: { disabled: input.disabled } });
+    const ended = input.disabled ? (await tx.session.deleteMany({ where: { userId: input.userId } })).count : 0;
+    await recordAuditEvent(tx, {
+      actor: { kind: "user", id: actor.id },
+      action: input.disabled ? "user.disabled" : "user.enabled",
+      entityType: "user",
+      entityId: input.userId,
+      before: { disabled: person.disabled },
+      after: { disabled: input.disabled, sessionsEnded: ended },
       correlationId,
     });
   });

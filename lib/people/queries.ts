@@ -12,6 +12,7 @@ export async function listPeople(actor: SessionUser) {
       name: true,
       email: true,
       roles: true,
+      entraRoles: true,
       disabled: true,
       entraObjectId: true,
       teamMemberships: { select: { team: { select: { slug: true, name: true } } } },

@@ -6,3 +6,9 @@ export const updateRolesSchema = z.object({
   roles: z.array(z.enum(PORTAL_ROLES, { error: "Unknown portal role." })).max(PORTAL_ROLES.length),
 });
 export type UpdateRolesInput = z.infer<typeof updateRolesSchema>;
+
+export const setDisabledSchema = z.object({
+  userId: z.string().min(1).max(100),
+  disabled: z.boolean(),
+});
+export type SetDisabledInput = z.infer<typeof setDisabledSchema>;

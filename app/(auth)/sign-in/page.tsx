@@ -6,6 +6,7 @@ import { getCurrentUser } from "@/lib/auth/session";
 import { localPersonasEnabled } from "@/lib/env";
 import { entraSignInAvailable } from "@/lib/auth/entra";
 import { EntraSignInButton } from "@/components/auth/entra-sign-in-button";
+import { signInErrorMessage } from "@/lib/auth/oidc-claims";
 
 export const metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
@@ -21,7 +22,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <h1 className="text-xl font-semibold text-slate-900">Sign in</h1>
       {error && (
         <p role="alert" className="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-900 ring-1 ring-red-200">
-          Sign-in failed: {error}. Try again, or ask your platform team if it keeps failing.
+          Sign-in refused: {signInErrorMessage(String(error).slice(0, 60))}. Try again, or ask your platform team if it keeps failing.
+          <span className="mt-1 block font-mono text-xs text-red-800">Code: {String(error).slice(0, 60)}</span>
         </p>
       )}
       {entra ? (
