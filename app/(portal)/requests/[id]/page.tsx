@@ -5,6 +5,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { PlanView } from "@/components/requests/plan-view";
 import { CancelRequestForm } from "@/components/requests/request-actions";
 import { RequestStatusBadge } from "@/components/requests/status-badge";
+import { ApprovalPanel } from "@/components/approvals/approval-panel";
 import { requireUser } from "@/lib/auth/session";
 import { formatRequestNumber } from "@/lib/plan/build-plan";
 import { getRequestForViewer } from "@/lib/requests/queries";
@@ -105,6 +106,10 @@ export default async function RequestDetailPage({ params, searchParams }: { para
             </div>
           )}
         </Card>
+      </div>
+      {/* Approvals (owned by the approvals domain): decisions, "queued for provisioning", the decision form. */}
+      <div className="mt-6">
+        <ApprovalPanel requestId={r.id} />
       </div>
       <div className="mt-6">
         {r.plan ? (

@@ -1,0 +1,56 @@
+"use client";
+import { useActionState } from "react";
+import { Alert } from "@/components/ui/card";
+import { Button } from "@/components/ui/button";
+import { Field, Textarea } from "@/components/ui/field";
+import { initialActionState, type ActionState } from "@/lib/action-state";
+import { approveProductionAction, approveRequestAction, rejectProductionAction, rejectRequestAction } from "@/lib/approvals/actions";
+import type { ApprovalStageName } from "@/lib/approvals/rules";
+
+function Outcome({ state }: { state: ActionState }) {
+  if (state.ok) return state.message ? <Alert tone="success">{state.message}</Alert> : null;
+  return <Alert tone="danger">{state.message}</Alert>;
+}
+
+/**
+ * Approve, or reject with a reason, for the stage the viewer may decide. The hidden version and plan hash are
+ * what the viewer saw; the server refuses the decision if either has changed since.
+ */
+export function DecisionForm({ requestId, stage, version, planHash, number }: { requestId: string; stage: ApprovalStageName; version: number; planHash: string; number: string }) {
+  const [approveState, approve, approving] = useActionState((stage === "ADMIN" ? approveRequestAction : approveProductionAction).bind(null, requestId), initialActionState);
+  const [rejectState, reject, rejecting] = useActionState((stage === "ADMIN" ? rejectRequestAction : rejectProductionAction).bind(null, requestId), initialActionState);
+  const reasonErrors = rejectState.ok ? undefined : rejectState.fieldErrors?.reason;
+  const pending = approving || rejecting;
+  return (
+    <div className="space-y-4">
+      <form action={approve} className="space-y-3" aria-label={`Approve ${number}`}>
+        <input type="hidden" name="version" value={version} />
+        <input type="hidden" name="planHash" value={planHash} />
+        <Outcome state={approveState} />
+        <Button type="submit" disabled={pending}>
+          {approving ? "Approving…" : stage === "ADMIN" ? "Approve" : "Give production approval"}
+        </Button>
+      </form>
+      <form action={reject} className="space-y-3 border-t border-slate-200 pt-4" aria-label={`Reject ${number}`}>
+        <input type="hidden" name="version" value={version} />
+        <input type="hidden" name="planHash" value={planHash} />
+        <Field id={`reason-${requestId}`} label="Reason for rejection" hint="Required. The requester reads it in their inbox and on the request." errors={reasonErrors}>
+          <Textarea
+            id={`reason-${requestId}`}
+            name="reason"
+            rows={3}
+            required
+            minLength={10}
+            maxLength={2000}
+            aria-invalid={reasonErrors ? true : undefined}
+            aria-describedby={`reason-${requestId}-hint reason-${requestId}-error`}
+          />
+        </Field>
+        {!reasonErrors && <Outcome state={rejectState} />}
+        <Button type="submit" variant="danger" disabled={pending}>
+          {rejecting ? "Rejecting…" : "Reject"}
+        </Button>
+      </form>
+    </div>
+  );
+}
