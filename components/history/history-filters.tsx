@@ -16,7 +16,20 @@ const labelClasses = "block text-xs font-medium text-slate-700";
  * A plain GET form: the filters become the URL's query string, so a view can be bookmarked and
  * shared, and the form works without JavaScript. Applying filters starts again at the first page.
  */
-export function HistoryFiltersForm({ action, filters, options, showSort = true }: { action: string; filters: HistoryFilters; options: FilterOptionsDto; showSort?: boolean }) {
+export function HistoryFiltersForm({
+  action,
+  filters,
+  options,
+  showSort = true,
+  scopeOnly = false,
+}: {
+  action: string;
+  filters: HistoryFilters;
+  options: FilterOptionsDto;
+  showSort?: boolean;
+  /** Only team, project and environment (the cost report). */
+  scopeOnly?: boolean;
+}) {
   return (
     <form method="get" action={action} aria-label="Filter the history" className="mb-4 rounded-lg bg-white p-4 shadow-xs ring-1 ring-slate-200">
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4 xl:grid-cols-7">
@@ -47,6 +60,8 @@ export function HistoryFiltersForm({ action, filters, options, showSort = true }
             ))}
           </Select>
         </div>
+        {!scopeOnly && (
+          <>
         <div>
           <label htmlFor="f-status" className={labelClasses}>Status</label>
           <Select id="f-status" name="status" defaultValue={filters.status ?? ""}>
@@ -73,6 +88,8 @@ export function HistoryFiltersForm({ action, filters, options, showSort = true }
           <label htmlFor="f-to" className={labelClasses}>Submitted until</label>
           <Input id="f-to" name="to" type="date" defaultValue={filters.to ?? ""} />
         </div>
+          </>
+        )}
       </div>
       {showSort && filters.sort !== "submitted" && <input type="hidden" name="sort" value={filters.sort} />}
       {showSort && filters.dir !== "desc" && <input type="hidden" name="dir" value={filters.dir} />}
