@@ -5,7 +5,7 @@ import { certificateAssertionSigner } from "@/lib/auth/oidc-client-assertion";
 
 describe("[ENTRA]: certificate client assertion", () => {
   it("signs an RS256 assertion for the token endpoint with the certificate's thumbprints", async () => {
-    const pems = await generate([{ name: "commonName", value: "atrium-test" }], { days: 1, keySize: 2048, algorithm: "sha256" });
+    const pems = await generate([{ name: "commonName", value: "atrium-test" }], { keySize: 2048, algorithm: "sha256" });
     const sign = certificateAssertionSigner(`${pems.private}\n${pems.cert}`, () => 1_700_000_000_000);
     const jwt = sign({ clientId: "client-1", tokenEndpoint: "https://login.microsoftonline.com/t/oauth2/v2.0/token" });
     const [h, p, s] = jwt.split(".");
@@ -19,8 +19,8 @@ describe("[ENTRA]: certificate client assertion", () => {
   });
 
   it("refuses a key that does not belong to the certificate", async () => {
-    const a = await generate([{ name: "commonName", value: "a" }], { days: 1, keySize: 2048 });
-    const b = await generate([{ name: "commonName", value: "b" }], { days: 1, keySize: 2048 });
+    const a = await generate([{ name: "commonName", value: "a" }], { keySize: 2048 });
+    const b = await generate([{ name: "commonName", value: "b" }], { keySize: 2048 });
     expect(() => certificateAssertionSigner(`${a.private}\n${b.cert}`)).toThrow(/does not belong/);
   });
 });
