@@ -98,6 +98,15 @@ test("[REQUESTS]: a requester builds, reviews and submits a private restricted p
   expect(row).toMatchObject({ status: "SUBMITTED", scope_slug: "fraudgraph" });
   expect(row.plan_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
 
+  // The plan JSON download: the stored plan, for the requester only (not for another team).
+  const detailUrl = page.url().replace(/\?.*$/, "");
+  const download = await page.request.get(`${detailUrl}/plan.json`);
+  expect(download.status()).toBe(200);
+  expect(download.headers()["content-disposition"]).toContain(`${number}-plan.json`);
+  const json = (await download.json()) as { planHash: string; plan: { steps: { kind: string; environment: string | null }[] } };
+  expect(json.planHash).toBe(row.plan_hash);
+  expect(json.plan.steps.filter((s) => s.kind === "workspace").map((s) => s.environment)).toEqual(["dev", "test", "prod"]);
+
   // My requests, newest first, filterable by status.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My requests", exact: true }).click();
   const mine = page.getByRole("table", { name: "My workspace requests" });
@@ -109,4 +118,8 @@ test("[REQUESTS]: a requester builds, reviews and submits a private restricted p
   await page.getByRole("navigation", { name: "Filter by status" }).getByRole("link", { name: "Cancelled" }).click();
   await expect(page.getByText("No cancelled requests")).toBeVisible();
   await expectAccessible(page);
+
+  await signInAs(page, { name: "Chen Wei" });
+  expect((await page.request.get(`${detailUrl}/plan.json`)).status()).toBe(404);
+  expect((await page.goto(detailUrl))?.status()).toBe(404);
 });
