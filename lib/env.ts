@@ -25,7 +25,15 @@ const envSchema = z.object({
   ARM_SIMULATOR_CA_FILE: z.string().optional(),
   ARM_SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8443),
   ARM_SIMULATOR_TIME_SCALE: z.coerce.number().min(0).max(10).default(0.05),
+  ARM_SIMULATOR_STATE_FILE: z.string().optional(),
   ATRIUM_WORKER_IN_PROCESS: flag,
+  // Provisioning engine (lib/provisioning): runs a worker process takes at once, steps a run executes in parallel,
+  // poll interval of long-running operations without Retry-After, and per-step retries of transient Azure errors.
+  ATRIUM_WORKER_JOBS: z.coerce.number().int().min(1).max(50).default(4),
+  ATRIUM_PROVISION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  ATRIUM_PROVISION_POLL_MS: z.coerce.number().int().min(1).max(60_000).default(2000),
+  ATRIUM_PROVISION_STEP_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  ATRIUM_PROVISION_RETRY_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   ATRIUM_DEMO_SEED: flag,
   // Microsoft Entra ID sign-in (all unset = Entra sign-in off). See README "Sign-in with Microsoft Entra ID".
   ENTRA_TENANT_ID: z.uuid({ error: "must be the directory (tenant) id, a GUID" }).optional(),
@@ -90,4 +98,10 @@ export function databaseUrl(e: Env = env()): string {
     throw new EnvError("DATABASE_URL is not set. Start Atrium with `npm start` (embedded PostgreSQL) or set DATABASE_URL.");
   }
   return e.DATABASE_URL;
+}
+
+/** The simulator's state file: unset → .data/simulator/state.json; set but empty (or "none") → in memory only. */
+export function simulatorStateFile(e: Env = env()): string | null {
+  if (process.env.ARM_SIMULATOR_STATE_FILE === "" || e.ARM_SIMULATOR_STATE_FILE === "none") return null;
+  return e.ARM_SIMULATOR_STATE_FILE ?? ".data/simulator/state.json";
 }

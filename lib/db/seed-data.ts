@@ -4,10 +4,11 @@
 export const DEMO_TENANT_ID = "4b1d6c3e-7a2f-4e8b-9c1d-2f3a4b5c6d7e";
 export const CONNECTIVITY_SUBSCRIPTION_ID = "0c0ffee0-1111-4a2b-8c3d-4e5f60718293";
 
+// Distinct first 8 characters: custom role names carry the subscription's prefix and must be unique per tenant.
 export const DEMO_SUBSCRIPTIONS = {
-  DEV: "d0000000-aaaa-4bbb-8ccc-000000000001",
-  TEST: "d0000000-aaaa-4bbb-8ccc-000000000002",
-  PROD: "d0000000-aaaa-4bbb-8ccc-000000000003",
+  DEV: "d0000001-aaaa-4bbb-8ccc-000000000001",
+  TEST: "d0000002-aaaa-4bbb-8ccc-000000000002",
+  PROD: "d0000003-aaaa-4bbb-8ccc-000000000003",
 } as const;
 
 const hub = `/subscriptions/${CONNECTIVITY_SUBSCRIPTION_ID}/resourceGroups/rg-hub-network-westeurope/providers/Microsoft.Network`;

@@ -10,16 +10,27 @@ export const BOSS_SCHEMA = "pgboss";
 export type ProvisionJob = { requestId: string; runId: string };
 
 // Queue policy: `exclusive` + singletonKey = request id → at most one queued-or-active job per request, so two
-// workers never provision the same request at once. Heartbeats let a crashed worker's job be picked up again
-// within heartbeatSeconds + the supervisor's monitor interval (see lib/provisioning for the worker side).
+// workers never provision the same request at once.
+//
+// Crash recovery (tuned by the provisioning engine): a worker sends a heartbeat every heartbeatSeconds/2 = 5 s while it
+// holds a job; when a worker dies (SIGKILL, OOM, node loss) the heartbeats stop and the supervisor of any live worker
+// (monitorIntervalSeconds = 5 s, lib/provisioning/worker.ts) fails the job after heartbeatSeconds = 10 s and puts it
+// back to `retry`; it becomes fetchable after retryDelay (1 s, doubling, ≤ 30 s) and a worker gets it through
+// LISTEN/NOTIFY or its 2 s poll. Bound for the first crash: 10 + 5 + 1 + 2 ≈ 18 s, well under a minute — against
+// pg-boss's default of 15 min (expiry without heartbeats). expireInSeconds (1 h) only caps a run that is alive but
+// stuck; a reference run takes minutes on real Azure, and a worker that outlives it aborts via job.signal.
+// retryLimit counts worker crashes, not Azure errors (those are retried per step inside the run).
+// notify: the job's INSERT emits NOTIFY inside the approval's transaction, so a listening worker starts the run
+// milliseconds after the commit instead of after a poll interval.
 export const PROVISION_QUEUE_OPTIONS = {
   policy: "exclusive" as const,
-  retryLimit: 3,
-  retryDelay: 5,
+  retryLimit: 10,
+  retryDelay: 1,
   retryBackoff: true,
-  retryDelayMax: 120,
+  retryDelayMax: 30,
   expireInSeconds: 3600,
   heartbeatSeconds: 10,
+  notify: true,
 };
 
 const globalForBoss = globalThis as unknown as { atriumBoss?: Promise<PgBoss> };
@@ -37,7 +48,13 @@ export function getProducer(): Promise<PgBoss> {
 }
 
 export async function ensureQueues(boss: PgBoss) {
-  if (!(await boss.getQueue(PROVISION_QUEUE))) await boss.createQueue(PROVISION_QUEUE, PROVISION_QUEUE_OPTIONS);
+  if (!(await boss.getQueue(PROVISION_QUEUE))) {
+    await boss.createQueue(PROVISION_QUEUE, PROVISION_QUEUE_OPTIONS);
+    return;
+  }
+  // createQueue keeps an existing queue's options: bring a queue created by an older release up to date.
+  const { policy: _policy, heartbeatSeconds: _hb, retryDelayMax: _max, ...updatable } = PROVISION_QUEUE_OPTIONS;
+  await boss.updateQueue(PROVISION_QUEUE, updatable);
 }
 
 /**

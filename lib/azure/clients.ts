@@ -1,0 +1,163 @@
+/**
+ * The one factory for every Azure SDK client Atrium uses. Two modes:
+ * - real: DefaultAzureCredential (workload/managed identity in production), the tenant from the portal settings, ARM's
+ *   own credential scope; subscriptions per environment come from the settings and are passed per call.
+ * - simulator: the Atrium ARM simulator's endpoint, its self-signed CA through tlsOptions, and a static token (the
+ *   simulator only checks that a bearer token is present).
+ * Every client gets the same pipeline additions: a call-context policy (correlation id, response ids), the Azure ML
+ * body-fields policy, and the client-side ARM token buckets.
+ */
+import "server-only";
+import fs from "node:fs";
+import http from "node:http";
+import https from "node:https";
+import { ApplicationInsightsManagementClient } from "@azure/arm-appinsights";
+import { AuthorizationManagementClient } from "@azure/arm-authorization";
+import { KeyVaultManagementClient } from "@azure/arm-keyvault";
+import { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";
+import { NetworkManagementClient } from "@azure/arm-network";
+import { ResourceManagementClient } from "@azure/arm-resources";
+import { StorageManagementClient } from "@azure/arm-storage";
+import type { AccessToken, TokenCredential } from "@azure/core-auth";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import { DefaultAzureCredential } from "@azure/identity";
+import { env } from "@/lib/env";
+import { currentArmCallContext } from "./call-context";
+import { ML_API_VERSION, mlBodyPolicy } from "./ml-policy";
+import { ArmThrottle, operationClassOf, retryAfterMs, subscriptionOfUrl } from "./throttle";
+
+export const ARM_ENDPOINT = "https://management.azure.com";
+export const ARM_SCOPE = `${ARM_ENDPOINT}/.default`;
+
+export type AzureTarget =
+  | { mode: "simulator"; endpoint: string; ca: string }
+  | { mode: "azure"; tenantId?: string };
+
+export interface RetryOptions {
+  maxRetries: number;
+  retryDelayInMs: number;
+  maxRetryDelayInMs: number;
+}
+
+export interface ClientFactoryOptions {
+  target: AzureTarget;
+  /** The SDK's own retry (429/503 honouring Retry-After, 5xx and transport errors with exponential backoff). */
+  retryOptions?: RetryOptions;
+  throttle?: ArmThrottle;
+}
+
+export interface ArmClients {
+  subscriptionId: string;
+  throttle: ArmThrottle;
+  resources: ResourceManagementClient;
+  storage: StorageManagementClient;
+  keyVault: KeyVaultManagementClient;
+  appInsights: ApplicationInsightsManagementClient;
+  ml: AzureMachineLearningWorkspaces;
+  network: NetworkManagementClient;
+  authorization: AuthorizationManagementClient;
+}
+
+export interface ClientFactory {
+  target: AzureTarget;
+  throttle: ArmThrottle;
+  forSubscription(subscriptionId: string): ArmClients;
+}
+
+const staticCredential: TokenCredential = {
+  getToken: async (): Promise<AccessToken> => ({ token: "atrium-simulator-token", expiresOnTimestamp: Date.now() + 3600_000 }),
+};
+
+/** Sends the call's correlation id and reports ARM's request/correlation ids of every response. */
+function callContextPolicy(): PipelinePolicy {
+  return {
+    name: "atrium-call-context",
+    async sendRequest(request, next) {
+      const ctx = currentArmCallContext();
+      if (ctx?.correlationId) request.headers.set("x-ms-correlation-request-id", ctx.correlationId);
+      const response = await next(request);
+      ctx?.onResponse?.({
+        method: request.method,
+        url: request.url,
+        status: response.status,
+        requestId: response.headers.get("x-ms-request-id") ?? null,
+        correlationId: response.headers.get("x-ms-correlation-request-id") ?? null,
+        bodyText: response.bodyAsText ?? null,
+      });
+      return response;
+    },
+  };
+}
+
+/** Takes a token from the subscription's bucket before every attempt; a 429 with Retry-After pauses the bucket. */
+function throttlePolicy(throttle: ArmThrottle): PipelinePolicy {
+  return {
+    name: "atrium-arm-throttle",
+    async sendRequest(request, next) {
+      const sub = subscriptionOfUrl(request.url);
+      const cls = operationClassOf(request.method);
+      await throttle.take(sub, cls);
+      const response = await next(request);
+      if (response.status === 429) {
+        const ms = retryAfterMs((n) => response.headers.get(n));
+        if (ms !== null && ms > 0) throttle.pause(sub, cls, ms);
+      }
+      return response;
+    },
+  };
+}
+
+export function createClientFactory(options: ClientFactoryOptions): ClientFactory {
+  const { target } = options;
+  const throttle = options.throttle ?? new ArmThrottle();
+  const credential: TokenCredential =
+    target.mode === "simulator" ? staticCredential : new DefaultAzureCredential(target.tenantId ? { tenantId: target.tenantId } : {});
+  const common = {
+    ...(target.mode === "simulator" ? { endpoint: target.endpoint, tlsOptions: { ca: target.ca } } : {}),
+    credentialScopes: [ARM_SCOPE],
+    ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}),
+    additionalPolicies: [
+      { position: "perCall" as const, policy: callContextPolicy() },
+      { position: "perCall" as const, policy: mlBodyPolicy() },
+      { position: "perRetry" as const, policy: throttlePolicy(throttle) },
+    ],
+  };
+  const legacyAgent =
+    target.mode === "simulator" ? { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ ca: target.ca, keepAlive: true }) } : undefined;
+  const cache = new Map<string, ArmClients>();
+  return {
+    target,
+    throttle,
+    forSubscription(subscriptionId) {
+      let clients = cache.get(subscriptionId);
+      if (!clients) {
+        clients = {
+          subscriptionId,
+          throttle,
+          resources: new ResourceManagementClient(credential, subscriptionId, common),
+          storage: new StorageManagementClient(credential, subscriptionId, common),
+          keyVault: new KeyVaultManagementClient(credential, subscriptionId, common),
+          // Track-1 client (ms-rest-js): ignores endpoint/tlsOptions, takes baseUri + agentSettings (stack-2.md).
+          appInsights: new ApplicationInsightsManagementClient(credential, subscriptionId, {
+            ...(target.mode === "simulator" ? { baseUri: target.endpoint, agentSettings: legacyAgent } : {}),
+            ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}),
+          } as ConstructorParameters<typeof ApplicationInsightsManagementClient>[2]),
+          ml: new AzureMachineLearningWorkspaces(credential, subscriptionId, { ...common, apiVersion: ML_API_VERSION }),
+          network: new NetworkManagementClient(credential, subscriptionId, common),
+          authorization: new AuthorizationManagementClient(credential, subscriptionId, common),
+        };
+        cache.set(subscriptionId, clients);
+      }
+      return clients;
+    },
+  };
+}
+
+/** Where Azure is, from the environment: the simulator (URL + CA file) or real Azure with the settings' tenant. */
+export function azureTargetFromEnv(tenantId?: string): AzureTarget {
+  const e = env();
+  if (e.AZURE_MODE === "azure") return { mode: "azure", tenantId };
+  if (!e.ARM_SIMULATOR_URL) throw new Error("AZURE_MODE=simulator needs ARM_SIMULATOR_URL (npm start sets it when it starts the simulator).");
+  const caFile = e.ARM_SIMULATOR_CA_FILE || ".data/simulator/cert.pem";
+  return { mode: "simulator", endpoint: e.ARM_SIMULATOR_URL, ca: fs.readFileSync(caFile, "utf8") };
+}

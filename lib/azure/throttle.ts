@@ -1,0 +1,120 @@
+/**
+ * Client-side token buckets mirroring ARM's per-subscription limits (request-limits-and-throttling, 2025: writes
+ * 200 burst / 10 per s, reads 250 / 25 per s, deletes 200 / 10 per s). Every ARM request the provisioner sends takes
+ * a token first, so a burst of approvals queues in-process instead of collecting 429s; a 429 with Retry-After pauses
+ * the subscription's bucket for that long (the server told us when it has tokens again).
+ */
+export type OperationClass = "reads" | "writes" | "deletes";
+
+export interface BucketConfig {
+  capacity: number;
+  refillPerSecond: number;
+}
+
+export type ThrottleConfig = Record<OperationClass, BucketConfig>;
+
+export const ARM_LIMITS: ThrottleConfig = {
+  writes: { capacity: 200, refillPerSecond: 10 },
+  deletes: { capacity: 200, refillPerSecond: 10 },
+  reads: { capacity: 250, refillPerSecond: 25 },
+};
+
+interface Bucket {
+  tokens: number;
+  last: number;
+  pausedUntil: number;
+  /** FIFO of waiters so a busy subscription serves requests in arrival order. */
+  queue: Array<() => void>;
+  timer: NodeJS.Timeout | null;
+}
+
+export function operationClassOf(method: string): OperationClass {
+  const m = method.toUpperCase();
+  if (m === "DELETE") return "deletes";
+  if (m === "GET" || m === "HEAD") return "reads";
+  return "writes";
+}
+
+export class ArmThrottle {
+  private readonly buckets = new Map<string, Bucket>();
+  /** Tokens granted per class (for benchmarks). */
+  readonly granted: Record<OperationClass, number> = { reads: 0, writes: 0, deletes: 0 };
+
+  constructor(
+    readonly config: ThrottleConfig = ARM_LIMITS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private bucket(key: string, cls: OperationClass): Bucket {
+    let b = this.buckets.get(key);
+    if (!b) {
+      b = { tokens: this.config[cls].capacity, last: this.now(), pausedUntil: 0, queue: [], timer: null };
+      this.buckets.set(key, b);
+    }
+    return b;
+  }
+
+  private refill(b: Bucket, cls: OperationClass) {
+    const now = this.now();
+    const { capacity, refillPerSecond } = this.config[cls];
+    b.tokens = Math.min(capacity, b.tokens + ((now - b.last) / 1000) * refillPerSecond);
+    b.last = now;
+  }
+
+  private drain(key: string, cls: OperationClass) {
+    const b = this.bucket(key, cls);
+    b.timer = null;
+    this.refill(b, cls);
+    const now = this.now();
+    while (b.queue.length > 0 && b.tokens >= 1 && now >= b.pausedUntil) {
+      b.tokens -= 1;
+      this.granted[cls] += 1;
+      b.queue.shift()!();
+    }
+    if (b.queue.length > 0) {
+      const waitForToken = ((1 - b.tokens) / this.config[cls].refillPerSecond) * 1000;
+      const wait = Math.max(b.pausedUntil - now, waitForToken, 1);
+      b.timer = setTimeout(() => this.drain(key, cls), Math.ceil(wait));
+      b.timer.unref?.();
+    }
+  }
+
+  /** Resolves when a token for this subscription and operation class is available. */
+  take(subscriptionId: string, cls: OperationClass): Promise<void> {
+    const key = `${subscriptionId.toLowerCase()}|${cls}`;
+    const b = this.bucket(key, cls);
+    return new Promise<void>((resolve) => {
+      b.queue.push(resolve);
+      if (!b.timer) this.drain(key, cls);
+    });
+  }
+
+  /** ARM answered 429 with Retry-After: hold every request of this class for the subscription until then. */
+  pause(subscriptionId: string, cls: OperationClass, ms: number) {
+    const key = `${subscriptionId.toLowerCase()}|${cls}`;
+    const b = this.bucket(key, cls);
+    b.pausedUntil = Math.max(b.pausedUntil, this.now() + ms);
+    this.refill(b, cls);
+    b.tokens = Math.min(b.tokens, 0);
+  }
+}
+
+/** `/subscriptions/{id}/...` → id; tenant-level paths share one bucket. */
+export function subscriptionOfUrl(url: string): string {
+  const m = /\/subscriptions\/([^/?]+)/i.exec(url);
+  return m ? m[1] : "tenant";
+}
+
+/** Parses Retry-After (seconds or HTTP date) and retry-after-ms / x-ms-retry-after-ms into milliseconds. */
+export function retryAfterMs(get: (name: string) => string | undefined | null, now = Date.now()): number | null {
+  for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
+    const v = get(name);
+    if (v && Number.isFinite(Number(v))) return Number(v);
+  }
+  const v = get("retry-after");
+  if (!v) return null;
+  const seconds = Number(v);
+  if (Number.isFinite(seconds)) return seconds * 1000;
+  const date = Date.parse(v);
+  return Number.isFinite(date) ? Math.max(0, date - now) : null;
+}

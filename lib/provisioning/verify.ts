@@ -1,0 +1,80 @@
+/**
+ * Verification after provisioning: read every resource of the plan back through the SDK and check the request's
+ * intent — public network access as requested, idle shutdown on every compute instance, every cluster at min 0 nodes,
+ * each role assignment present with the right role, principal and scope. The result is stored on the run.
+ */
+import "server-only";
+import type { ClientFactory } from "@/lib/azure/clients";
+import { readStepResource } from "@/lib/azure/operations";
+import type { Plan, PlanEnvironment, PlanStep } from "@/lib/plan/types";
+
+export interface VerificationCheck {
+  stepKey: string;
+  environment: PlanEnvironment | null;
+  label: string;
+  ok: boolean;
+  expected: unknown;
+  actual: unknown;
+}
+
+export interface VerificationResult {
+  ok: boolean;
+  checkedAt: string;
+  resources: number;
+  checks: VerificationCheck[];
+}
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Json) : {});
+const guidOf = (id: unknown) => (typeof id === "string" ? (id.split("/").pop() ?? "").toLowerCase() : null);
+const norm = (s: unknown) => (typeof s === "string" ? s.replace(/^\/+/, "/").toLowerCase() : s);
+
+/** The checks for one step, given the resource as ARM returns it (null = missing). */
+export function checkStep(step: PlanStep, raw: Json | null): VerificationCheck[] {
+  const base = { stepKey: step.id, environment: step.environment };
+  if (!raw) return [{ ...base, label: `${step.kind} ${step.name} exists`, ok: false, expected: "present", actual: "missing" }];
+  const checks: VerificationCheck[] = [{ ...base, label: `${step.kind} ${step.name} exists`, ok: true, expected: "present", actual: "present" }];
+  const want = obj(step.body.properties);
+  const have = obj(raw.properties);
+  const add = (label: string, expected: unknown, actual: unknown, ok = expected === actual) => checks.push({ ...base, label, ok, expected, actual: actual ?? null });
+  switch (step.kind) {
+    case "workspace":
+      add(`workspace ${step.name} public network access`, want.publicNetworkAccess, have.publicNetworkAccess);
+      break;
+    case "computeInstance": {
+      const wi = obj(want.properties);
+      const hi = obj(have.properties);
+      add(`compute instance ${step.name} idle shutdown`, wi.idleTimeBeforeShutdown, hi.idleTimeBeforeShutdown, typeof hi.idleTimeBeforeShutdown === "string" && hi.idleTimeBeforeShutdown === wi.idleTimeBeforeShutdown);
+      break;
+    }
+    case "computeCluster": {
+      const hs = obj(obj(have.properties).scaleSettings);
+      add(`cluster ${step.name} minimum nodes`, 0, hs.minNodeCount ?? null, hs.minNodeCount === 0);
+      break;
+    }
+    case "roleAssignment": {
+      add(`role assignment ${step.name} role`, guidOf(want.roleDefinitionId), guidOf(have.roleDefinitionId));
+      add(`role assignment ${step.name} principal`, String(want.principalId).toLowerCase(), typeof have.principalId === "string" ? have.principalId.toLowerCase() : null);
+      add(`role assignment ${step.name} scope`, norm(step.target.scope), norm(have.scope));
+      break;
+    }
+    default:
+      break;
+  }
+  return checks;
+}
+
+export async function verifyPlan(plan: Plan, factory: ClientFactory, options: { concurrency: number }): Promise<VerificationResult> {
+  const checks: VerificationCheck[] = [];
+  const queue = [...plan.steps];
+  const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency, queue.length)) }, async () => {
+    for (let step = queue.shift(); step; step = queue.shift()) {
+      const raw = await readStepResource(step, factory.forSubscription(step.target.subscriptionId));
+      checks.push(...checkStep(step, raw));
+    }
+  });
+  await Promise.all(workers);
+  const order = new Map(plan.steps.map((s, i) => [s.id, i]));
+  checks.sort((a, b) => (order.get(a.stepKey) ?? 0) - (order.get(b.stepKey) ?? 0));
+  return { ok: checks.every((c) => c.ok), checkedAt: new Date().toISOString(), resources: plan.steps.length, checks };
+}

@@ -1,0 +1,77 @@
+// Shared helpers of the provisioning integration tests: an in-process ARM simulator seeded from the portal settings,
+// an SDK client factory pointed at it, and waits/assertions over the database and the simulator's log.
+import os from "node:os";
+import path from "node:path";
+import { startArmSimulator, type ArmSimulator, type ArmSimulatorOptions, type LoggedRequest } from "@/lib/azure/simulator/server";
+import { createClientFactory, type ClientFactory } from "@/lib/azure/clients";
+import { db } from "@/lib/db/client";
+import { directoryPrincipals, landingZoneFromSettings } from "@/lib/provisioning/fixtures";
+import type { Plan } from "@/lib/plan/types";
+
+export const CERT_DIR = path.join(os.tmpdir(), "atrium-provisioning-test-cert");
+
+/** Fast settings for tests: tiny time scale, 10 ms polls, short SDK and step retry delays. */
+export const FAST_EXECUTOR = { pollIntervalMs: 10, retryBaseMs: 20, retryMaxMs: 500, maxStepAttempts: 8, concurrency: 8 };
+export const FAST_RETRY = { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 100 };
+
+export async function startTestSimulator(options: ArmSimulatorOptions = {}): Promise<ArmSimulator> {
+  const settings = await db.portalSettings.findUniqueOrThrow({ where: { id: 1 } });
+  return startArmSimulator({
+    port: 0,
+    timeScale: 0.002,
+    stateFile: null,
+    certDir: CERT_DIR,
+    seed: 7,
+    tenantId: settings.azureTenantId,
+    landingZone: await landingZoneFromSettings(),
+    principals: await directoryPrincipals(),
+    ...options,
+  });
+}
+
+export function simulatorFactory(sim: ArmSimulator): ClientFactory {
+  return createClientFactory({ target: { mode: "simulator", endpoint: sim.url, ca: sim.certPem }, retryOptions: FAST_RETRY });
+}
+
+/** Waits (polling the database) until every run reached a final status; returns the statuses. */
+export async function waitForRuns(runIds: string[], timeoutMs = 60_000): Promise<Record<string, string>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const runs = await db.provisioningRun.findMany({ where: { id: { in: runIds } }, select: { id: true, status: true } });
+    if (runs.length === runIds.length && runs.every((r) => ["SUCCEEDED", "FAILED", "CANCELLED"].includes(r.status))) {
+      return Object.fromEntries(runs.map((r) => [r.id, r.status]));
+    }
+    if (Date.now() > deadline) throw new Error(`runs not finished after ${timeoutMs} ms: ${JSON.stringify(runs)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const lower = (s: string) => s.toLowerCase();
+
+/**
+ * Resource ids the simulator holds that a request created: everything except the landing zone and the private
+ * endpoint connections Azure adds to a workspace by itself when a private endpoint to it is approved.
+ */
+export function createdResourceIds(sim: ArmSimulator): string[] {
+  return sim
+    .resources()
+    .filter((r) => r.tags["managed-by"] !== "landing-zone" && !/\/resourcegroups\/rg-hub-/i.test(r.id) && !/\/privateendpointconnections\//i.test(r.id))
+    .map((r) => lower(r.id))
+    .sort();
+}
+
+export function planResourceIds(plans: Plan[]): string[] {
+  return [...new Set(plans.flatMap((p) => p.steps.map((s) => lower(s.resourceId))))].sort();
+}
+
+/** ARM write requests (PUT) that reached the service per path (injected transport faults excluded). */
+export function effectivePutsByPath(log: LoggedRequest[]): Map<string, LoggedRequest[]> {
+  const out = new Map<string, LoggedRequest[]>();
+  for (const r of log) {
+    if (r.method !== "PUT" || r.fault || r.status === 0 || r.status === 429) continue;
+    if (r.status >= 500) continue;
+    const key = lower(r.path);
+    out.set(key, [...(out.get(key) ?? []), r]);
+  }
+  return out;
+}
