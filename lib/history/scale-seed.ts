@@ -122,8 +122,9 @@ function planRequest(i: number, n: number, start: number, span: number, end: num
 
   const u = rand();
   let outcome: Outcome;
-  if (end - submittedAt < 10 * DAY && rand() < 0.4) outcome = pick(rand, ["SUBMITTED", "APPROVED", "PROVISIONING"] as Outcome[]);
-  else if (u < 0.06) outcome = "REJECTED";
+  // Only settled outcomes: generated requests must never wait in an approval queue or a provisioning worker
+  // (they carry no plan to approve or run).
+  if (u < 0.06) outcome = "REJECTED";
   else if (u < 0.1) outcome = "CANCELLED";
   else if (u < 0.13) outcome = "FAILED";
   else if (u < 0.21) outcome = "RETRIED";
