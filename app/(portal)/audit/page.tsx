@@ -1,0 +1,119 @@
+import Link from "next/link";
+import { EmptyState, PageHeader } from "@/components/ui/card";
+import { Table, Td, Th } from "@/components/ui/table";
+import { Select } from "@/components/ui/field";
+import { buttonClasses } from "@/components/ui/button";
+import { VerifyChainButton } from "@/components/audit/verify-chain-button";
+import { can, requirePagePermission } from "@/lib/auth/session";
+import { listAuditActions, listAuditEvents } from "@/lib/audit/queries";
+
+export const metadata = { title: "Audit trail" };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function Change({ before, after }: { before: unknown; after: unknown }) {
+  if (before === null && after === null) return <span className="text-slate-500">—</span>;
+  return (
+    <details>
+      <summary className="cursor-pointer text-xs font-medium text-brand-700">Before / after</summary>
+      <div className="mt-1 grid gap-1 text-xs">
+        {before !== null && <pre className="max-w-md overflow-x-auto rounded bg-slate-50 p-2 whitespace-pre-wrap">before: {JSON.stringify(before, null, 1)}</pre>}
+        {after !== null && <pre className="max-w-md overflow-x-auto rounded bg-slate-50 p-2 whitespace-pre-wrap">after: {JSON.stringify(after, null, 1)}</pre>}
+      </div>
+    </details>
+  );
+}
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<{ action?: string; request?: string; before?: string }> }) {
+  const user = await requirePagePermission("audit.read");
+  const params = await searchParams;
+  const action = typeof params.action === "string" && /^[a-z_.]{1,60}$/.test(params.action) ? params.action : undefined;
+  const requestId = typeof params.request === "string" && UUID.test(params.request) ? params.request : undefined;
+  const [{ events, nextBeforeId }, actions] = await Promise.all([
+    listAuditEvents(user, { action, requestId, beforeId: typeof params.before === "string" ? params.before : undefined }),
+    listAuditActions(user),
+  ]);
+  const next = new URLSearchParams({ ...(action ? { action } : {}), ...(requestId ? { request: requestId } : {}), ...(nextBeforeId ? { before: nextBeforeId } : {}) });
+  return (
+    <>
+      <PageHeader
+        title="Audit trail"
+        description="Every state change, decision, sign-in, settings and role change and authorisation denial, newest first. Append-only in the database; each event carries the hash of the one before it, so any edit breaks the chain."
+        actions={can(user, "audit.verify") ? <VerifyChainButton /> : undefined}
+      />
+      <form className="mb-4 flex flex-wrap items-end gap-3" method="get">
+        <div>
+          <label htmlFor="action" className="block text-sm font-medium text-slate-800">
+            Action
+          </label>
+          <Select id="action" name="action" defaultValue={action ?? ""} className="mt-1 min-w-60">
+            <option value="">All actions</option>
+            {actions.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </Select>
+        </div>
+        {requestId && <input type="hidden" name="request" value={requestId} />}
+        <button type="submit" className={buttonClasses("secondary")}>
+          Filter
+        </button>
+        {(action || requestId) && (
+          <Link href="/audit" className="text-sm font-medium text-brand-700 hover:underline">
+            Clear filter
+          </Link>
+        )}
+      </form>
+      {events.length === 0 ? (
+        <EmptyState title="No events match" />
+      ) : (
+        <Table caption="Audit events">
+          <thead className="bg-slate-50">
+            <tr>
+              <Th>#</Th>
+              <Th>Time (UTC)</Th>
+              <Th>Actor</Th>
+              <Th>Action</Th>
+              <Th>Entity</Th>
+              <Th>Change</Th>
+              <Th>Correlation id</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {events.map((e) => (
+              <tr key={e.id}>
+                <Td className="font-mono text-xs">{e.id}</Td>
+                <Td className="whitespace-nowrap">
+                  <time dateTime={e.occurredAt.toISOString()}>{e.occurredAt.toISOString().replace("T", " ").slice(0, 19)}</time>
+                </Td>
+                <Td>{e.actor}</Td>
+                <Td className="font-mono text-xs">{e.action}</Td>
+                <Td className="text-xs">
+                  {e.requestId ? (
+                    <Link href={`/requests/${e.requestId}`} className="text-brand-700 hover:underline">
+                      {e.entityType} {e.entityId.slice(0, 8)}
+                    </Link>
+                  ) : (
+                    `${e.entityType} ${e.entityId}`
+                  )}
+                </Td>
+                <Td>
+                  <Change before={e.before} after={e.after} />
+                </Td>
+                <Td className="font-mono text-xs text-slate-600">{e.correlationId.slice(0, 13)}</Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+      {nextBeforeId && (
+        <div className="mt-4">
+          <Link href={`/audit?${next.toString()}`} className={buttonClasses("secondary")}>
+            Older events
+          </Link>
+        </div>
+      )}
+    </>
+  );
+}

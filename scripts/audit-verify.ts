@@ -1,0 +1,68 @@
+// `npm run audit:verify`: walks the whole audit hash chain and recomputes every event's hash.
+// Exit 0 when intact; 1 naming the first broken event; 2 when the database can't be read.
+// Reads DATABASE_URL, or the embedded PostgreSQL of `npm start` (which must be running, or is started here).
+import "dotenv/config";
+import { Client } from "pg";
+
+async function reachable(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function connect(): Promise<() => Promise<void>> {
+  const { env, reloadEnv } = await import("../lib/env");
+  const e = env();
+  if (e.DATABASE_URL) return async () => undefined;
+  const { EMBEDDED_PASSWORD, EMBEDDED_USER, startEmbeddedPostgres } = await import("../lib/db/embedded");
+  const url = `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${e.EMBEDDED_PG_PORT}/${e.EMBEDDED_PG_DATABASE}`;
+  let stop: () => Promise<void> = async () => undefined;
+  if (!(await reachable(url))) {
+    const embedded = await startEmbeddedPostgres({ dir: e.EMBEDDED_PG_DIR, port: e.EMBEDDED_PG_PORT, database: e.EMBEDDED_PG_DATABASE });
+    stop = embedded.stop;
+  }
+  process.env.DATABASE_URL = url;
+  reloadEnv();
+  return stop;
+}
+
+async function main() {
+  let stop: () => Promise<void> = async () => undefined;
+  try {
+    stop = await connect();
+  } catch (error) {
+    console.error(`Cannot reach the database: ${(error as Error).message}`);
+    process.exit(2);
+  }
+  const { db } = await import("../lib/db/client");
+  try {
+    const { verifyAuditChain } = await import("../lib/audit/verify");
+    const started = performance.now();
+    const result = await verifyAuditChain();
+    const ms = Math.round(performance.now() - started);
+    if (result.intact) {
+      console.log(`Audit chain intact: ${result.events} events verified in ${ms} ms.`);
+      process.exitCode = 0;
+    } else {
+      const event = await db.auditEvent.findUnique({ where: { id: BigInt(result.brokenAt) }, select: { action: true, occurredAt: true, actorLabel: true } });
+      console.error(
+        `Audit chain BROKEN at event #${result.brokenAt}${event ? ` (${event.action} by ${event.actorLabel} at ${event.occurredAt.toISOString()})` : ""}: ${result.reason}. ${result.events - 1} events before it verified.`,
+      );
+      process.exitCode = 1;
+    }
+  } catch (error) {
+    console.error(`Cannot verify the audit chain: ${(error as Error).message}`);
+    process.exitCode = 2;
+  } finally {
+    await db.$disconnect().catch(() => undefined);
+    await stop();
+  }
+}
+
+void main();
