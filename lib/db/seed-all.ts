@@ -1,10 +1,11 @@
 // Seeds everything a fresh installation shows. Other domains add their demo data here.
 import type { PrismaClient } from "@/generated/prisma/client";
 import { seedOrganisation } from "@/lib/db/seed";
+import { seedDemoHistory } from "@/lib/db/seed-demo-history";
 
 export async function seedDatabase(db: PrismaClient, options: { demoHistory: boolean }) {
   await seedOrganisation(db);
   if (options.demoHistory) {
-    // Demo history (requests in every state, approvals, audit events) is added by the approvals domain.
+    await seedDemoHistory(db); // requests in every state, approvals, runs, workspaces, audit events
   }
 }
