@@ -87,11 +87,16 @@ function build() {
   log(`Building the production portal into ${DIST}…`);
   const tsconfig = readFileSync("tsconfig.json", "utf8"); // next build rewrites it; leave it as it was
   const result = spawnSync("node_modules/.bin/next", ["build"], {
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
     env: { ...process.env, NEXT_DIST_DIR: DIST, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
   });
   writeFileSync("tsconfig.json", tsconfig);
-  if (result.status !== 0) throw new Error("next build failed");
+  if (result.status !== 0) {
+    console.error(result.stdout.slice(-4000));
+    throw new Error("next build failed");
+  }
 }
 
 async function startPortal(): Promise<ChildProcess> {

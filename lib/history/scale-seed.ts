@@ -100,6 +100,16 @@ function gauss(rand: () => number) {
 const pick = <T>(rand: () => number, items: T[]): T => items[Math.floor(rand() * items.length)];
 const TEAM_SPEED = [1, 1.6, 0.7, 1.2, 0.9];
 
+// Only settled outcomes: generated requests must never wait in an approval queue or a provisioning worker
+// (they carry no plan to approve or run). The in-flight outcomes stay in the type for partial histories.
+function settledOutcome(u: number): Outcome {
+  if (u < 0.06) return "REJECTED";
+  if (u < 0.1) return "CANCELLED";
+  if (u < 0.13) return "FAILED";
+  if (u < 0.21) return "RETRIED";
+  return "PROVISIONED";
+}
+
 function planRequest(i: number, n: number, start: number, span: number, end: number, org: Org, seed: number): PlannedRequest {
   const rand = mulberry32(seed * 7919 + i * 104_729);
   const teamIndex = Math.floor(rand() * org.teams.length);
@@ -120,15 +130,7 @@ function planRequest(i: number, n: number, start: number, span: number, end: num
   const speed = TEAM_SPEED[teamIndex % TEAM_SPEED.length];
   const prod = envs.includes("PROD");
 
-  const u = rand();
-  let outcome: Outcome;
-  // Only settled outcomes: generated requests must never wait in an approval queue or a provisioning worker
-  // (they carry no plan to approve or run).
-  if (u < 0.06) outcome = "REJECTED";
-  else if (u < 0.1) outcome = "CANCELLED";
-  else if (u < 0.13) outcome = "FAILED";
-  else if (u < 0.21) outcome = "RETRIED";
-  else outcome = "PROVISIONED";
+  const outcome = settledOutcome(rand());
 
   const costByEnv: Partial<Record<Env, number>> = {};
   for (const env of envs) {
