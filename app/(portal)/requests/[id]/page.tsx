@@ -6,6 +6,7 @@ import { PlanView } from "@/components/requests/plan-view";
 import { CancelRequestForm } from "@/components/requests/request-actions";
 import { RequestStatusBadge } from "@/components/requests/status-badge";
 import { ApprovalPanel } from "@/components/approvals/approval-panel";
+import { RequestTimeline } from "@/components/history/request-timeline";
 import { requireUser } from "@/lib/auth/session";
 import { formatRequestNumber } from "@/lib/plan/build-plan";
 import { getRequestForViewer } from "@/lib/requests/queries";
@@ -119,6 +120,10 @@ export default async function RequestDetailPage({ params, searchParams }: { para
             <p className="text-sm text-slate-700">The plan is computed when the request is submitted.</p>
           </Card>
         )}
+      </div>
+      {/* History (owned by the history domain): the request's timeline; renders nothing for a request the viewer may not see. */}
+      <div className="mt-6">
+        <RequestTimeline requestId={r.id} />
       </div>
     </>
   );
