@@ -68,12 +68,11 @@ export async function ApprovalPanel({ requestId }: { requestId: string }) {
           ))}
         </ol>
       )}
-      {panel.decidableStage && panel.planHash && (
-        <div className="mt-4 border-t border-slate-200 pt-4">
-          <h3 className="mb-3 text-sm font-semibold text-slate-900">Your decision: {STAGE_LABELS[panel.decidableStage].toLowerCase()}</h3>
-          <DecisionForm requestId={panel.id} stage={panel.decidableStage} version={panel.version} planHash={panel.planHash} number={number} />
-        </div>
-      )}
+      {/* Always mounted in the same place, so the outcome of a decision stays visible after the re-render. */}
+      <div className={panel.decidableStage ? "mt-4 border-t border-slate-200 pt-4" : "mt-4"}>
+        {panel.decidableStage && <h3 className="mb-3 text-sm font-semibold text-slate-900">Your decision: {STAGE_LABELS[panel.decidableStage].toLowerCase()}</h3>}
+        <DecisionForm key={panel.id} requestId={panel.id} stage={panel.decidableStage} version={panel.version} planHash={panel.planHash} number={number} />
+      </div>
     </Card>
   );
 }

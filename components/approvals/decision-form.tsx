@@ -16,11 +16,16 @@ function Outcome({ state }: { state: ActionState }) {
  * Approve, or reject with a reason, for the stage the viewer may decide. The hidden version and plan hash are
  * what the viewer saw; the server refuses the decision if either has changed since.
  */
-export function DecisionForm({ requestId, stage, version, planHash, number }: { requestId: string; stage: ApprovalStageName; version: number; planHash: string; number: string }) {
-  const [approveState, approve, approving] = useActionState((stage === "ADMIN" ? approveRequestAction : approveProductionAction).bind(null, requestId), initialActionState);
-  const [rejectState, reject, rejecting] = useActionState((stage === "ADMIN" ? rejectRequestAction : rejectProductionAction).bind(null, requestId), initialActionState);
+export function DecisionForm({ requestId, stage, version, planHash, number }: { requestId: string; stage: ApprovalStageName | null; version: number; planHash: string | null; number: string }) {
+  const [approveState, approve, approving] = useActionState((stage === "STAKEHOLDER" ? approveProductionAction : approveRequestAction).bind(null, requestId), initialActionState);
+  const [rejectState, reject, rejecting] = useActionState((stage === "STAKEHOLDER" ? rejectProductionAction : rejectRequestAction).bind(null, requestId), initialActionState);
   const reasonErrors = rejectState.ok ? undefined : rejectState.fieldErrors?.reason;
   const pending = approving || rejecting;
+  // After a decision the server no longer offers one (stage null); the outcome of ours stays visible.
+  if (!stage || !planHash) {
+    const done = [approveState, rejectState].find((s) => s.ok && s.message);
+    return done ? <Outcome state={done} /> : null;
+  }
   return (
     <div className="space-y-4">
       <form action={approve} className="space-y-3" aria-label={`Approve ${number}`}>
