@@ -33,6 +33,8 @@ const envSchema = z.object({
   ATRIUM_PROVISION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   ATRIUM_PROVISION_POLL_MS: z.coerce.number().int().min(1).max(60_000).default(2000),
   ATRIUM_PROVISION_STEP_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  // Seconds between a worker's supervisor passes (the heartbeat monitor that frees a crashed worker's jobs).
+  ATRIUM_WORKER_MONITOR_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
   ATRIUM_PROVISION_RETRY_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   ATRIUM_DEMO_SEED: flag,
   // Microsoft Entra ID sign-in (all unset = Entra sign-in off). See README "Sign-in with Microsoft Entra ID".

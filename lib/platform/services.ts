@@ -1,47 +1,61 @@
 // Background services that run beside the web server in the embedded default: the ARM simulator (when
 // Azure is simulated and no external simulator is configured) and an in-process provisioning worker.
-import { env, reloadEnv } from "@/lib/env";
-
-/**
- * The simulated estate for the embedded default: the landing zone the portal's settings point at, and every person
- * with an Entra object id in the simulator's directory (so role assignments and compute-instance owners resolve).
- */
-async function startEmbeddedArmSimulator(port: number, timeScale: number) {
-  const [{ startArmSimulator }, { db }] = await Promise.all([import("@/lib/azure/simulator/server"), import("@/lib/db/client")]);
-  const [settings, people] = await Promise.all([
-    db.portalSettings.findUnique({ where: { id: 1 } }),
-    db.user.findMany({ where: { entraObjectId: { not: null } }, select: { entraObjectId: true, entraTenantId: true } }),
-  ]);
-  return startArmSimulator({
-    port,
-    timeScale,
-    stateFile: ".data/simulator/state.json",
-    certDir: ".data/simulator",
-    tenantId: settings?.azureTenantId ?? undefined,
-    landingZone: settings?.privateEndpointSubnetId
-      ? { subnetIds: [settings.privateEndpointSubnetId], privateDnsZoneIds: settings.privateDnsZoneIds }
-      : undefined,
-    principals: people.map((p) => ({ objectId: p.entraObjectId!, tenantId: p.entraTenantId ?? undefined, type: "User" as const })),
-  });
-}
+import { env, simulatorStateFile } from "@/lib/env";
 
 export type PlatformServices = { azureLabel: string; stop: () => Promise<void> };
+
+/** How often the simulator's directory is refreshed with people added to Atrium after start-up. */
+const PRINCIPAL_REFRESH_MS = 30_000;
 
 export async function startPlatformServices(options: { log: (m: string) => void; childEnv: NodeJS.ProcessEnv }): Promise<PlatformServices> {
   const e = env();
   const stops: Array<() => Promise<void>> = [];
   let azureLabel = "Azure: real subscriptions";
+  let factory: import("@/lib/azure/clients").ClientFactory | undefined;
+
   if (e.AZURE_MODE === "simulator") {
     azureLabel = "Azure: simulated";
     if (!e.ARM_SIMULATOR_URL) {
-      const sim = await startEmbeddedArmSimulator(e.ARM_SIMULATOR_PORT, e.ARM_SIMULATOR_TIME_SCALE);
-      stops.push(() => sim.close());
-      process.env.ARM_SIMULATOR_URL = options.childEnv.ARM_SIMULATOR_URL = sim.url;
-      process.env.ARM_SIMULATOR_CA_FILE = options.childEnv.ARM_SIMULATOR_CA_FILE = sim.certPath;
-      reloadEnv();
-      options.log(`ARM simulator on ${sim.url} (time scale ${sim.timeScale}, state in .data/simulator/state.json).`);
+      const { startArmSimulator } = await import("@/lib/azure/simulator/server");
+      const { createClientFactory } = await import("@/lib/azure/clients");
+      const { directoryPrincipals, landingZoneFromSettings } = await import("@/lib/provisioning/fixtures");
+      const { db } = await import("@/lib/db/client");
+      const settings = await db.portalSettings.findUnique({ where: { id: 1 }, select: { azureTenantId: true } });
+      const sim = await startArmSimulator({
+        port: e.ARM_SIMULATOR_PORT,
+        timeScale: e.ARM_SIMULATOR_TIME_SCALE,
+        stateFile: simulatorStateFile(e),
+        certDir: ".data/simulator",
+        tenantId: settings?.azureTenantId,
+        landingZone: await landingZoneFromSettings(),
+        principals: await directoryPrincipals(),
+      });
+      // People added later (admin page, Entra sign-in) become visible to role assignments too.
+      const refresh = setInterval(() => {
+        directoryPrincipals()
+          .then((list) => sim.addPrincipals(list))
+          .catch((err: unknown) => options.log(`simulator directory refresh failed: ${String(err)}`));
+      }, PRINCIPAL_REFRESH_MS);
+      refresh.unref();
+      stops.push(async () => {
+        clearInterval(refresh);
+        await sim.close();
+      });
+      options.childEnv.ARM_SIMULATOR_URL = sim.url;
+      options.childEnv.ARM_SIMULATOR_CA_FILE = sim.certPath;
+      factory = createClientFactory({ target: { mode: "simulator", endpoint: sim.url, ca: sim.certPem } });
+      azureLabel = `Azure: simulated (ARM simulator at ${sim.url}, time scale ${sim.timeScale})`;
+      options.log(`ARM simulator listening on ${sim.url} (time scale ${sim.timeScale}).`);
     }
   }
+
+  if (e.ATRIUM_WORKER_IN_PROCESS !== false) {
+    const { startProvisioningWorker } = await import("@/lib/provisioning/worker");
+    const worker = await startProvisioningWorker({ factory, log: (m) => options.log(`worker: ${m}`) });
+    // Stop the worker before the simulator (stops run in reverse order).
+    stops.push(() => worker.stop({ graceful: true, timeoutMs: 10_000 }));
+  }
+
   return {
     azureLabel,
     stop: async () => {

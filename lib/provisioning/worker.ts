@@ -55,7 +55,7 @@ export async function startProvisioningWorker(options: WorkerOptions = {}): Prom
   const log = options.log ?? ((m: string) => console.log(`[worker] ${m}`));
   const factory = options.factory ?? (await defaultClientFactory(options.retryOptions));
   const base = { ...(await executorOptionsFromEnv(factory)), ...options.executor, factory, log };
-  const monitor = options.monitorIntervalSeconds ?? 5;
+  const monitor = options.monitorIntervalSeconds ?? env().ATRIUM_WORKER_MONITOR_SECONDS;
   const boss = new PgBoss({
     connectionString: databaseUrl(),
     schema: BOSS_SCHEMA,
@@ -71,7 +71,13 @@ export async function startProvisioningWorker(options: WorkerOptions = {}): Prom
   await ensureQueues(boss);
   await boss.work<ProvisionJob>(
     PROVISION_QUEUE,
-    { localConcurrency: options.jobs ?? env().ATRIUM_WORKER_JOBS, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
+    {
+      localConcurrency: options.jobs ?? env().ATRIUM_WORKER_JOBS,
+      pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+      // With NOTIFY on, pg-boss otherwise polls only every 30 s — and a job released by a crashed worker comes back
+      // through `retry` + startAfter, which sends no NOTIFY. 2 s keeps the recovery bound short.
+      notifyPollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+    },
     async ([job]) => {
       log(`job ${job.id} start request=${job.data.requestId} run=${job.data.runId} retry=${job.retryCount}`);
       try {

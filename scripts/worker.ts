@@ -1,0 +1,29 @@
+// `npm run worker`: a provisioning worker process (scale-out beside the portal, which runs one in-process unless
+// ATRIUM_WORKER_IN_PROCESS=0). Needs DATABASE_URL, and in simulator mode ARM_SIMULATOR_URL (+ ARM_SIMULATOR_CA_FILE).
+// SIGTERM/SIGINT: graceful stop — running steps are interrupted with their poller state saved, the jobs are released,
+// and another worker resumes them.
+import "dotenv/config";
+import { EnvError } from "../lib/env";
+
+const log = (message: string) => console.log(`[worker ${process.pid}] ${new Date().toISOString()} ${message}`);
+
+async function main() {
+  const { startProvisioningWorker } = await import("../lib/provisioning/worker");
+  const worker = await startProvisioningWorker({ log });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping gracefully`);
+    await worker.stop({ graceful: true, timeoutMs: 20_000 });
+    log("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((error) => {
+  console.error(error instanceof EnvError ? error.message : error);
+  process.exit(1);
+});
