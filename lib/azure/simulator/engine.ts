@@ -26,6 +26,8 @@ export interface SimRequest {
   body: unknown;
   /** Absolute base URL the client used, e.g. https://127.0.0.1:8443 */
   baseUrl: string;
+  /** Set when this request started an operation that an injected fault makes end Failed (shown in the request log). */
+  lroFault?: FaultKind;
 }
 
 export interface SimResponse {
@@ -187,7 +189,7 @@ export class ArmEngine {
     if (transport) return this.transportFault(transport);
     try {
       const res = await this.route(req);
-      return res;
+      return req.lroFault && !res.fault ? { ...res, fault: req.lroFault } : res;
     } catch (err) {
       if (err instanceof ArmError) return { status: err.status, body: err.toBody(), headers: err.headers };
       throw err;
@@ -528,6 +530,7 @@ export class ArmEngine {
   ): Operation {
     const now = this.now();
     const fault = this.faults.take(req.method, req.path, LRO_FAULTS);
+    if (fault) req.lroFault = fault.kind;
     const op: Operation = {
       id: randomUUID(),
       resourceKey: resource.key,
