@@ -11,7 +11,9 @@ test.beforeAll(async () => {
   const client = new Client({ connectionString: E2E.databaseUrl });
   await client.connect();
   try {
-    await seedScale(client, { requests: 300, auditEvents: 3000, end: new Date(Date.now() - 2 * 86_400_000), seed: 11 });
+    // Once per e2e database (Playwright re-runs beforeAll in a fresh worker after a failure).
+    const seeded = await client.query("SELECT 1 FROM workspace_requests WHERE justification LIKE 'Generated history%' LIMIT 1");
+    if (seeded.rowCount === 0) await seedScale(client, { requests: 300, auditEvents: 3000, end: new Date(Date.now() - 2 * 86_400_000), seed: 11 });
   } finally {
     await client.end();
   }

@@ -364,6 +364,8 @@ export async function seedScale(client: ClientBase, options: ScaleSeedOptions): 
   const requestBatch = options.requestBatch ?? 2000;
   const auditBatch = options.auditBatch ?? 10_000;
   const org = await loadOrg(client);
+  // Scope slugs (and so workspace names and ARM ids) stay unique when a database is seeded more than once.
+  const runTag = randomUUID().slice(0, 4);
   if (org.teams.length === 0) throw new Error("No team has a requester: seed the organisation first (npm run db:seed).");
 
   // Pass 1: count the events the requests imply; the rest of the target becomes periodic verification
@@ -596,7 +598,7 @@ export async function seedScale(client: ClientBase, options: ScaleSeedOptions): 
     const team = org.teams[p.teamIndex];
     const project = p.projectIndex === null ? null : team.projects[p.projectIndex];
     const id = randomUUID();
-    const scope = `${project?.slug ?? team.slug}-h${i.toString(36)}`;
+    const scope = `${project?.slug ?? team.slug}-h${runTag}${i.toString(36)}`;
     const planHash = createHash("sha256").update(id).digest("hex");
     const status = p.outcome === "APPROVED" && p.stakeholderAt !== null ? "STAKEHOLDER_APPROVED" : STATUS_OF[p.outcome];
     const d = (v: number | null) => (v === null ? null : new Date(v));
