@@ -24,7 +24,7 @@ function SortHeader({ label, sort, filters, basePath }: { label: string; sort: H
   const href = `${basePath}${historyQueryString(filters, { sort, dir: nextDir, after: undefined, before: undefined })}`;
   return (
     <Th aria-sort={active ? (filters.dir === "asc" ? "ascending" : "descending") : "none"}>
-      <Link href={href} className="inline-flex items-center gap-1 hover:underline">
+      <Link prefetch={false} href={href} className="inline-flex items-center gap-1 hover:underline">
         {label}
         <span aria-hidden>{active ? (filters.dir === "asc" ? "▲" : "▼") : "↕"}</span>
         <span className="sr-only">{active ? `, sorted ${filters.dir === "asc" ? "ascending" : "descending"}; ` : ", "}sort {nextDir === "asc" ? "ascending" : "descending"}</span>
@@ -52,7 +52,7 @@ export function HistoryTable({ rows, filters, basePath }: { rows: HistoryRowDto[
         {rows.map((r) => (
           <tr key={r.id}>
             <Td className="font-medium whitespace-nowrap">
-              <Link href={`/history/${r.id}`} className="text-brand-700 hover:underline">
+              <Link prefetch={false} href={`/history/${r.id}`} className="text-brand-700 hover:underline">
                 {requestLabel(r.number)}
               </Link>
               {r.scopeSlug && <span className="block text-xs text-slate-600">{r.scopeSlug}</span>}
@@ -80,14 +80,14 @@ export function KeysetPagination({ filters, next, previous, basePath }: { filter
   return (
     <nav aria-label="Pages" className="mt-4 flex justify-between gap-2">
       {previous ? (
-        <Link rel="prev" className={link} href={`${basePath}${historyQueryString(filters, { before: previous, after: undefined })}`}>
+        <Link prefetch={false} rel="prev" className={link} href={`${basePath}${historyQueryString(filters, { before: previous, after: undefined })}`}>
           ← Previous
         </Link>
       ) : (
         <span aria-disabled="true" className={disabled}>← Previous</span>
       )}
       {next ? (
-        <Link rel="next" className={link} href={`${basePath}${historyQueryString(filters, { after: next, before: undefined })}`}>
+        <Link prefetch={false} rel="next" className={link} href={`${basePath}${historyQueryString(filters, { after: next, before: undefined })}`}>
           Next →
         </Link>
       ) : (

@@ -19,7 +19,7 @@ export type HistoryStatus = (typeof HISTORY_STATUSES)[number];
 export const HISTORY_ENVIRONMENTS = ["DEV", "TEST", "PROD"] as const;
 export const HISTORY_SORTS = ["submitted", "number"] as const;
 export type HistorySort = (typeof HISTORY_SORTS)[number];
-export const HISTORY_PAGE_SIZE = 50;
+export const HISTORY_PAGE_SIZE = 25;
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)));

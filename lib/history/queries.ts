@@ -140,18 +140,34 @@ export type FilterOptions = {
   requesters: { id: string; name: string }[];
 };
 
+// Teams, projects and people change rarely; the filter selects are served from a short-lived per-process
+// memo (one query per scope and minute) instead of three queries on every page view.
+const OPTIONS_TTL_MS = 60_000;
+const optionsMemo = new Map<string, { at: number; value: Promise<FilterOptions> }>();
+
 /** What the filter selects offer: only teams, projects and people the caller may see. */
 export async function listHistoryFilterOptions(actor: HistoryActor): Promise<FilterOptions> {
   const all = readsAllHistory(actor);
-  const teamWhere = all ? {} : { id: { in: actor.teamIds } };
-  const [teams, projects, requesters] = await Promise.all([
-    db.team.findMany({ where: teamWhere, orderBy: { name: "asc" }, select: { slug: true, name: true } }),
-    db.project.findMany({ where: { team: teamWhere }, orderBy: { name: "asc" }, select: { slug: true, name: true, team: { select: { slug: true } } } }),
-    db.user.findMany({
-      where: all ? { roles: { has: "REQUESTER" } } : { teamMemberships: { some: { teamId: { in: actor.teamIds } } } },
-      orderBy: { name: "asc" },
-      select: { id: true, name: true },
-    }),
-  ]);
-  return { teams, projects: projects.map((p) => ({ slug: p.slug, name: p.name, teamSlug: p.team.slug })), requesters };
+  const key = all ? "*" : [...actor.teamIds].sort().join(",");
+  const hit = optionsMemo.get(key);
+  if (hit && Date.now() - hit.at < OPTIONS_TTL_MS) return hit.value;
+  const value = loadFilterOptions(all, actor.teamIds);
+  optionsMemo.set(key, { at: Date.now(), value });
+  value.catch(() => optionsMemo.delete(key));
+  return value;
+}
+
+async function loadFilterOptions(all: boolean, teamIds: string[]): Promise<FilterOptions> {
+  const teamFilter = all ? Prisma.sql`TRUE` : Prisma.sql`t.id = ANY(${teamIds}::uuid[])`;
+  const [row] = await db.$queryRaw<[{ teams: FilterOptions["teams"] | null; projects: FilterOptions["projects"] | null; requesters: FilterOptions["requesters"] | null }]>`
+    SELECT
+      (SELECT json_agg(json_build_object('slug', t.slug, 'name', t.name) ORDER BY t.name) FROM teams t WHERE ${teamFilter}) AS teams,
+      (SELECT json_agg(json_build_object('slug', p.slug, 'name', p.name, 'teamSlug', t.slug) ORDER BY p.name)
+         FROM projects p JOIN teams t ON t.id = p.team_id WHERE ${teamFilter}) AS projects,
+      (SELECT json_agg(json_build_object('id', u.id, 'name', u.name) ORDER BY u.name) FROM users u WHERE ${
+        all
+          ? Prisma.sql`'REQUESTER' = ANY(u.roles::text[])`
+          : Prisma.sql`EXISTS (SELECT 1 FROM team_memberships m WHERE m.user_id = u.id AND m.team_id = ANY(${teamIds}::uuid[]))`
+      }) AS requesters`;
+  return { teams: row.teams ?? [], projects: row.projects ?? [], requesters: row.requesters ?? [] };
 }

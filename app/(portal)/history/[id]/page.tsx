@@ -9,7 +9,7 @@ import { auditDenial, requireUser } from "@/lib/auth/session";
 import { ENVIRONMENT_LABELS, formatDateTime, formatDuration, formatUsd, requestLabel } from "@/lib/history/format";
 import { getHistoryRequest } from "@/lib/history/queries";
 import { readsHistory } from "@/lib/history/scope";
-import { getRequestTimeline } from "@/lib/history/timeline";
+import { buildTimeline } from "@/lib/history/timeline";
 import { listRequestWorkspaces } from "@/lib/history/workspaces";
 
 export const metadata = { title: "Request timeline" };
@@ -25,7 +25,8 @@ export default async function RequestHistoryPage({ params }: { params: Promise<{
   const { id } = await params;
   const request = await getHistoryRequest(user, id);
   if (!request) notFound();
-  const [timeline, workspaces] = await Promise.all([getRequestTimeline(user, id), listRequestWorkspaces(id)]);
+  // getHistoryRequest has checked the request is visible to this person.
+  const [timeline, workspaces] = await Promise.all([buildTimeline(id), listRequestWorkspaces(id)]);
   return (
     <>
       <p className="mb-2 text-sm">
@@ -82,7 +83,7 @@ export default async function RequestHistoryPage({ params }: { params: Promise<{
         )}
         <Card aria-labelledby="timeline-heading">
           <h2 id="timeline-heading" className="mb-4 text-lg font-semibold text-slate-900">Timeline</h2>
-          <TimelineList entries={timeline ?? []} />
+          <TimelineList entries={timeline} />
         </Card>
       </div>
     </>
