@@ -199,10 +199,12 @@ test("[APPROVALS]: self-approval is not offered, and a raw POST of it is refused
   expect(actionId).toBeTruthy();
   const [before] = await query<{ status: string; version: number; plan_hash: string }>("SELECT status, version, plan_hash FROM workspace_requests WHERE id = $1", [req.id]);
   const denialsBefore = await query<{ n: string }>("SELECT count(*) AS n FROM audit_events WHERE action = 'authz.denied' AND actor_id = 'usr-george'");
-  const response = await page.request.post(`/approvals/${req.id}`, {
-    headers: { "Next-Action": actionId!, Origin: E2E.baseUrl },
-    multipart: { "0": JSON.stringify([req.id, { ok: true }, "$K1"]), "_1_version": String(before.version), "_1_planHash": before.plan_hash },
-  });
+  // React's reply encoding: the FormData argument's fields first (prefixed "_1_"), then the root "0" pointing at it.
+  const body = new FormData();
+  body.append("_1_version", String(before.version));
+  body.append("_1_planHash", before.plan_hash);
+  body.append("0", JSON.stringify([req.id, { ok: true }, "$K1"]));
+  const response = await page.request.post(`/approvals/${req.id}`, { headers: { "Next-Action": actionId!, Origin: E2E.baseUrl }, multipart: body });
   expect(response.status()).toBeLessThan(500);
   expect(await response.text()).toContain("You submitted this request");
   const [after] = await query<{ status: string; version: number }>("SELECT status, version FROM workspace_requests WHERE id = $1", [req.id]);

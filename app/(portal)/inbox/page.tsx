@@ -21,7 +21,7 @@ export default async function InboxPage() {
             <li key={n.id} className="flex items-start justify-between gap-4 p-4">
               <div>
                 <p className="text-sm font-semibold text-slate-900">
-                  {!n.readAt && <span className="mr-2 inline-block size-2 rounded-full bg-brand-600" aria-label="Unread" />}
+                  {!n.readAt && <span className="mr-2 inline-block size-2 rounded-full bg-brand-600" role="img" aria-label="Unread" />}
                   {n.requestId ? <Link href={`/requests/${n.requestId}`} className="hover:underline">{n.title}</Link> : n.title}
                 </p>
                 <p className="mt-0.5 text-sm text-slate-700">{n.body}</p>
