@@ -3,6 +3,7 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { recordAuditEvent } from "@/lib/audit/record-event";
 import type { SessionUser } from "@/lib/auth/session";
+import { revalidateWaitingRequests } from "@/lib/approvals/revalidate";
 import type { SetDisabledInput, UpdateRolesInput } from "@/lib/people/schemas";
 
 /** Grants and revokes portal roles. Takes effect on the person's very next request (roles are read per request). */
@@ -25,7 +26,12 @@ export async function updateUserRoles(actor: SessionUser, input: UpdateRolesInpu
       after: { roles },
       correlationId,
     });
-  });
+    // Portal admins get the Workspace Admin role on every workspace, so they are part of every plan:
+    // re-plan the requests waiting for approval (approvals of a changed plan are void).
+    if (person.roles.includes("ADMIN") !== roles.includes("ADMIN")) {
+      await revalidateWaitingRequests(tx, { kind: "user", id: actor.id }, correlationId, "The portal admins changed.");
+    }
+  }, { timeout: 60_000, maxWait: 10_000 });
 }
 
 /**

@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import { createSubmittedRequest, type RequestSpec } from "@/lib/db/request-fixtures";
 import { approveProductionAction, approveRequestAction, rejectProductionAction, rejectRequestAction } from "@/lib/approvals/actions";
 import { getProducer, PROVISION_QUEUE, stopProducer } from "@/lib/jobs/queue";
+import { updateUserRolesAction } from "@/lib/people/actions";
 import { actAs } from "../support/act-as";
 
 const spec = (overrides: Partial<RequestSpec> = {}): RequestSpec => ({
@@ -26,6 +27,12 @@ const spec = (overrides: Partial<RequestSpec> = {}): RequestSpec => ({
 function form(fields: Record<string, string | number>) {
   const f = new FormData();
   for (const [k, v] of Object.entries(fields)) f.set(k, String(v));
+  return f;
+}
+
+function rolesForm(...roles: string[]) {
+  const f = new FormData();
+  for (const role of roles) f.append("roles", role);
   return f;
 }
 
@@ -172,5 +179,24 @@ describe("[APPROVALS]: decisions", () => {
     // Approving the new plan works again.
     await actAs("fatima.khan@contoso.com");
     expect(await approveRequestAction(req.id, { ok: true }, form({ version: after.version, planHash: after.planHash! }))).toMatchObject({ ok: true });
+  });
+});
+
+describe("[APPROVALS]: plans follow the portal admins", () => {
+  afterAll(() => stopProducer());
+
+  it("granting the admin role re-plans waiting requests and voids approvals of the changed plan", async () => {
+    const req = await createSubmittedRequest(db, spec({ environments: ["TEST", "PROD"], team: "insights", requesterId: "usr-liam", members: [{ userId: "usr-liam", role: "DATA_SCIENTIST" }], region: "swedencentral", costCenter: "CC-5200" }));
+    await actAs("fatima.khan@contoso.com");
+    expect(await approveRequestAction(req.id, { ok: true }, form({ version: req.version, planHash: req.planHash }))).toMatchObject({ ok: true });
+    expect(await updateUserRolesAction("usr-keiko", { ok: true }, rolesForm("MLOPS", "ADMIN"))).toMatchObject({ ok: true });
+    const after = await db.workspaceRequest.findUniqueOrThrow({ where: { id: req.id }, include: { approvals: true } });
+    expect(after.status).toBe("SUBMITTED");
+    expect(after.planHash).not.toBe(req.planHash);
+    expect(JSON.stringify(after.plan)).toContain("Keiko Tanaka");
+    expect(after.approvals.every((a) => a.voidedAt)).toBe(true);
+    expect(await audits(req.id, "request.approval_voided")).toBe(1);
+    // Restore the directory for the other tests.
+    expect(await updateUserRolesAction("usr-keiko", { ok: true }, rolesForm("MLOPS"))).toMatchObject({ ok: true });
   });
 });

@@ -57,7 +57,11 @@ describe("[APPROVALS]: races", () => {
     await globalForDb.atriumDb?.$disconnect();
     globalForDb.atriumDb = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL!, max: CONCURRENCY + 5 }) });
   });
-  afterAll(() => stopProducer());
+  afterAll(async () => {
+    await stopProducer();
+    await globalForDb.atriumDb?.$disconnect();
+    globalForDb.atriumDb = undefined;
+  });
 
   it(`${CONCURRENCY} concurrent approvals of one request, ${REPETITIONS} times: exactly one transition, one audit event, one job`, async () => {
     const requests = [];
