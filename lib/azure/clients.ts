@@ -140,7 +140,9 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
           // Track-1 client (ms-rest-js): ignores endpoint/tlsOptions, takes baseUri + agentSettings (stack-2.md).
           appInsights: new ApplicationInsightsManagementClient(credential, subscriptionId, {
             ...(target.mode === "simulator" ? { baseUri: target.endpoint, agentSettings: legacyAgent } : {}),
-            ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}),
+            // ms-rest-js retries 5xx after 30 s intervals; the executor's per-step retry (with Retry-After) is used
+            // instead, so one slow component cannot stall a run for minutes.
+            noRetryPolicy: true,
           } as ConstructorParameters<typeof ApplicationInsightsManagementClient>[2]),
           ml: new AzureMachineLearningWorkspaces(credential, subscriptionId, { ...common, apiVersion: ML_API_VERSION }),
           network: new NetworkManagementClient(credential, subscriptionId, common),

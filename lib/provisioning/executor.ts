@@ -7,6 +7,7 @@
  */
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { Prisma } from "@/generated/prisma/client";
 import type { RequestStatus } from "@/generated/prisma/enums";
 import { recordAuditEvent } from "@/lib/audit/record-event";
@@ -46,12 +47,16 @@ function jsonValue(v: unknown): Prisma.InputJsonValue {
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    if (ms <= 0) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
+    if (ms <= 0 || signal?.aborted) return resolve();
+    const onAbort = () => {
       clearTimeout(t);
       resolve();
-    });
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 
 class AbortedRun extends Error {
@@ -64,6 +69,8 @@ class AbortedRun extends Error {
 /** Runs (or resumes) one provisioning run. Safe to call again for the same run: finished runs are left alone. */
 export async function runProvisioning(job: { requestId: string; runId: string }, options: ExecutorOptions): Promise<RunOutcome> {
   const log = options.log ?? (() => {});
+  // Every in-flight SDK call listens on the job's signal; a run has many at once.
+  if (options.signal) setMaxListeners(0, options.signal);
   const run = await db.provisioningRun.findUnique({ where: { id: job.runId } });
   if (!run || run.requestId !== job.requestId) {
     log(`run ${job.runId} of request ${job.requestId} not found; nothing to do`);
@@ -191,7 +198,7 @@ export async function runProvisioning(job: { requestId: string; runId: string },
   // Verification: read everything back and check the intent.
   let verification: VerificationResult;
   try {
-    verification = await verifyPlan(plan, options.factory, { concurrency: options.concurrency });
+    verification = await verifyPlan(plan, options.factory, { concurrency: options.concurrency, maxAttempts: options.maxStepAttempts, retryBaseMs: options.retryBaseMs });
   } catch (err) {
     const info = armErrorInfo(err);
     if (options.signal?.aborted) throw new AbortedRun();

@@ -5,7 +5,7 @@
  */
 import "server-only";
 import type { ClientFactory } from "@/lib/azure/clients";
-import { readStepResource } from "@/lib/azure/operations";
+import { armErrorInfo, readStepResource } from "@/lib/azure/operations";
 import type { Plan, PlanEnvironment, PlanStep } from "@/lib/plan/types";
 
 export interface VerificationCheck {
@@ -64,12 +64,30 @@ export function checkStep(step: PlanStep, raw: Json | null): VerificationCheck[]
   return checks;
 }
 
-export async function verifyPlan(plan: Plan, factory: ClientFactory, options: { concurrency: number }): Promise<VerificationResult> {
+/** Reads with the executor's retry policy for transient errors (429 without Retry-After, resets, 5xx after the SDK's own retries). */
+async function readWithRetries(step: PlanStep, factory: ClientFactory, options: { maxAttempts: number; retryBaseMs: number }) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readStepResource(step, factory.forSubscription(step.target.subscriptionId));
+    } catch (err) {
+      const info = armErrorInfo(err);
+      if (!info.retryable || attempt >= options.maxAttempts) throw err;
+      const delay = Math.max(info.retryAfterMs ?? 0, Math.min(30_000, options.retryBaseMs * 2 ** (attempt - 1)));
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
+export async function verifyPlan(
+  plan: Plan,
+  factory: ClientFactory,
+  options: { concurrency: number; maxAttempts: number; retryBaseMs: number },
+): Promise<VerificationResult> {
   const checks: VerificationCheck[] = [];
   const queue = [...plan.steps];
   const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency, queue.length)) }, async () => {
     for (let step = queue.shift(); step; step = queue.shift()) {
-      const raw = await readStepResource(step, factory.forSubscription(step.target.subscriptionId));
+      const raw = await readWithRetries(step, factory, options);
       checks.push(...checkStep(step, raw));
     }
   });

@@ -64,12 +64,14 @@ export function planResourceIds(plans: Plan[]): string[] {
   return [...new Set(plans.flatMap((p) => p.steps.map((s) => lower(s.resourceId))))].sort();
 }
 
-/** ARM write requests (PUT) that reached the service per path (injected transport faults excluded). */
+/**
+ * ARM writes (PUT) that ARM accepted, per path: 2xx answers, excluding a PUT whose operation an injected fault made end
+ * Failed (the simulator marks it fault=lro-failed) — the resource then has to be created again.
+ */
 export function effectivePutsByPath(log: LoggedRequest[]): Map<string, LoggedRequest[]> {
   const out = new Map<string, LoggedRequest[]>();
   for (const r of log) {
-    if (r.method !== "PUT" || r.fault || r.status === 0 || r.status === 429) continue;
-    if (r.status >= 500) continue;
+    if (r.method !== "PUT" || r.fault || r.status < 200 || r.status > 299) continue;
     const key = lower(r.path);
     out.set(key, [...(out.get(key) ?? []), r]);
   }

@@ -1,0 +1,74 @@
+// [PROVISIONING] 20 % injected faults with a fixed seed — 429 with and without Retry-After, 500, 503, connection resets,
+// long-running operations ending Failed, PrincipalNotFound — and every request is still provisioned, with no resource
+// created twice (from the simulator's request log) and an estate that equals the plans.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ArmSimulator, FaultRule } from "@/lib/azure/simulator/server";
+import { db } from "@/lib/db/client";
+import { stopProducer } from "@/lib/jobs/queue";
+import { createApprovedRequest, type CreatedRequest } from "@/lib/provisioning/fixtures";
+import { startProvisioningWorker, type ProvisioningWorker } from "@/lib/provisioning/worker";
+import { createdResourceIds, effectivePutsByPath, FAST_EXECUTOR, planResourceIds, simulatorFactory, startTestSimulator, waitForRuns } from "./provisioning-support";
+
+const ARM = "^/subscriptions/";
+// Five transport faults at 4.5 % each ≈ 20 % of all ARM requests, plus 20 % of operations ending Failed and 20 % of
+// role assignments answering PrincipalNotFound.
+const RULES: FaultRule[] = [
+  { kind: "throttle", rate: 0.045, retryAfterSeconds: 1, pathPattern: ARM },
+  { kind: "throttle-no-retry-after", rate: 0.045, pathPattern: ARM },
+  { kind: "internal-error", rate: 0.045, pathPattern: ARM },
+  { kind: "service-unavailable", rate: 0.045, pathPattern: ARM },
+  { kind: "connection-reset", rate: 0.045, pathPattern: ARM },
+  { kind: "lro-failed", method: "PUT", rate: 0.2, errorCode: "InternalServerError", errorMessage: "The operation failed (injected fault)." },
+  { kind: "principal-not-found", rate: 0.2 },
+];
+
+let sim: ArmSimulator;
+let worker: ProvisioningWorker;
+const created: CreatedRequest[] = [];
+
+beforeAll(async () => {
+  sim = await startTestSimulator({ faults: { seed: 20261123, rules: RULES } });
+  worker = await startProvisioningWorker({ factory: simulatorFactory(sim), jobs: 4, executor: FAST_EXECUTOR, log: () => {} });
+});
+
+afterAll(async () => {
+  await worker?.stop({ graceful: false });
+  await stopProducer();
+  await sim?.close();
+});
+
+describe("[PROVISIONING] injected faults", () => {
+  it("provisions every request despite 20 % faults, creating nothing twice", { timeout: 120_000 }, async () => {
+    const configs = [
+      { scope: "fpubres", visibility: "public", restriction: "restricted" },
+      { scope: "fpubunr", visibility: "public", restriction: "unrestricted" },
+      { scope: "fprvres", visibility: "private", restriction: "restricted" },
+      { scope: "fprvunr", visibility: "private", restriction: "unrestricted" },
+    ] as const;
+    for (const c of configs) created.push(await createApprovedRequest({ ...c, environments: ["dev", "test", "prod"] }));
+    const statuses = await waitForRuns(created.map((c) => c.runId), 90_000);
+    const runs = await db.provisioningRun.findMany({ where: { id: { in: created.map((c) => c.runId) } }, select: { status: true, errorMessage: true } });
+    expect(runs).toEqual(created.map(() => ({ status: "SUCCEEDED", errorMessage: null })));
+    expect(Object.values(statuses).every((s) => s === "SUCCEEDED")).toBe(true);
+
+    const log = sim.requestLog();
+    const arm = log.filter((r) => r.path.startsWith("/subscriptions/"));
+    const faulted = arm.filter((r) => r.fault && r.fault !== "lro-failed" && r.fault !== "principal-not-found");
+    // The faults really happened, in every flavour, at about the configured rate.
+    const kinds = new Set(log.map((r) => r.fault).filter(Boolean));
+    for (const k of ["throttle", "throttle-no-retry-after", "internal-error", "service-unavailable", "connection-reset", "lro-failed"]) {
+      expect(kinds, `fault ${k} injected`).toContain(k);
+    }
+    expect(log.some((r) => r.errorCode === "PrincipalNotFound")).toBe(true);
+    expect(faulted.length / arm.length).toBeGreaterThan(0.12);
+    expect(faulted.length / arm.length).toBeLessThan(0.28);
+
+    // Steps were retried (attempts > 1 somewhere), yet no resource was created twice and the estate is the plan.
+    const steps = await db.provisioningStep.findMany({ where: { requestId: { in: created.map((c) => c.requestId) } } });
+    expect(steps.every((s) => s.status === "SUCCEEDED")).toBe(true);
+    expect(steps.some((s) => s.attempts > 1)).toBe(true);
+    const puts = effectivePutsByPath(log);
+    expect([...puts.entries()].filter(([, l]) => l.length > 1).map(([p]) => p)).toEqual([]);
+    expect(createdResourceIds(sim)).toEqual(planResourceIds(created.map((c) => c.plan)));
+  });
+});
