@@ -5,6 +5,8 @@ import { E2E } from "./e2e/support/env";
 // starts it (embedded PostgreSQL in a fresh folder, the ARM simulator, an in-process worker).
 export default defineConfig({
   testDir: "./e2e",
+  // Entra ID sign-in specs need their own portal instance (playwright.entra.config.ts; `npm run test:e2e` runs both).
+  testIgnore: /(^|\/)entra[^/]*\.spec\.ts$/,
   workers: 1,
   fullyParallel: false,
   forbidOnly: true,
