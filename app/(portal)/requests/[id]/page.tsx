@@ -6,6 +6,7 @@ import { PlanView } from "@/components/requests/plan-view";
 import { CancelRequestForm } from "@/components/requests/request-actions";
 import { RequestStatusBadge } from "@/components/requests/status-badge";
 import { ApprovalPanel } from "@/components/approvals/approval-panel";
+import { ProvisioningPanel } from "@/components/provisioning/provisioning-panel";
 import { RequestTimeline } from "@/components/history/request-timeline";
 import { requireUser } from "@/lib/auth/session";
 import { formatRequestNumber } from "@/lib/plan/build-plan";
@@ -111,6 +112,10 @@ export default async function RequestDetailPage({ params, searchParams }: { para
       {/* Approvals (owned by the approvals domain): decisions, "queued for provisioning", the decision form. */}
       <div className="mt-6">
         <ApprovalPanel requestId={r.id} />
+      </div>
+      {/* Provisioning (owned by the provisioning engine): live progress, retry and stop; nothing before the first run. */}
+      <div className="mt-6">
+        <ProvisioningPanel requestId={r.id} />
       </div>
       <div className="mt-6">
         {r.plan ? (
