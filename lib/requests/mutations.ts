@@ -219,6 +219,12 @@ export async function cancelRequest(actor: SessionUser, args: { id: string }) {
       data: { status: "CANCELLED", version: { increment: 1 }, closedAt: new Date() },
     });
     if (count === 0) throw new AppError("CONFLICT", "The request changed meanwhile (perhaps provisioning started). Reload and try again.");
+    // A queued run (final approval given, no worker has started) ends with the request; a worker that picks
+    // its job up later finds the request no longer approved and provisions nothing.
+    await tx.provisioningRun.updateMany({
+      where: { requestId: row.id, status: "QUEUED" },
+      data: { status: "CANCELLED", finishedAt: new Date(), errorCode: "CancelledByRequester", errorMessage: "The requester cancelled the request before provisioning started." },
+    });
     await recordAuditEvent(tx, {
       actor: { kind: "user", id: actor.id },
       action: "request.cancelled",
