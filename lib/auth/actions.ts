@@ -25,9 +25,13 @@ export async function signInAsPersonaAction(userId: string) {
 /** Starts Microsoft Entra ID sign-in (authorization code + PKCE + nonce); refusals come back to /sign-in?error=…. */
 export async function signInWithEntraAction() {
   if (!entraSignInAvailable()) notFound();
-  const { url } = await auth.api.signInSocial({ body: { provider: ENTRA_PROVIDER_ID, callbackURL: "/" }, headers: await headers() });
-  if (!url) notFound();
-  redirect(url);
+  let url: string | undefined;
+  try {
+    ({ url } = await auth.api.signInSocial({ body: { provider: ENTRA_PROVIDER_ID, callbackURL: "/" }, headers: await headers() }));
+  } catch (error) {
+    console.error(`[entra] sign-in could not start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  redirect(url ?? "/sign-in?error=entra_unavailable");
 }
 
 export async function signOutAction() {
