@@ -26,6 +26,15 @@ interface Bucket {
   /** FIFO of waiters so a busy subscription serves requests in arrival order. */
   queue: Array<() => void>;
   timer: NodeJS.Timeout | null;
+  /** Since when requests have been waiting for tokens (null: not saturated). */
+  saturatedSince: number | null;
+}
+
+export interface SaturationStats {
+  /** Total time some request of this class waited for a token. */
+  saturatedMs: number;
+  /** Tokens granted during that time. */
+  grantedWhileSaturated: number;
 }
 
 export function operationClassOf(method: string): OperationClass {
@@ -39,6 +48,12 @@ export class ArmThrottle {
   private readonly buckets = new Map<string, Bucket>();
   /** Tokens granted per class (for benchmarks). */
   readonly granted: Record<OperationClass, number> = { reads: 0, writes: 0, deletes: 0 };
+  /** How busy each class was (benchmarks: achieved rate while saturated vs. the refill rate). */
+  readonly saturation: Record<OperationClass, SaturationStats> = {
+    reads: { saturatedMs: 0, grantedWhileSaturated: 0 },
+    writes: { saturatedMs: 0, grantedWhileSaturated: 0 },
+    deletes: { saturatedMs: 0, grantedWhileSaturated: 0 },
+  };
 
   constructor(
     readonly config: ThrottleConfig = ARM_LIMITS,
@@ -48,7 +63,7 @@ export class ArmThrottle {
   private bucket(key: string, cls: OperationClass): Bucket {
     let b = this.buckets.get(key);
     if (!b) {
-      b = { tokens: this.config[cls].capacity, last: this.now(), pausedUntil: 0, queue: [], timer: null };
+      b = { tokens: this.config[cls].capacity, last: this.now(), pausedUntil: 0, queue: [], timer: null, saturatedSince: null };
       this.buckets.set(key, b);
     }
     return b;
@@ -69,7 +84,13 @@ export class ArmThrottle {
     while (b.queue.length > 0 && b.tokens >= 1 && now >= b.pausedUntil) {
       b.tokens -= 1;
       this.granted[cls] += 1;
+      if (b.saturatedSince !== null) this.saturation[cls].grantedWhileSaturated += 1;
       b.queue.shift()!();
+    }
+    if (b.queue.length > 0 && b.saturatedSince === null) b.saturatedSince = now;
+    if (b.queue.length === 0 && b.saturatedSince !== null) {
+      this.saturation[cls].saturatedMs += now - b.saturatedSince;
+      b.saturatedSince = null;
     }
     if (b.queue.length > 0) {
       const waitForToken = ((1 - b.tokens) / this.config[cls].refillPerSecond) * 1000;
