@@ -1,5 +1,5 @@
 // [AUDIT]: the trail is append-only in the database and tamper-evident through its hash chain.
-import { inject, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Client } from "pg";
 import { db } from "@/lib/db/client";
 import { recordStandaloneAuditEvent } from "@/lib/audit/record-event";
@@ -36,7 +36,7 @@ describe("[AUDIT]: append-only, hash-chained audit trail", () => {
   it("catches a row edited behind the application's back by a superuser", async () => {
     await appendSome(3);
     const target = await db.auditEvent.findFirstOrThrow({ where: { action: "test.recorded" }, orderBy: { id: "desc" }, skip: 1 });
-    const superuser = new Client({ connectionString: inject("databaseUrl") });
+    const superuser = new Client({ connectionString: process.env.DATABASE_URL });
     await superuser.connect();
     const setAfter = async (value: unknown) => {
       await superuser.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete");

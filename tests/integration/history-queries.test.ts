@@ -1,5 +1,5 @@
 // [HISTORY]: authorisation in the query, keyset pagination, timelines and the export routes.
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Client } from "pg";
 import { NextRequest } from "next/server";
 import { db } from "@/lib/db/client";
@@ -23,7 +23,7 @@ const get = (path: string) => new NextRequest(new URL(path, "http://127.0.0.1:30
 
 beforeAll(async () => {
   // Only settled history ending a year ago, so no other test's queue or worker ever sees these requests.
-  const client = new Client({ connectionString: inject("databaseUrl") });
+  const client = new Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
   try {
     await seedScale(client, { requests: 240, auditEvents: 2400, end: new Date(Date.now() - 365 * 86_400_000), seed: 7 });

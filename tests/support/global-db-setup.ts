@@ -1,20 +1,27 @@
+import { Client } from "pg";
 import type { TestProject } from "vitest/node";
 import { createTestDatabase } from "./test-database";
 
-// One fresh database per integration run, dropped afterwards.
+// One fresh, migrated and seeded database per integration run (dropped afterwards). It serves as the
+// template from which every test file clones its own database, so files cannot disturb each other
+// (e.g. a worker in one file picking up jobs another file enqueued).
 export default async function setup(project: TestProject) {
-  const database = await createTestDatabase("atrium_it");
-  process.env.DATABASE_URL = database.url;
-  project.provide("databaseUrl", database.url);
-  project.provide("adminDatabaseUrl", database.adminUrl);
+  const template = await createTestDatabase("atrium_it");
+  const admin = new Client({ connectionString: template.adminUrl });
+  await admin.connect();
+  // A template must have no open connections when it is cloned.
+  await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [template.name]);
+  await admin.end();
+  project.provide("templateDatabase", template.name);
+  project.provide("adminDatabaseUrl", template.adminUrl);
   return async () => {
-    await database.dispose();
+    await template.dispose();
   };
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
-    databaseUrl: string;
+    templateDatabase: string;
     adminDatabaseUrl: string;
   }
 }
