@@ -13,7 +13,7 @@ function requestIdOf(value: unknown): string {
 }
 
 /** Retry a failed provisioning from its failed step (admins; MLOps for their teams' requests). */
-export const retryRunAction = guardedAction("run.retry", async (actor, requestId: string) => {
+export const retryRunAction = guardedAction("run.retry", async (actor, requestId: string, _prev?: unknown, _form?: FormData) => {
   const id = requestIdOf(requestId);
   const { attempt } = await retryRun(actor, id, await getCorrelationId());
   revalidatePath(`/requests/${id}`);
@@ -22,7 +22,7 @@ export const retryRunAction = guardedAction("run.retry", async (actor, requestId
 });
 
 /** Stop a queued or running provisioning (admins; MLOps for their teams' requests). */
-export const cancelRunAction = guardedAction("run.cancel", async (actor, requestId: string) => {
+export const cancelRunAction = guardedAction("run.cancel", async (actor, requestId: string, _prev?: unknown, _form?: FormData) => {
   const id = requestIdOf(requestId);
   await cancelRun(actor, id, await getCorrelationId());
   revalidatePath(`/requests/${id}`);

@@ -7,7 +7,7 @@ import { db } from "@/lib/db/client";
 import { stopProducer } from "@/lib/jobs/queue";
 import { createApprovedRequest, type CreatedRequest } from "@/lib/provisioning/fixtures";
 import { startProvisioningWorker, type ProvisioningWorker } from "@/lib/provisioning/worker";
-import { createdResourceIds, effectivePutsByPath, FAST_EXECUTOR, planResourceIds, simulatorFactory, startTestSimulator, waitForRuns } from "./provisioning-support";
+import { createdResourceIds, effectivePutsByPath, FAST_EXECUTOR, planResourceIds, simulatorFactory, startTestSimulator, waitForRuns, clearProvisioningQueue } from "./provisioning-support";
 
 const ARM = "^/subscriptions/";
 // Five transport faults at 4.5 % each ≈ 20 % of all ARM requests, plus 20 % of operations ending Failed and 20 % of
@@ -28,6 +28,7 @@ const created: CreatedRequest[] = [];
 
 beforeAll(async () => {
   sim = await startTestSimulator({ faults: { seed: 20261123, rules: RULES } });
+  await clearProvisioningQueue();
   worker = await startProvisioningWorker({ factory: simulatorFactory(sim), jobs: 4, executor: FAST_EXECUTOR, log: () => {} });
 });
 

@@ -7,7 +7,7 @@ import { db } from "@/lib/db/client";
 import { stopProducer } from "@/lib/jobs/queue";
 import { createApprovedRequest, type CreatedRequest } from "@/lib/provisioning/fixtures";
 import { startProvisioningWorker, type ProvisioningWorker } from "@/lib/provisioning/worker";
-import { createdResourceIds, effectivePutsByPath, FAST_EXECUTOR, planResourceIds, simulatorFactory, startTestSimulator, waitForRuns } from "./provisioning-support";
+import { createdResourceIds, effectivePutsByPath, FAST_EXECUTOR, planResourceIds, simulatorFactory, startTestSimulator, waitForRuns, clearProvisioningQueue } from "./provisioning-support";
 
 let sim: ArmSimulator;
 let worker: ProvisioningWorker;
@@ -15,6 +15,7 @@ const created: CreatedRequest[] = [];
 
 beforeAll(async () => {
   sim = await startTestSimulator();
+  await clearProvisioningQueue();
   worker = await startProvisioningWorker({ factory: simulatorFactory(sim), jobs: 4, executor: FAST_EXECUTOR, log: () => {} });
 });
 

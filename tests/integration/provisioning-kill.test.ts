@@ -7,7 +7,7 @@ import type { ArmSimulator } from "@/lib/azure/simulator/server";
 import { db } from "@/lib/db/client";
 import { stopProducer } from "@/lib/jobs/queue";
 import { createApprovedRequest, enqueueRun, type CreatedRequest } from "@/lib/provisioning/fixtures";
-import { createdResourceIds, effectivePutsByPath, planResourceIds, startTestSimulator, waitForRuns } from "./provisioning-support";
+import { createdResourceIds, effectivePutsByPath, planResourceIds, startTestSimulator, waitForRuns, clearProvisioningQueue } from "./provisioning-support";
 
 type Line = { pid: number; at: number; text: string };
 
@@ -83,6 +83,7 @@ const all: CreatedRequest[] = [];
 beforeAll(async () => {
   // Long enough operations to be killed in the middle of (workspace ≈ 0.6–0.9 s, compute instance ≈ 3 s).
   sim = await startTestSimulator({ timeScale: 0.01 });
+  await clearProvisioningQueue();
 });
 
 afterAll(async () => {

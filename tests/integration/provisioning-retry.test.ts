@@ -9,13 +9,14 @@ import { cancelRunAction, retryRunAction } from "@/lib/provisioning/actions";
 import { createApprovedRequestRow, enqueueRun, type CreatedRequest } from "@/lib/provisioning/fixtures";
 import { startProvisioningWorker, type ProvisioningWorker } from "@/lib/provisioning/worker";
 import { actAs } from "../support/act-as";
-import { effectivePutsByPath, FAST_EXECUTOR, simulatorFactory, startTestSimulator, waitForRuns } from "./provisioning-support";
+import { effectivePutsByPath, FAST_EXECUTOR, simulatorFactory, startTestSimulator, waitForRuns, clearProvisioningQueue } from "./provisioning-support";
 
 let sim: ArmSimulator;
 let worker: ProvisioningWorker;
 
 beforeAll(async () => {
   sim = await startTestSimulator();
+  await clearProvisioningQueue();
   worker = await startProvisioningWorker({ factory: simulatorFactory(sim), jobs: 2, executor: FAST_EXECUTOR, log: () => {} });
 });
 

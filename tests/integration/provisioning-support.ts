@@ -5,6 +5,7 @@ import path from "node:path";
 import { startArmSimulator, type ArmSimulator, type ArmSimulatorOptions, type LoggedRequest } from "@/lib/azure/simulator/server";
 import { createClientFactory, type ClientFactory } from "@/lib/azure/clients";
 import { db } from "@/lib/db/client";
+import { getProducer, PROVISION_QUEUE } from "@/lib/jobs/queue";
 import { directoryPrincipals, landingZoneFromSettings } from "@/lib/provisioning/fixtures";
 import type { Plan } from "@/lib/plan/types";
 
@@ -76,4 +77,13 @@ export function effectivePutsByPath(log: LoggedRequest[]): Map<string, LoggedReq
     out.set(key, [...(out.get(key) ?? []), r]);
   }
   return out;
+}
+
+/**
+ * Drops provisioning jobs left by earlier test files (e.g. approvals that enqueue real runs), so that this file's
+ * workers provision only this file's requests and the simulator's estate can be compared with its plans.
+ */
+export async function clearProvisioningQueue(): Promise<void> {
+  const boss = await getProducer();
+  await boss.deleteAllJobs(PROVISION_QUEUE);
 }
