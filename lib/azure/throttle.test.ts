@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { ARM_LIMITS, ArmThrottle, retryAfterMs, subscriptionOfUrl } from "./throttle";
+
+describe("[THROTTLE] client-side ARM token buckets", () => {
+  it("grants the burst at once, then at the refill rate, per subscription", async () => {
+    let now = 0;
+    const t = new ArmThrottle({ writes: { capacity: 2, refillPerSecond: 1000 }, reads: { capacity: 1, refillPerSecond: 1 }, deletes: { capacity: 1, refillPerSecond: 1 } }, () => now);
+    const granted: number[] = [];
+    const takes = [0, 1, 2, 3].map((i) => t.take("sub-a", "writes").then(() => granted.push(i)));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(granted).toEqual([0, 1]);
+    // Another subscription has its own bucket.
+    await t.take("sub-b", "writes");
+    now = 2; // 2 ms at 1000/s → two more tokens
+    await Promise.all(takes);
+    expect(granted).toEqual([0, 1, 2, 3]);
+    expect(t.granted.writes).toBe(5);
+    expect(t.saturation.writes.grantedWhileSaturated).toBe(2);
+  });
+
+  it("holds a class after a 429 with Retry-After", async () => {
+    let now = 0;
+    const t = new ArmThrottle({ ...ARM_LIMITS, writes: { capacity: 5, refillPerSecond: 1000 } }, () => now);
+    t.pause("sub", "writes", 20);
+    let done = false;
+    const p = t.take("sub", "writes").then(() => (done = true));
+    await Promise.resolve();
+    expect(done).toBe(false);
+    now = 21;
+    await p;
+    expect(done).toBe(true);
+  });
+
+  it("parses Retry-After forms and finds the subscription of a URL", () => {
+    expect(retryAfterMs((n) => (n === "retry-after" ? "3" : undefined))).toBe(3000);
+    expect(retryAfterMs((n) => (n === "retry-after-ms" ? "250" : undefined))).toBe(250);
+    expect(retryAfterMs(() => undefined)).toBeNull();
+    expect(subscriptionOfUrl("https://x/subscriptions/abc/resourceGroups/rg?api-version=1")).toBe("abc");
+    expect(subscriptionOfUrl("https://x/providers/Microsoft.Authorization/roleDefinitions")).toBe("tenant");
+  });
+});
