@@ -18,7 +18,7 @@ export async function startPlatformServices(options: { log: (m: string) => void;
     if (!e.ARM_SIMULATOR_URL) {
       const { startArmSimulator } = await import("@/lib/azure/simulator/server");
       const { createClientFactory } = await import("@/lib/azure/clients");
-      const { directoryPrincipals, landingZoneFromSettings } = await import("@/lib/provisioning/fixtures");
+      const { directoryPrincipals, landingZoneFromSettings } = await import("@/lib/provisioning/simulated-azure");
       const { db } = await import("@/lib/db/client");
       const settings = await db.portalSettings.findUnique({ where: { id: 1 }, select: { azureTenantId: true } });
       const sim = await startArmSimulator({

@@ -11,6 +11,8 @@ import { planHash } from "@/lib/plan/hash";
 import type { Plan, PlanEnvironment, PlanInput, PlanMember, PlanSettings } from "@/lib/plan/types";
 import type { MemberRoleValue, RestrictionValue, VisibilityValue } from "@/lib/requests/schemas";
 
+export { directoryPrincipals, landingZoneFromSettings } from "./simulated-azure";
+
 export interface FixtureRequest {
   /** Unique per request: the plan's names (and the simulator's global names) derive from it. */
   scope: string;
@@ -133,16 +135,4 @@ export async function createApprovedRequest(spec: FixtureRequest, settings?: Pla
   const created = await createApprovedRequestRow(spec, settings);
   await enqueueRun(created);
   return created;
-}
-
-/** Every Entra object id the simulator's directory must know (people and admins). */
-export async function directoryPrincipals(): Promise<{ objectId: string; type: "User"; displayName: string }[]> {
-  const users = await db.user.findMany({ where: { entraObjectId: { not: null } }, select: { entraObjectId: true, name: true } });
-  return users.map((u) => ({ objectId: u.entraObjectId!, type: "User" as const, displayName: u.name }));
-}
-
-/** The landing zone (hub subnet + DNS zones) the portal settings point at, for the simulator. */
-export async function landingZoneFromSettings(): Promise<{ subnetIds: string[]; privateDnsZoneIds: string[] }> {
-  const s = await db.portalSettings.findUnique({ where: { id: 1 }, select: { privateEndpointSubnetId: true, privateDnsZoneIds: true } });
-  return { subnetIds: s?.privateEndpointSubnetId ? [s.privateEndpointSubnetId] : [], privateDnsZoneIds: s?.privateDnsZoneIds ?? [] };
 }
