@@ -14,9 +14,11 @@ export type ProvisionJob = { requestId: string; runId: string };
 //
 // Crash recovery (tuned by the provisioning engine): a worker sends a heartbeat every heartbeatSeconds/2 = 5 s while it
 // holds a job; when a worker dies (SIGKILL, OOM, node loss) the heartbeats stop and the supervisor of any live worker
-// (monitorIntervalSeconds = 5 s, lib/provisioning/worker.ts) fails the job after heartbeatSeconds = 10 s and puts it
-// back to `retry`; it becomes fetchable after retryDelay (1 s, doubling, ≤ 30 s) and a worker gets it through
-// LISTEN/NOTIFY or its 2 s poll. Bound for the first crash: 10 + 5 + 1 + 2 ≈ 18 s, well under a minute — against
+// (every ATRIUM_WORKER_MONITOR_SECONDS, default 5 s; lib/provisioning/worker.ts) fails the job once its heartbeat is
+// older than heartbeatSeconds = 10 s and puts it back to `retry`; it becomes fetchable after retryDelay (1 s,
+// doubling, ≤ 30 s) and a worker's 2 s poll fetches it (a retry sends no NOTIFY, so the worker's notify backstop poll
+// is lowered from pg-boss's 30 s to 2 s). Bound for the first crash: 10 + 5 + 1 + 2 ≈ 18 s (measured in the SIGKILL
+// tests: 15–20 s with a 2 s monitor), well under a minute — against
 // pg-boss's default of 15 min (expiry without heartbeats). expireInSeconds (1 h) only caps a run that is alive but
 // stuck; a reference run takes minutes on real Azure, and a worker that outlives it aborts via job.signal.
 // retryLimit counts worker crashes, not Azure errors (those are retried per step inside the run).
