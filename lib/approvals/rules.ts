@@ -1,4 +1,4 @@
-// Who may decide which approval stage of a request (DOMAIN.md, "People" and "Lifecycle"). Pure: the UI
+// Who may decide which approval stage of a request (the product rules, "People" and "Lifecycle"). Pure: the UI
 // uses it to hide what a person may not do, and the server runs the very same checks before it acts.
 import { hasPermission, type Permission } from "@/lib/auth/permissions";
 

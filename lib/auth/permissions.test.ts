@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { hasPermission, PERMISSIONS, PORTAL_ROLES, ROLE_PERMISSIONS, permissionsOf } from "@/lib/auth/permissions";
 
-describe("[AUTHZ]: role → permission map (DOMAIN.md, People)", () => {
+describe("[AUTHZ]: role → permission map (the product rules, People)", () => {
   it("lets only admins approve, only stakeholders give the production approval", () => {
     expect(PORTAL_ROLES.filter((r) => hasPermission([r], "request.approve"))).toEqual(["ADMIN"]);
     expect(PORTAL_ROLES.filter((r) => hasPermission([r], "request.approve_production"))).toEqual(["STAKEHOLDER"]);

@@ -1,4 +1,4 @@
-// The single role → permission map (DOMAIN.md, "People"). Permissions are `resource.verb`.
+// The single role → permission map (the product rules, "People"). Permissions are `resource.verb`.
 // Pure module: the UI uses it to hide what a person may not do; the server enforces it regardless.
 export const PORTAL_ROLES = ["REQUESTER", "MLOPS", "ADMIN", "STAKEHOLDER"] as const;
 export type PortalRoleName = (typeof PORTAL_ROLES)[number];

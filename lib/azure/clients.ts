@@ -137,7 +137,7 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
           resources: new ResourceManagementClient(credential, subscriptionId, common),
           storage: new StorageManagementClient(credential, subscriptionId, common),
           keyVault: new KeyVaultManagementClient(credential, subscriptionId, common),
-          // Track-1 client (ms-rest-js): ignores endpoint/tlsOptions, takes baseUri + agentSettings (stack-2.md).
+          // Track-1 client (ms-rest-js): ignores endpoint/tlsOptions, takes baseUri + agentSettings (verified against the installed package).
           appInsights: new ApplicationInsightsManagementClient(credential, subscriptionId, {
             ...(target.mode === "simulator" ? { baseUri: target.endpoint, agentSettings: legacyAgent } : {}),
             // ms-rest-js retries 5xx after 30 s intervals; the executor's per-step retry (with Retry-After) is used

@@ -2,7 +2,7 @@
  * One function per plan step kind, each through the Azure SDK only (no hand-written HTTP). Every step is idempotent:
  * - deterministic names come from the plan, and ARM's PUT is create-or-update;
  * - computes: GET before PUT — an existing compute with another spec is reported as drift and never overwritten
- *   (Azure ML's compute PUT overwrites; azure-facts.md §2, reliability §2.3 trap 1);
+ *   (Azure ML's compute PUT overwrites; Azure ML's compute create-or-update reference: "do a GET first");
  * - role assignments: 409 RoleAssignmentExists means the same grant exists under another name → done;
  * - role definitions: GET first, so a custom role shared by many requests is written once per subscription;
  * - long-running operations: the poller state is saved right after ARM accepted the PUT, and a restarted worker

@@ -5,7 +5,7 @@ import { ALICE, BOB, DANA, MO, SETTINGS, SUBSCRIPTIONS, TENANT_ID, journeyInput 
 import type { Plan, PlanEnvironment, PlanInput, PlanStep } from "./types";
 import type { OrgPatternValue, RestrictionValue, VisibilityValue } from "@/lib/requests/schemas";
 
-// DOMAIN.md "Access per environment", written out again here on purpose (not imported from roles.ts).
+// the product rules "Access per environment", written out again here on purpose (not imported from roles.ts).
 const EXPECTED_ROLES: Record<string, Record<PlanEnvironment, string[]>> = {
   "dataScientist/restricted": { dev: ["Atrium Data Scientist"], test: ["Atrium Test Operator", "Reader"], prod: ["Reader"] },
   "dataEngineer/restricted": { dev: ["Atrium Data Scientist"], test: ["Atrium Test Operator", "Reader"], prod: ["Reader"] },
@@ -105,7 +105,7 @@ describe("[PLAN]: derivation for every configuration, pattern and environment su
               expect(dns).toHaveLength(0);
             }
 
-            // Role per member per environment, exactly DOMAIN.md's matrix, at the workspace's scope.
+            // Role per member per environment, exactly the product rules' matrix, at the workspace's scope.
             const assignments = stepsOf(plan, env, "roleAssignment");
             for (const m of [ALICE, BOB, DANA, MO]) {
               const mine = assignments.filter((a) => (a.body as { properties: { principalId: string } }).properties.principalId === m.entraObjectId);

@@ -1,6 +1,6 @@
 /**
  * The provisioning plan: a pure, deterministic function from a resolved request to the exact set of
- * ARM resources and role assignments DOMAIN.md implies, as a dependency graph of steps.
+ * ARM resources and role assignments the product rules implies, as a dependency graph of steps.
  *
  * Graph (per environment): resource group → storage account, key vault, application insights →
  * workspace → private endpoint → private DNS zone group; workspace → Git connection; workspace
@@ -34,7 +34,7 @@ import {
 import type { Plan, PlanEnvironment, PlanInput, PlanStep, RoleMatrixEntry, StepKind } from "./types";
 import { addFieldError, ENVIRONMENTS, type ComputeInput, type FieldErrors } from "@/lib/requests/schemas";
 
-/** api-versions of the wire bodies (azure-facts.md §0–§4: the installed SDKs' defaults, ML at 2024-04-01). */
+/** api-versions of the wire bodies (the installed SDKs' defaults, ML at 2024-04-01). */
 export const API_VERSIONS: Record<StepKind, string> = {
   resourceGroup: "2025-04-01",
   storageAccount: "2025-08-01",
@@ -78,7 +78,7 @@ export function orderedEnvironments(envs: readonly PlanEnvironment[]): PlanEnvir
   return ENVIRONMENTS.filter((e) => envs.includes(e));
 }
 
-/** The request's tags (DOMAIN.md "Names and tags"). */
+/** The request's tags (the product rules "Names and tags"). */
 export function planTags(input: PlanInput, environment: string): Record<string, string> {
   return {
     team: input.team.slug,
@@ -223,7 +223,7 @@ export function buildPlan(input: PlanInput): Plan {
             minimumTlsVersion: "TLS1_2",
             supportsHttpsTrafficOnly: true,
             allowBlobPublicAccess: false,
-            // Compute instances need storage account key access (azure-facts.md §2).
+            // Compute instances need storage account key access (Azure ML compute instance docs).
             allowSharedKeyAccess: true,
           },
         },

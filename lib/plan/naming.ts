@@ -1,6 +1,6 @@
 /**
- * Cloud Adoption Framework names for a workspace set (DOMAIN.md "Names and tags"), checked against
- * Azure's naming rules (azure-facts.md §2 and §6).
+ * Cloud Adoption Framework names for a workspace set (the product rules "Names and tags"), checked against
+ * Azure's naming rules (Azure's resource naming rules).
  *
  * Every name is a pure function of the request's scope, environment, region, subscription and the
  * named thing (person, VM size, pipeline) — never of the request id — so the same workspace set
@@ -83,7 +83,7 @@ export type NamedKind =
 /**
  * Returns why `name` breaks Azure's rule for `kind`, or null when it is valid.
  * Sources: resource-name-rules (azure-docs), the ML spec regex, compute-instance docs
- * (azure-facts.md §2 "Safe rule for both" workspaces/computes: 3–16, start with a letter,
+ * (Azure's rules for both workspaces and computes: 3–16, start with a letter,
  * a hyphen must be followed by at least one letter, no trailing hyphen).
  */
 export function nameRuleViolation(kind: NamedKind, name: string): string | null {

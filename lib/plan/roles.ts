@@ -1,11 +1,11 @@
 /**
- * Who gets which Azure role where (DOMAIN.md "Access per environment", seed 000) and the three
+ * Who gets which Azure role where (the product rules "Access per environment", from the CAF guidance) and the three
  * custom roles Atrium creates once per subscription.
  *
- * Role ids of built-in roles: azure-facts.md §5 (docs `role-based-access-control/built-in-roles.md`).
+ * Role ids of built-in roles: Azure's built-in roles reference (`role-based-access-control/built-in-roles.md`).
  * Custom role action lists are taken from Microsoft's published examples in
  * MicrosoftDocs/azure-ai-docs `articles/machine-learning/how-to-assign-roles.md` (ms.date 09/03/2024),
- * quoted in azure-facts.md §5; each definition below names its example and every deviation.
+ * in Azure ML's how-to-assign-roles documentation; each definition below names its example and every deviation.
  */
 import { deterministicGuid } from "./naming";
 import type { PlanEnvironment } from "./types";
@@ -38,7 +38,7 @@ export const CUSTOM_ROLES: Record<CustomRoleKey, CustomRoleDefinition> = {
     description:
       "Run experiments, jobs, models and data in an Azure ML workspace; cannot create or delete the workspace or compute, manage roles or users, or deploy production pipeline endpoints.",
     source:
-      "Microsoft's 'Data Scientist Custom' example (how-to-assign-roles.md), unchanged: it matches DOMAIN.md's dev role for data scientists (no workspace create/delete, no role or user management, no compute create).",
+      "Microsoft's 'Data Scientist Custom' example (how-to-assign-roles.md), unchanged: it matches the product rules' dev role for data scientists (no workspace create/delete, no role or user management, no compute create).",
     actions: [`${M}/*/read`, `${M}/*/action`, `${M}/*/delete`, `${M}/*/write`],
     notActions: [
       `${M}/delete`,
@@ -97,7 +97,7 @@ export const CUSTOM_ROLES: Record<CustomRoleKey, CustomRoleDefinition> = {
     description:
       "Manage an Azure ML workspace and create its compute instances and clusters; cannot delete the workspace or manage role assignments.",
     source:
-      "Microsoft's 'Workspace Admin Custom' example (how-to-assign-roles.md) minus its 'Microsoft.Authorization/roleAssignments/*' action (DOMAIN.md: no role management) and with 'workspaces/delete' and 'Microsoft.Authorization/*' added to notActions (no delete, no role management).",
+      "Microsoft's 'Workspace Admin Custom' example (how-to-assign-roles.md) minus its 'Microsoft.Authorization/roleAssignments/*' action (the product rules: no role management) and with 'workspaces/delete' and 'Microsoft.Authorization/*' added to notActions (no delete, no role management).",
     actions: [`${M}/*/read`, `${M}/*/action`, `${M}/*/write`, `${M}/*/delete`],
     notActions: [`${M}/write`, `${M}/delete`, "Microsoft.Authorization/*"],
   },
@@ -131,7 +131,7 @@ export function roleDisplayName(key: RoleKey): string {
 }
 
 /**
- * DOMAIN.md's matrix:
+ * the product rules' matrix:
  * | member                                      | dev                   | test                      | prod        |
  * | data scientist / engineer (restricted)      | Atrium Data Scientist | Reader + Test Operator    | Reader      |
  * | data scientist / engineer (unrestricted)    | Contributor           | Reader + Test Operator    | Reader      |

@@ -13,7 +13,7 @@ export function runVisibility(actor: SessionUser): Prisma.WorkspaceRequestWhereI
   return { OR: or };
 }
 
-/** Retry/cancel: admins on every request; MLOps only on their teams' requests (DOMAIN.md). */
+/** Retry/cancel: admins on every request; MLOps only on their teams' requests (the product rules). */
 export function runControlScope(actor: SessionUser): Prisma.WorkspaceRequestWhereInput | null {
   if (actor.roles.includes("ADMIN")) return {};
   if (actor.roles.includes("MLOPS") && actor.teamIds.length) return { teamId: { in: actor.teamIds } };

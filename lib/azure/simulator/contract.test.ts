@@ -1,6 +1,6 @@
 /**
  * Contract suite: every operation goes through the real Azure SDK packages against the HTTPS simulator, and results and
- * errors are checked as Azure documents them (azure-facts.md, arm-examples/).
+ * errors are checked as Azure documents them (Azure's REST API reference and the REST API specs' examples).
  */
 import { randomUUID } from "node:crypto";
 import { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";

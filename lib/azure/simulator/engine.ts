@@ -1000,7 +1000,7 @@ export class ArmEngine {
     }
     const input = asObject(body.properties);
 
-    // Dependencies must exist (Azure ML does not create them; see azure-facts §1).
+    // Dependencies must exist (Azure ML does not create them; Azure ML's REST docs).
     const missing: string[] = [];
     const refs: Array<[string, string, boolean]> = [
       ["storageAccount", T.storage, true],
