@@ -2,34 +2,10 @@
 // Exit 0 when intact; 1 naming the first broken event; 2 when the database can't be read.
 // Reads DATABASE_URL, or the embedded PostgreSQL of `npm start` (which must be running, or is started here).
 import "dotenv/config";
-import { Client } from "pg";
-
-async function reachable(url: string): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 async function connect(): Promise<() => Promise<void>> {
-  const { env, reloadEnv } = await import("../lib/env");
-  const e = env();
-  if (e.DATABASE_URL) return async () => undefined;
-  const { EMBEDDED_PASSWORD, EMBEDDED_USER, startEmbeddedPostgres } = await import("../lib/db/embedded");
-  const url = `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${e.EMBEDDED_PG_PORT}/${e.EMBEDDED_PG_DATABASE}`;
-  let stop: () => Promise<void> = async () => undefined;
-  if (!(await reachable(url))) {
-    const embedded = await startEmbeddedPostgres({ dir: e.EMBEDDED_PG_DIR, port: e.EMBEDDED_PG_PORT, database: e.EMBEDDED_PG_DATABASE });
-    stop = embedded.stop;
-  }
-  process.env.DATABASE_URL = url;
-  reloadEnv();
-  return stop;
+  const { connectCliDatabase } = await import("../lib/db/cli-database");
+  return (await connectCliDatabase()).stop;
 }
 
 async function main() {

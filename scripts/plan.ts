@@ -6,7 +6,6 @@
 // Invalid input: exit code 2 and the wizard's field-level messages on stderr ("<field>: <message>").
 import { config } from "dotenv";
 import { readFileSync } from "node:fs";
-import { Client } from "pg";
 
 config({ quiet: true });
 
@@ -21,33 +20,10 @@ function fail(code: number, lines: string[]): never {
   process.exit(code);
 }
 
-async function reachable(url: string): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-/** DATABASE_URL, else the embedded PostgreSQL (already running under `npm start`, or started here). */
+/** DATABASE_URL, else the embedded PostgreSQL (already running under `npm start`, or started here), migrated and seeded. */
 async function connectDatabase(): Promise<() => Promise<void>> {
-  const { env } = await import("../lib/env");
-  const e = env();
-  if (e.DATABASE_URL) return async () => undefined;
-  const { EMBEDDED_PASSWORD, EMBEDDED_USER, startEmbeddedPostgres } = await import("../lib/db/embedded");
-  const url = `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${e.EMBEDDED_PG_PORT}/${e.EMBEDDED_PG_DATABASE}`;
-  let stop: () => Promise<void> = async () => undefined;
-  if (!(await reachable(url))) {
-    const embedded = await startEmbeddedPostgres({ dir: e.EMBEDDED_PG_DIR, port: e.EMBEDDED_PG_PORT, database: e.EMBEDDED_PG_DATABASE });
-    stop = embedded.stop;
-  }
-  process.env.DATABASE_URL = url;
-  const { reloadEnv } = await import("../lib/env");
-  reloadEnv();
+  const { connectCliDatabase } = await import("../lib/db/cli-database");
+  const { url, stop } = await connectCliDatabase();
   const { deployMigrations } = await import("../lib/db/migrations");
   await deployMigrations(url);
   const { db } = await import("../lib/db/client");

@@ -1,0 +1,31 @@
+// For command-line tools: DATABASE_URL, or else the embedded PostgreSQL of `npm start` (used if it is
+// running, started here if not). Returns how to stop what was started.
+import { Client } from "pg";
+import { env, reloadEnv } from "@/lib/env";
+import { EMBEDDED_PASSWORD, EMBEDDED_USER, startEmbeddedPostgres } from "@/lib/db/embedded";
+
+async function reachable(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export async function connectCliDatabase(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const e = env();
+  if (e.DATABASE_URL) return { url: e.DATABASE_URL, stop: async () => undefined };
+  const url = `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${e.EMBEDDED_PG_PORT}/${e.EMBEDDED_PG_DATABASE}`;
+  let stop: () => Promise<void> = async () => undefined;
+  if (!(await reachable(url))) {
+    const embedded = await startEmbeddedPostgres({ dir: e.EMBEDDED_PG_DIR, port: e.EMBEDDED_PG_PORT, database: e.EMBEDDED_PG_DATABASE });
+    stop = embedded.stop;
+  }
+  process.env.DATABASE_URL = url;
+  reloadEnv();
+  return { url, stop };
+}
