@@ -35,7 +35,14 @@ export function AppShell({
             Atrium
           </Link>
         </div>
-        <nav aria-label="Main" className="px-2 pb-4">
+        {/* Small screens: the navigation folds behind a Menu button; large screens: always visible. */}
+        <details className="px-2 pb-3 lg:hidden">
+          <summary className="cursor-pointer rounded-md px-3 py-2 text-sm font-semibold text-slate-800 ring-1 ring-slate-300">Menu</summary>
+          <nav aria-label="Main" className="pt-3">
+            <NavLinks sections={sections} />
+          </nav>
+        </details>
+        <nav aria-label="Main" className="hidden px-2 pb-4 lg:block">
           <NavLinks sections={sections} />
         </nav>
       </aside>
