@@ -19,17 +19,17 @@ function ResourceRows({ resources }: { resources: EstateResource[] }) {
     <>
       {resources.map((r) => (
         <tr key={r.id}>
-          <Td className="font-medium">
+          <Td className="w-[40%] min-w-64 font-medium">
             <span className="break-all">{r.name}</span>
-            <span className="block font-mono text-xs break-all text-slate-500">{r.id}</span>
+            <span className="block font-mono text-xs break-all text-slate-600">{r.id}</span>
           </Td>
           <Td className="text-xs">{shortType(r.type)}</Td>
           <Td>{r.location ?? "—"}</Td>
           <Td>{r.provisioningState ? <Badge tone={stateTone(r.provisioningState)}>{r.provisioningState}</Badge> : "—"}</Td>
-          <Td className="text-xs">
+          <Td className="max-w-sm text-xs break-words">
             {r.details.length > 0 ? r.details.join(" · ") : "—"}
             {Object.keys(r.tags).length > 0 && (
-              <span className="mt-1 block text-slate-500">{Object.entries(r.tags).map(([k, v]) => `${k}=${v}`).join(", ")}</span>
+              <span className="mt-1 block text-slate-600">{Object.entries(r.tags).map(([k, v]) => `${k}=${v}`).join(", ")}</span>
             )}
           </Td>
         </tr>
@@ -50,8 +50,8 @@ export function SimulatedEstate({ groups, roleDefinitions }: { groups: EstateGro
           <h2 id={`rg-${g.subscriptionId}-${g.resourceGroup}`} className="mb-2 flex flex-wrap items-center gap-2 text-base font-semibold text-slate-900">
             {g.resourceGroup}
             {g.provisioningState && <Badge tone={stateTone(g.provisioningState)}>{g.provisioningState}</Badge>}
-            <span className="font-mono text-xs font-normal text-slate-500">subscription {g.subscriptionId}</span>
-            {g.location && <span className="text-xs font-normal text-slate-500">{g.location}</span>}
+            <span className="font-mono text-xs font-normal text-slate-600">subscription {g.subscriptionId}</span>
+            {g.location && <span className="text-xs font-normal text-slate-600">{g.location}</span>}
           </h2>
           {g.resources.length === 0 ? (
             <Card>
