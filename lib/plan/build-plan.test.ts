@@ -54,7 +54,7 @@ function roleNameOf(plan: Plan, step: PlanStep): string {
   if (BUILT_IN[guid]) return BUILT_IN[guid];
   const def = plan.steps.find((s) => s.kind === "roleDefinition" && s.name === guid);
   expect(def, `role definition ${guid} is in the plan`).toBeDefined();
-  return (def!.body as { properties: { roleName: string } }).properties.roleName.replace(/ \([0-9a-f]{8}\)$/, "");
+  return (def!.body as { properties: { roleName: string } }).properties.roleName.replace(/ \([0-9a-f-]{36}\)$/, "");
 }
 
 function stepsOf(plan: Plan, env: PlanEnvironment, kind: PlanStep["kind"]) {
@@ -251,11 +251,11 @@ describe("[PLAN]: the journey's request, spelled out", () => {
     ]);
     const defs = plan.steps.filter((s) => s.kind === "roleDefinition");
     expect(defs.map((d) => `${d.target.subscriptionId} ${(d.body as { properties: { roleName: string } }).properties.roleName}`).sort()).toEqual([
-      `${SUBSCRIPTIONS.dev} Atrium Data Scientist (11111111)`,
-      `${SUBSCRIPTIONS.dev} Atrium Workspace Admin (11111111)`,
-      `${SUBSCRIPTIONS.test} Atrium Test Operator (22222222)`,
-      `${SUBSCRIPTIONS.test} Atrium Workspace Admin (22222222)`,
-      `${SUBSCRIPTIONS.prod} Atrium Workspace Admin (33333333)`,
+      `${SUBSCRIPTIONS.dev} Atrium Data Scientist (${SUBSCRIPTIONS.dev})`,
+      `${SUBSCRIPTIONS.dev} Atrium Workspace Admin (${SUBSCRIPTIONS.dev})`,
+      `${SUBSCRIPTIONS.test} Atrium Test Operator (${SUBSCRIPTIONS.test})`,
+      `${SUBSCRIPTIONS.test} Atrium Workspace Admin (${SUBSCRIPTIONS.test})`,
+      `${SUBSCRIPTIONS.prod} Atrium Workspace Admin (${SUBSCRIPTIONS.prod})`,
     ]);
     for (const d of defs) {
       expect(d.environment).toBeNull();

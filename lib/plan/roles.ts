@@ -110,11 +110,11 @@ export function customRoleGuid(subscriptionId: string, key: CustomRoleKey): stri
 
 /**
  * Custom role names are unique per Entra tenant, while Atrium creates the roles once per
- * subscription; the subscription's first 8 characters keep the names apart when the environments
- * use different subscriptions.
+ * subscription; the full subscription id keeps the names apart (two subscriptions of a tenant may
+ * share any prefix).
  */
 export function customRoleName(subscriptionId: string, key: CustomRoleKey): string {
-  return `${CUSTOM_ROLES[key].roleName} (${subscriptionId.toLowerCase().slice(0, 8)})`;
+  return `${CUSTOM_ROLES[key].roleName} (${subscriptionId.toLowerCase()})`;
 }
 
 export function roleDefinitionId(subscriptionId: string, key: RoleKey): string {
