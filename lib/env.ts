@@ -15,6 +15,8 @@ const envSchema = z.object({
   EMBEDDED_PG_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]*$/, "must be a lower-case database name").default("atrium"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().min(1).default("localhost"),
+  // Node.js processes serving the production build (scripts/start.ts): 1 = `next start`, more = scripts/serve-cluster.mjs.
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   ATRIUM_URL: z.url({ error: "must be the portal's public URL, e.g. https://atrium.contoso.com" }).optional(),
   BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   ATRIUM_LOCAL_PERSONAS: flag,

@@ -25,6 +25,8 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const DIST = ".next-bench";
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 20);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 10); // per client, each iteration = 4 requests
+// Node.js processes serving the portal (the launcher's WEB_CONCURRENCY; 1 = plain `next start`).
+const WEB_PROCESSES = Number(process.env.BENCH_WEB_CONCURRENCY ?? process.env.WEB_CONCURRENCY ?? 1);
 const REQUESTS = 100_000;
 const AUDIT_EVENTS = 1_000_000;
 const log = (m: string) => console.log(`[bench:web] ${m}`);
@@ -117,6 +119,7 @@ async function startPortal(): Promise<ChildProcess> {
       ARM_SIMULATOR_STATE_FILE: "",
       NEXT_DIST_DIR: DIST,
       NEXT_TELEMETRY_DISABLED: "1",
+      WEB_CONCURRENCY: String(WEB_PROCESSES),
     },
   });
   const deadline = Date.now() + 120_000;
@@ -164,7 +167,7 @@ async function timed(url: string, cookie: string, firstChunkOnly: boolean): Prom
 async function main() {
   const { ids, teams } = await prepareDatabase();
   build();
-  log("Starting the portal…");
+  log(`Starting the portal (${WEB_PROCESSES} web process${WEB_PROCESSES > 1 ? "es" : ""})…`);
   const portal = await startPortal();
   const stop = () => {
     try {
@@ -247,6 +250,7 @@ async function main() {
       exportFirstChunkP50Ms: percentile(samples.exportFirstChunk, 50),
       historyLcpMaxMs: Math.round(Math.max(...lcps)),
       clients: CLIENTS,
+      webProcesses: WEB_PROCESSES,
       requests: Object.values(samples).reduce((t, s) => t + s.length, 0),
       requestsPerSecond: Math.round((Object.values(samples).reduce((t, s) => t + s.length, 0) / seconds) * 10) / 10,
     };

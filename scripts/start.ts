@@ -108,7 +108,13 @@ async function main() {
     if (build.status !== 0) throw new Error("next build failed");
   }
   const host = process.env.HOST ?? "127.0.0.1";
-  nextProcess = spawn(nextBin, [devMode ? "dev" : "start", "-p", String(e.PORT), "-H", host], {
+  const processes = devMode ? 1 : e.WEB_CONCURRENCY;
+  // WEB_CONCURRENCY > 1: several Next.js server processes behind one port (node:cluster), see scripts/serve-cluster.mjs.
+  const [command, commandArgs] =
+    processes > 1
+      ? [process.execPath, [path.resolve("scripts/serve-cluster.mjs"), String(e.PORT), host, String(processes)]]
+      : [nextBin, [devMode ? "dev" : "start", "-p", String(e.PORT), "-H", host]];
+  nextProcess = spawn(command, commandArgs, {
     stdio: "inherit",
     env: { ...childEnv, NODE_ENV: devMode ? "development" : "production" },
   });
@@ -118,7 +124,7 @@ async function main() {
       void shutdown(code ?? 1);
     }
   });
-  log(`Atrium is starting at ${portalUrl(e)} — ${services.azureLabel}. Press Ctrl-C to stop.`);
+  log(`Atrium is starting at ${portalUrl(e)} — ${services.azureLabel}${processes > 1 ? `, ${processes} web processes` : ""}. Press Ctrl-C to stop.`);
 }
 
 process.on("SIGINT", () => void shutdown(0));
