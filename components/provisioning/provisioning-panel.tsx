@@ -6,21 +6,9 @@ import { azureIsSimulated, getProvisioningProgress } from "@/lib/provisioning/qu
 import { AutoRefresh } from "./auto-refresh";
 import { RunControls } from "./run-controls";
 import { formatDuration, RunStatusBadge, StepStatusBadge } from "./run-status-badge";
+import { STEP_KIND_LABELS } from "@/lib/plan/labels";
+import type { StepKind } from "@/lib/plan/types";
 
-const KIND: Record<string, string> = {
-  resourceGroup: "Resource group",
-  storageAccount: "Storage account",
-  keyVault: "Key vault",
-  applicationInsights: "Application Insights",
-  workspace: "Azure ML workspace",
-  privateEndpoint: "Private endpoint",
-  privateDnsZoneGroup: "Private DNS zone group",
-  roleDefinition: "Custom role",
-  roleAssignment: "Role assignment",
-  computeInstance: "Compute instance",
-  computeCluster: "Compute cluster",
-  gitConnection: "Git connection",
-};
 
 /**
  * Live provisioning progress of a request: steps grouped by environment with status, duration, attempts and Azure's
@@ -105,7 +93,7 @@ export async function ProvisioningPanel({ requestId }: { requestId: string }) {
               <tbody>
                 {g.steps.map((s) => (
                   <tr key={s.key} data-step={s.key} data-status={s.status}>
-                    <Td>{KIND[s.kind] ?? s.kind}</Td>
+                    <Td>{STEP_KIND_LABELS[s.kind as StepKind] ?? s.kind}</Td>
                     <Td className="font-mono text-xs break-all">{s.name}</Td>
                     <Td>
                       <StepStatusBadge status={s.status} />

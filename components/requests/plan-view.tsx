@@ -1,23 +1,10 @@
 import { Card } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { CostEstimate } from "@/lib/plan/cost";
-import type { Plan, PlanEnvironment, PlanStep, StepKind } from "@/lib/plan/types";
+import type { Plan, PlanEnvironment, PlanStep } from "@/lib/plan/types";
 import { ENVIRONMENT_LABELS, MEMBER_ROLE_LABELS } from "@/lib/requests/schemas";
+import { STEP_KIND_LABELS } from "@/lib/plan/labels";
 
-const KIND_LABELS: Record<StepKind, string> = {
-  resourceGroup: "Resource group",
-  storageAccount: "Storage account",
-  keyVault: "Key vault",
-  applicationInsights: "Application Insights",
-  workspace: "ML workspace",
-  privateEndpoint: "Private endpoint",
-  privateDnsZoneGroup: "Private DNS zone group",
-  roleDefinition: "Custom role",
-  roleAssignment: "Role assignment",
-  computeInstance: "Compute instance",
-  computeCluster: "Compute cluster",
-  gitConnection: "Git connection",
-};
 
 const usd = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
@@ -140,7 +127,7 @@ function EnvironmentSection({ env, steps, nameOfPrincipal, cost }: { env: PlanEn
         <tbody className="divide-y divide-slate-100">
           {resources.map((s) => (
             <tr key={s.id}>
-              <Td>{KIND_LABELS[s.kind]}</Td>
+              <Td>{STEP_KIND_LABELS[s.kind]}</Td>
               <Td>
                 <code className="text-xs">{s.name}</code>
               </Td>
@@ -170,7 +157,7 @@ function EnvironmentSection({ env, steps, nameOfPrincipal, cost }: { env: PlanEn
             const p = computeProps(s);
             return (
               <tr key={s.id}>
-                <Td>{KIND_LABELS[s.kind]}</Td>
+                <Td>{STEP_KIND_LABELS[s.kind]}</Td>
                 <Td>
                   <code className="text-xs">{s.name}</code>
                 </Td>

@@ -10,6 +10,7 @@ import { buildPlan } from "@/lib/plan/build-plan";
 import { planHash } from "@/lib/plan/hash";
 import type { Plan, PlanEnvironment, PlanInput, PlanMember, PlanSettings } from "@/lib/plan/types";
 import type { MemberRoleValue, RestrictionValue, VisibilityValue } from "@/lib/requests/schemas";
+import { loadPlanSettings } from "@/lib/requests/plan-context";
 
 export { directoryPrincipals, landingZoneFromSettings } from "./simulated-azure";
 
@@ -36,23 +37,9 @@ export interface CreatedRequest {
   plan: Plan;
 }
 
+/** The plan settings from the database, exactly as a submitted request is planned. */
 export async function loadSettingsForPlan(): Promise<PlanSettings> {
-  const [settings, subscriptions, vmSizes, admins] = await Promise.all([
-    db.portalSettings.findUniqueOrThrow({ where: { id: 1 } }),
-    db.environmentSubscription.findMany(),
-    db.vmSize.findMany({ orderBy: { name: "asc" } }),
-    db.user.findMany({ where: { roles: { has: "ADMIN" }, disabled: false, entraObjectId: { not: null } }, orderBy: { id: "asc" } }),
-  ]);
-  const sub = (e: string) => subscriptions.find((s) => s.environment === e)?.subscriptionId ?? "";
-  return {
-    tenantId: settings.azureTenantId,
-    subscriptions: { dev: sub("DEV"), test: sub("TEST"), prod: sub("PROD") },
-    allowedRegions: settings.allowedRegions,
-    privateEndpointSubnetId: settings.privateEndpointSubnetId,
-    privateDnsZoneIds: settings.privateDnsZoneIds,
-    vmSizes: vmSizes.map((v) => ({ name: v.name, vcpus: v.vcpus, hourlyPriceUsd: Number(v.hourlyPriceUsd.toString()), allowed: v.allowed })),
-    portalAdmins: admins.map((a) => ({ userId: a.id, entraObjectId: a.entraObjectId!, displayName: a.name, email: a.email })),
-  };
+  return loadPlanSettings();
 }
 
 const DB_ROLE = { dataScientist: "DATA_SCIENTIST", dataEngineer: "DATA_ENGINEER", mlops: "MLOPS" } as const;
