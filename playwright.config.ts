@@ -1,4 +1,5 @@
-import { defineConfig, devices } from "@playwright/test";
+import { defineConfig } from "@playwright/test";
+import { debianChromium, sharedSuiteSettings } from "./e2e/support/chromium";
 import { E2E } from "./e2e/support/env";
 
 // End-to-end tests drive Debian's Chromium against the production build, started exactly as `npm start`
@@ -7,25 +8,10 @@ export default defineConfig({
   testDir: "./e2e",
   // Entra ID sign-in specs need their own portal instance (playwright.entra.config.ts; `npm run test:e2e` runs both).
   testIgnore: /(^|\/)entra[^/]*\.spec\.ts$/,
-  workers: 1,
-  fullyParallel: false,
-  forbidOnly: true,
-  retries: 0,
-  timeout: 60_000,
-  expect: { timeout: 15_000 },
-  reporter: process.env.CI ? [["list"]] : [["list"]],
+  ...sharedSuiteSettings,
   use: { baseURL: E2E.baseUrl, trace: "retain-on-failure" },
   projects: [
-    {
-      name: "chromium",
-      use: {
-        ...devices["Desktop Chrome"],
-        launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-          args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        },
-      },
-    },
+    { name: "chromium", use: debianChromium },
   ],
   webServer: {
     command: `rm -rf ${E2E.dataDir} && exec node_modules/.bin/tsx --conditions=react-server scripts/start.ts --no-build`,

@@ -1,4 +1,5 @@
-import { defineConfig, devices } from "@playwright/test";
+import { defineConfig } from "@playwright/test";
+import { debianChromium, sharedSuiteSettings } from "./e2e/support/chromium";
 import { ENTRA_E2E } from "./e2e/support/oidc-env";
 
 // Sign-in with Microsoft Entra ID, end to end: a second portal instance started with production settings
@@ -8,25 +9,10 @@ import { ENTRA_E2E } from "./e2e/support/oidc-env";
 export default defineConfig({
   testDir: "./e2e",
   testMatch: /(^|\/)entra[^/]*\.spec\.ts$/,
-  workers: 1,
-  fullyParallel: false,
-  forbidOnly: true,
-  retries: 0,
-  timeout: 60_000,
-  expect: { timeout: 15_000 },
-  reporter: [["list"]],
+  ...sharedSuiteSettings,
   use: { baseURL: ENTRA_E2E.baseUrl, trace: "retain-on-failure" },
   projects: [
-    {
-      name: "entra-chromium",
-      use: {
-        ...devices["Desktop Chrome"],
-        launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-          args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        },
-      },
-    },
+    { name: "entra-chromium", use: debianChromium },
   ],
   webServer: {
     command: `rm -rf ${ENTRA_E2E.dataDir} && exec node_modules/.bin/tsx --conditions=react-server scripts/start.ts --no-build`,
