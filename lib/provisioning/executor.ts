@@ -273,7 +273,7 @@ async function executeWithRetries(requestId: string, step: PlanStep, runId: stri
           },
         },
         () =>
-          executeStep(step, {
+          serialisedIfShared(step, () => executeStep(step, {
             clients: factory.forSubscription(step.target.subscriptionId),
             pollIntervalMs: options.pollIntervalMs,
             signal: options.signal,
@@ -286,7 +286,7 @@ async function executeWithRetries(requestId: string, step: PlanStep, runId: stri
                 data: { lroState: s, armRequestId: ids.requestId, correlationId: ids.correlationId ?? correlationId },
               });
             },
-          }),
+          })),
       );
     } catch (err) {
       if (options.signal?.aborted) return { ok: false, aborted: true };
@@ -469,3 +469,19 @@ async function succeedRun(request: RequestForRun, run: RunRow, plan: Plan, verif
   });
 }
 
+/**
+ * Custom role definitions are shared by every request in a subscription, so two runs may reach the same one at
+ * once; both would find it missing and both PUT it. A transaction-scoped advisory lock on the resource id
+ * serialises their GET + PUT across workers: the second run finds the role and leaves it alone. (A worker that
+ * dies releases the lock with its connection.)
+ */
+async function serialisedIfShared<T>(step: PlanStep, run: () => Promise<T>): Promise<T> {
+  if (step.kind !== "roleDefinition") return run();
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${step.resourceId.toLowerCase()}, 0))`;
+      return run();
+    },
+    { maxWait: 60_000, timeout: 10 * 60_000 },
+  );
+}
