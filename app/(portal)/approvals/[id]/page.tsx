@@ -8,6 +8,7 @@ import { auditDenial, can, requireUser } from "@/lib/auth/session";
 import { formatRequestNumber } from "@/lib/plan/build-plan";
 import { getRequestForViewer } from "@/lib/requests/queries";
 import { ENVIRONMENT_LABELS, MEMBER_ROLE_LABELS, RESTRICTION_LABELS, VISIBILITY_LABELS, type EnvironmentValue } from "@/lib/requests/schemas";
+import { DescriptionList } from "@/components/ui/description-list";
 
 export const metadata = { title: "Review a request" };
 
@@ -42,8 +43,9 @@ export default async function ApprovalDetailPage({ params }: { params: Promise<{
             <h2 className="text-base font-semibold text-slate-900">Summary</h2>
             <RequestStatusBadge status={r.status} />
           </div>
-          <dl className="mt-3 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[10rem_1fr]">
-            {(
+          <DescriptionList
+            className="mt-3"
+            rows={
               [
                 ["Requested by", `${r.requester.name} (${r.requester.email})`],
                 ["Scope", `${r.projectName ?? r.teamName ?? ""} (${r.scope})`],
@@ -54,13 +56,8 @@ export default async function ApprovalDetailPage({ params }: { params: Promise<{
                 ["Cost centre", r.costCenter ?? "—"],
                 ["Members", r.members.map((m) => `${m.name} (${MEMBER_ROLE_LABELS[m.role]})`).join(", ") || "—"],
               ] as const
-            ).map(([k, v]) => (
-              <div key={k} className="contents">
-                <dt className="font-medium text-slate-600">{k}</dt>
-                <dd className="text-slate-900">{v}</dd>
-              </div>
-            ))}
-          </dl>
+            }
+          />
         </Card>
         <ApprovalPanel requestId={r.id} />
       </div>

@@ -12,6 +12,7 @@ import { requireUser } from "@/lib/auth/session";
 import { formatRequestNumber } from "@/lib/plan/build-plan";
 import { getRequestForViewer } from "@/lib/requests/queries";
 import { ENVIRONMENT_LABELS, MEMBER_ROLE_LABELS, PATTERN_LABELS, RESTRICTION_LABELS, VISIBILITY_LABELS, type EnvironmentValue } from "@/lib/requests/schemas";
+import { DescriptionList } from "@/components/ui/description-list";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   return { title: `Request ${(await params).id.slice(0, 8)}` };
@@ -82,14 +83,7 @@ export default async function RequestDetailPage({ params, searchParams }: { para
               </Alert>
             </div>
           )}
-          <dl className="mt-3 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[10rem_1fr]">
-            {rows.map(([k, v]) => (
-              <div key={k} className="contents">
-                <dt className="font-medium text-slate-600">{k}</dt>
-                <dd className="text-slate-900">{v}</dd>
-              </div>
-            ))}
-          </dl>
+          <DescriptionList className="mt-3" rows={rows} />
         </Card>
         <Card>
           <h2 className="text-base font-semibold text-slate-900">Members</h2>
