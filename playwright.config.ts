@@ -10,9 +10,7 @@ export default defineConfig({
   testIgnore: /(^|\/)entra[^/]*\.spec\.ts$/,
   ...sharedSuiteSettings,
   use: { baseURL: E2E.baseUrl, trace: "retain-on-failure" },
-  projects: [
-    { name: "chromium", use: debianChromium },
-  ],
+  projects: [{ name: "chromium", use: debianChromium }],
   webServer: {
     command: `rm -rf ${E2E.dataDir} && exec node_modules/.bin/tsx --conditions=react-server scripts/start.ts --no-build`,
     url: `${E2E.baseUrl}/api/health`,

@@ -11,9 +11,7 @@ export default defineConfig({
   testMatch: /(^|\/)entra[^/]*\.spec\.ts$/,
   ...sharedSuiteSettings,
   use: { baseURL: ENTRA_E2E.baseUrl, trace: "retain-on-failure" },
-  projects: [
-    { name: "entra-chromium", use: debianChromium },
-  ],
+  projects: [{ name: "entra-chromium", use: debianChromium }],
   webServer: {
     command: `rm -rf ${ENTRA_E2E.dataDir} && exec node_modules/.bin/tsx --conditions=react-server scripts/start.ts --no-build`,
     url: ENTRA_E2E.healthUrl,
@@ -42,7 +40,8 @@ export default defineConfig({
       ENTRA_CLIENT_ID: ENTRA_E2E.clientId,
       ENTRA_CLIENT_SECRET: ENTRA_E2E.clientSecret,
       ENTRA_AUTHORITY_HOST: ENTRA_E2E.authorityHost,
-      ENTRA_APP_ROLE_MAP: "Atrium.Requester=REQUESTER,Atrium.MLOps=MLOPS,Atrium.Admin=ADMIN,Atrium.Stakeholder=STAKEHOLDER",
+      ENTRA_APP_ROLE_MAP:
+        "Atrium.Requester=REQUESTER,Atrium.MLOps=MLOPS,Atrium.Admin=ADMIN,Atrium.Stakeholder=STAKEHOLDER",
       ENTRA_GROUP_ROLE_MAP: "0a0a0a0a-1111-4222-8333-444444444444=STAKEHOLDER",
       NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next",
     },

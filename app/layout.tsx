@@ -7,7 +7,8 @@ const inter = localFont({ src: "./fonts/inter-latin-wght.woff2", variable: "--fo
 
 export const metadata: Metadata = {
   title: { default: "Atrium", template: "%s · Atrium" },
-  description: "Self-service Azure Machine Learning workspaces, approved and provisioned by the rules of your platform team.",
+  description:
+    "Self-service Azure Machine Learning workspaces, approved and provisioned by the rules of your platform team.",
 };
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {

@@ -77,7 +77,14 @@ async function openFromQueue(page: Page, number: string) {
 }
 
 const jobsFor = async (requestId: string) =>
-  Number((await query<{ n: string }>("SELECT count(*) AS n FROM pgboss.job WHERE name = 'provision-request' AND singleton_key = $1", [requestId]))[0].n);
+  Number(
+    (
+      await query<{ n: string }>(
+        "SELECT count(*) AS n FROM pgboss.job WHERE name = 'provision-request' AND singleton_key = $1",
+        [requestId],
+      )
+    )[0].n,
+  );
 
 test("[APPROVALS]: a dev+test request is approved by an admin and queued for provisioning", async ({ page }) => {
   await signInAs(page, PEOPLE4.jonas);
@@ -115,7 +122,10 @@ test("[APPROVALS]: a dev+test request is approved by an admin and queued for pro
     [req.id],
   );
   expect(approval).toMatchObject({ approver_id: "usr-fatima", plan_hash: approval.request_hash });
-  const runs = await query<{ attempt: number; triggered_by_id: string }>("SELECT attempt, triggered_by_id FROM provisioning_runs WHERE request_id = $1", [req.id]);
+  const runs = await query<{ attempt: number; triggered_by_id: string }>(
+    "SELECT attempt, triggered_by_id FROM provisioning_runs WHERE request_id = $1",
+    [req.id],
+  );
   expect(runs).toEqual([{ attempt: 1, triggered_by_id: "usr-fatima" }]);
   expect(await jobsFor(req.id)).toBe(1);
 
@@ -127,7 +137,9 @@ test("[APPROVALS]: a dev+test request is approved by an admin and queued for pro
   await expectAccessible(page);
 });
 
-test("[APPROVALS]: a production request needs an admin, then a stakeholder who is a different person", async ({ page }) => {
+test("[APPROVALS]: a production request needs an admin, then a stakeholder who is a different person", async ({
+  page,
+}) => {
   await signInAs(page, PEOPLE4.chen);
   const req = await submitRequest(page, {
     pattern: "Project",
@@ -148,20 +160,27 @@ test("[APPROVALS]: a production request needs an admin, then a stakeholder who i
   await page.getByRole("button", { name: "Approve", exact: true }).click();
   await expect(page.getByText("Approved. A stakeholder gives the production approval next.")).toBeVisible();
   await page.reload();
-  await expect(page.getByText("You gave the admin approval; the production approval must come from a different person.")).toBeVisible();
+  await expect(
+    page.getByText("You gave the admin approval; the production approval must come from a different person."),
+  ).toBeVisible();
   await expect(page.getByRole("button", { name: "Give production approval" })).toHaveCount(0);
   expect(await jobsFor(req.id)).toBe(0);
 
   await signInAs(page, PEOPLE.stakeholder);
   await page.goto("/approvals");
-  await expect(page.getByRole("row").filter({ hasText: req.number })).toContainText("Stakeholder approval (production)");
+  await expect(page.getByRole("row").filter({ hasText: req.number })).toContainText(
+    "Stakeholder approval (production)",
+  );
   await expect(page.getByRole("row").filter({ hasText: req.number })).toContainText("admin: Isabel Costa");
   await openFromQueue(page, req.number);
   await expect(page.getByRole("button", { name: "Approve", exact: true })).toHaveCount(0);
   await page.getByRole("button", { name: "Give production approval" }).click();
   await expect(page.getByText("Approved. Provisioning is queued.")).toBeVisible();
 
-  const approvals = await query<{ stage: string; approver_id: string }>("SELECT stage, approver_id FROM approvals WHERE request_id = $1 AND voided_at IS NULL ORDER BY created_at", [req.id]);
+  const approvals = await query<{ stage: string; approver_id: string }>(
+    "SELECT stage, approver_id FROM approvals WHERE request_id = $1 AND voided_at IS NULL ORDER BY created_at",
+    [req.id],
+  );
   expect(approvals).toEqual([
     { stage: "ADMIN", approver_id: "usr-isabel" },
     { stage: "STAKEHOLDER", approver_id: "usr-hannah" },
@@ -194,23 +213,40 @@ test("[APPROVALS]: self-approval is not offered, and a raw POST of it is refused
 
   // The attacker's way: the action id from the build's manifest, and a well-formed action body.
   const manifestPath = path.join(process.env.NEXT_DIST_DIR ?? ".next", "server", "server-reference-manifest.json");
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { node: Record<string, { exportedName?: string }> };
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+    node: Record<string, { exportedName?: string }>;
+  };
   const actionId = Object.entries(manifest.node).find(([, v]) => v.exportedName === "approveRequestAction")?.[0];
   expect(actionId).toBeTruthy();
-  const [before] = await query<{ status: string; version: number; plan_hash: string }>("SELECT status, version, plan_hash FROM workspace_requests WHERE id = $1", [req.id]);
-  const denialsBefore = await query<{ n: string }>("SELECT count(*) AS n FROM audit_events WHERE action = 'authz.denied' AND actor_id = 'usr-george'");
+  const [before] = await query<{ status: string; version: number; plan_hash: string }>(
+    "SELECT status, version, plan_hash FROM workspace_requests WHERE id = $1",
+    [req.id],
+  );
+  const denialsBefore = await query<{ n: string }>(
+    "SELECT count(*) AS n FROM audit_events WHERE action = 'authz.denied' AND actor_id = 'usr-george'",
+  );
   // React's reply encoding: the FormData argument's fields first (prefixed "_1_"), then the root "0" pointing at it.
   const body = new FormData();
   body.append("_1_version", String(before.version));
   body.append("_1_planHash", before.plan_hash);
   body.append("0", JSON.stringify([req.id, { ok: true }, "$K1"]));
-  const response = await page.request.post(`/approvals/${req.id}`, { headers: { "Next-Action": actionId!, Origin: E2E.baseUrl }, multipart: body });
+  const response = await page.request.post(`/approvals/${req.id}`, {
+    headers: { "Next-Action": actionId!, Origin: E2E.baseUrl },
+    multipart: body,
+  });
   expect(response.status()).toBeLessThan(500);
   expect(await response.text()).toContain("You submitted this request");
-  const [after] = await query<{ status: string; version: number }>("SELECT status, version FROM workspace_requests WHERE id = $1", [req.id]);
+  const [after] = await query<{ status: string; version: number }>(
+    "SELECT status, version FROM workspace_requests WHERE id = $1",
+    [req.id],
+  );
   expect(after).toEqual({ status: "SUBMITTED", version: before.version });
-  expect(Number((await query<{ n: string }>("SELECT count(*) AS n FROM approvals WHERE request_id = $1", [req.id]))[0].n)).toBe(0);
-  const denialsAfter = await query<{ n: string }>("SELECT count(*) AS n FROM audit_events WHERE action = 'authz.denied' AND actor_id = 'usr-george'");
+  expect(
+    Number((await query<{ n: string }>("SELECT count(*) AS n FROM approvals WHERE request_id = $1", [req.id]))[0].n),
+  ).toBe(0);
+  const denialsAfter = await query<{ n: string }>(
+    "SELECT count(*) AS n FROM audit_events WHERE action = 'authz.denied' AND actor_id = 'usr-george'",
+  );
   expect(Number(denialsAfter[0].n)).toBe(Number(denialsBefore[0].n) + 1);
 });
 
@@ -246,7 +282,9 @@ test("[APPROVALS]: the rejection reason reaches the requester's inbox and the re
   await expectAccessible(page);
 });
 
-test("[APPROVALS]: an admin edits the settings (audited with the diff) and verifies the audit chain", async ({ page }) => {
+test("[APPROVALS]: an admin edits the settings (audited with the diff) and verifies the audit chain", async ({
+  page,
+}) => {
   await signInAs(page, PEOPLE.admin);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Portal settings" })).toBeVisible();
@@ -260,8 +298,14 @@ test("[APPROVALS]: an admin edits the settings (audited with the diff) and verif
   await page.getByLabel("Default idle shutdown of compute instances (minutes)").fill("45");
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByText(/Settings saved \(defaultIdleShutdownMinutes\)/)).toBeVisible();
-  const [event] = await query<{ before: unknown; after: unknown; actor_id: string }>("SELECT before, after, actor_id FROM audit_events WHERE action = 'settings.updated' ORDER BY id DESC LIMIT 1");
-  expect(event).toMatchObject({ actor_id: "usr-fatima", before: { defaultIdleShutdownMinutes: 60 }, after: { defaultIdleShutdownMinutes: 45 } });
+  const [event] = await query<{ before: unknown; after: unknown; actor_id: string }>(
+    "SELECT before, after, actor_id FROM audit_events WHERE action = 'settings.updated' ORDER BY id DESC LIMIT 1",
+  );
+  expect(event).toMatchObject({
+    actor_id: "usr-fatima",
+    before: { defaultIdleShutdownMinutes: 60 },
+    after: { defaultIdleShutdownMinutes: 45 },
+  });
 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit trail", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Audit trail" })).toBeVisible();

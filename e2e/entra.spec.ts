@@ -25,12 +25,28 @@ test.beforeAll(async () => {
     people: {
       // The directory's email differs from the seeded one: people are matched by tid+oid, never by email.
       fatima: { oid: seededOid(6), name: "Fatima Khan", email: "f.khan@contoso.example", roles: ["Atrium.Admin"] },
-      amara: { oid: seededOid(1), name: "Amara Okafor", email: "amara.okafor@contoso.com", roles: ["Atrium.Requester"] },
+      amara: {
+        oid: seededOid(1),
+        name: "Amara Okafor",
+        email: "amara.okafor@contoso.com",
+        roles: ["Atrium.Requester"],
+      },
       chen: { oid: seededOid(3), name: "Chen Wei", email: "chen.wei@contoso.com", roles: ["Atrium.Requester"] },
       diana: { oid: seededOid(4), name: "Diana Reyes", email: "diana.reyes@contoso.com", roles: ["Atrium.MLOps"] },
-      newcomer: { oid: "7c0ffee0-0000-4000-8000-0000000000aa", name: "Nadia Newcomer", email: "nadia.newcomer@contoso.com", roles: ["Atrium.Requester"], groups: [STAKEHOLDER_GROUP] },
+      newcomer: {
+        oid: "7c0ffee0-0000-4000-8000-0000000000aa",
+        name: "Nadia Newcomer",
+        email: "nadia.newcomer@contoso.com",
+        roles: ["Atrium.Requester"],
+        groups: [STAKEHOLDER_GROUP],
+      },
       // A new Entra identity whose email an existing person already uses: must not take over that person.
-      impostor: { oid: "7c0ffee0-0000-4000-8000-0000000000bb", name: "Not Ben", email: "ben.carter@contoso.com", roles: ["Atrium.Admin"] },
+      impostor: {
+        oid: "7c0ffee0-0000-4000-8000-0000000000bb",
+        name: "Not Ben",
+        email: "ben.carter@contoso.com",
+        roles: ["Atrium.Admin"],
+      },
     },
   });
 });
@@ -40,7 +56,9 @@ test.afterAll(async () => {
 });
 
 async function counts() {
-  const [row] = await entraQuery<{ users: string; sessions: string }>("SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM sessions) AS sessions");
+  const [row] = await entraQuery<{ users: string; sessions: string }>(
+    "SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM sessions) AS sessions",
+  );
   return { users: Number(row.users), sessions: Number(row.sessions) };
 }
 
@@ -63,7 +81,9 @@ async function expectSignedIn(page: Page, name: string) {
   await expect(page.getByRole("banner")).toContainText(name);
 }
 
-test("[ENTRA]: production settings: no persona sign-in, the page offers Microsoft, security headers are set", async ({ page }) => {
+test("[ENTRA]: production settings: no persona sign-in, the page offers Microsoft, security headers are set", async ({
+  page,
+}) => {
   const response = await page.goto("/");
   await expect(page).toHaveURL(/\/sign-in$/);
   await expect(page.getByRole("button", { name: "Sign in with Microsoft" })).toBeVisible();
@@ -78,7 +98,9 @@ test("[ENTRA]: production settings: no persona sign-in, the page offers Microsof
 
   // The persona action, POSTed as a browser would, signs nobody in.
   const manifestPath = path.join(process.env.NEXT_DIST_DIR ?? ".next", "server", "server-reference-manifest.json");
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { node: Record<string, { exportedName?: string }> };
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+    node: Record<string, { exportedName?: string }>;
+  };
   const personaAction = Object.entries(manifest.node).find(([, v]) => v.exportedName === "signInAsPersonaAction")?.[0];
   expect(personaAction).toBeTruthy();
   const before = await counts();
@@ -92,7 +114,9 @@ test("[ENTRA]: production settings: no persona sign-in, the page offers Microsof
   expect((await page.context().cookies()).filter((c) => c.name.includes("session_token"))).toEqual([]);
 });
 
-test("[ENTRA]: a seeded person signs in through the OpenID Connect provider (code + PKCE + nonce), matched by tid+oid", async ({ page }) => {
+test("[ENTRA]: a seeded person signs in through the OpenID Connect provider (code + PKCE + nonce), matched by tid+oid", async ({
+  page,
+}) => {
   const before = await counts();
   const authorize = page.waitForRequest((r) => r.url().startsWith(`${idp.issuer}/auth?`));
   await signInAtIdp(page, "fatima");
@@ -107,31 +131,55 @@ test("[ENTRA]: a seeded person signs in through the OpenID Connect provider (cod
 
   await expect(page).toHaveURL(`${ENTRA_E2E.baseUrl}/`);
   await expectSignedIn(page, "Fatima Khan");
-  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "People and roles", exact: true })).toBeVisible();
+  await expect(
+    page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "People and roles", exact: true }),
+  ).toBeVisible();
 
   // Same person (no new user), bound by tid+oid; the directory's different email did not create or match anyone.
   expect(await counts()).toEqual({ users: before.users, sessions: before.sessions + 1 });
-  const [account] = await entraQuery<{ user_id: string; account_id: string }>("SELECT user_id, account_id FROM accounts WHERE provider_id = 'entra' AND user_id = 'usr-fatima'");
+  const [account] = await entraQuery<{ user_id: string; account_id: string }>(
+    "SELECT user_id, account_id FROM accounts WHERE provider_id = 'entra' AND user_id = 'usr-fatima'",
+  );
   expect(account).toEqual({ user_id: "usr-fatima", account_id: `${ENTRA_E2E.tenantId}:${seededOid(6)}` });
-  const [fatima] = await entraQuery<{ roles: string; entra_roles: string; email: string }>("SELECT roles::text, entra_roles::text, email FROM users WHERE id = 'usr-fatima'");
+  const [fatima] = await entraQuery<{ roles: string; entra_roles: string; email: string }>(
+    "SELECT roles::text, entra_roles::text, email FROM users WHERE id = 'usr-fatima'",
+  );
   expect(fatima).toEqual({ roles: "{ADMIN}", entra_roles: "{ADMIN}", email: "f.khan@contoso.example" });
-  const signedIn = await entraQuery("SELECT 1 FROM audit_events WHERE action = 'session.signed_in' AND actor_id = 'usr-fatima'");
+  const signedIn = await entraQuery(
+    "SELECT 1 FROM audit_events WHERE action = 'session.signed_in' AND actor_id = 'usr-fatima'",
+  );
   expect(signedIn.length).toBe(1);
 
   const cookie = (await page.context().cookies()).find((c) => c.name === "atrium.session_token");
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/" });
 });
 
-test("[ENTRA]: a first sign-in creates the person with roles from app roles and groups; later sign-ins follow the directory and keep portal grants", async ({ page, browser }) => {
+test("[ENTRA]: a first sign-in creates the person with roles from app roles and groups; later sign-ins follow the directory and keep portal grants", async ({
+  page,
+  browser,
+}) => {
   const before = await counts();
   await signInAtIdp(page, "newcomer");
   await expectSignedIn(page, "Nadia Newcomer");
   expect((await counts()).users).toBe(before.users + 1);
-  const [created] = await entraQuery<{ id: string; roles: string; entra_roles: string; entra_tenant_id: string; entra_object_id: string }>(
+  const [created] = await entraQuery<{
+    id: string;
+    roles: string;
+    entra_roles: string;
+    entra_tenant_id: string;
+    entra_object_id: string;
+  }>(
     "SELECT id, roles::text, entra_roles::text, entra_tenant_id, entra_object_id FROM users WHERE entra_object_id = '7c0ffee0-0000-4000-8000-0000000000aa'",
   );
-  expect(created).toMatchObject({ roles: "{REQUESTER,STAKEHOLDER}", entra_roles: "{REQUESTER,STAKEHOLDER}", entra_tenant_id: ENTRA_E2E.tenantId });
-  expect((await entraQuery("SELECT 1 FROM audit_events WHERE action = 'user.created' AND entity_id = $1", [created.id])).length).toBe(1);
+  expect(created).toMatchObject({
+    roles: "{REQUESTER,STAKEHOLDER}",
+    entra_roles: "{REQUESTER,STAKEHOLDER}",
+    entra_tenant_id: ENTRA_E2E.tenantId,
+  });
+  expect(
+    (await entraQuery("SELECT 1 FROM audit_events WHERE action = 'user.created' AND entity_id = $1", [created.id]))
+      .length,
+  ).toBe(1);
 
   // An admin grants MLOps in the portal.
   const adminContext = await browser.newContext();
@@ -152,16 +200,39 @@ test("[ENTRA]: a first sign-in creates the person with roles from app roles and 
   await page.context().clearCookies();
   await signInAtIdp(page, "newcomer");
   await expectSignedIn(page, "Nadia Newcomer");
-  const [after] = await entraQuery<{ roles: string; entra_roles: string }>("SELECT roles::text, entra_roles::text FROM users WHERE id = $1", [created.id]);
+  const [after] = await entraQuery<{ roles: string; entra_roles: string }>(
+    "SELECT roles::text, entra_roles::text FROM users WHERE id = $1",
+    [created.id],
+  );
   expect(after).toEqual({ roles: "{MLOPS}", entra_roles: "{}" });
-  expect((await entraQuery("SELECT 1 FROM audit_events WHERE action = 'user.roles_synced' AND entity_id = $1", [created.id])).length).toBe(1);
-  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Provisioning runs", exact: true })).toBeVisible();
+  expect(
+    (await entraQuery("SELECT 1 FROM audit_events WHERE action = 'user.roles_synced' AND entity_id = $1", [created.id]))
+      .length,
+  ).toBe(1);
+  await expect(
+    page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Provisioning runs", exact: true }),
+  ).toBeVisible();
 });
 
 const refusals: { name: string; code: string; message: RegExp; tamper: (c: Record<string, unknown>) => void }[] = [
-  { name: "a token from another issuer", code: "wrong_issuer", message: /identity provider Atrium does not trust/, tamper: (c) => void (c.iss = `https://login.microsoftonline.com/${OTHER_TENANT}/v2.0`) },
-  { name: "a person from another tenant", code: "wrong_tenant", message: /different Microsoft Entra tenant/, tamper: (c) => void (c.tid = OTHER_TENANT) },
-  { name: "a token for another application", code: "wrong_audience", message: /issued for a different application/, tamper: (c) => void (c.aud = "00000000-0000-0000-0000-00000000beef") },
+  {
+    name: "a token from another issuer",
+    code: "wrong_issuer",
+    message: /identity provider Atrium does not trust/,
+    tamper: (c) => void (c.iss = `https://login.microsoftonline.com/${OTHER_TENANT}/v2.0`),
+  },
+  {
+    name: "a person from another tenant",
+    code: "wrong_tenant",
+    message: /different Microsoft Entra tenant/,
+    tamper: (c) => void (c.tid = OTHER_TENANT),
+  },
+  {
+    name: "a token for another application",
+    code: "wrong_audience",
+    message: /issued for a different application/,
+    tamper: (c) => void (c.aud = "00000000-0000-0000-0000-00000000beef"),
+  },
   {
     name: "an expired token",
     code: "token_expired",
@@ -172,7 +243,12 @@ const refusals: { name: string; code: string; message: RegExp; tamper: (c: Recor
       c.exp = now - 3600;
     },
   },
-  { name: "a token minted for another sign-in attempt", code: "nonce_mismatch", message: /nonce mismatch/, tamper: (c) => void (c.nonce = "nonce-of-another-attempt-0123456789abcdef") },
+  {
+    name: "a token minted for another sign-in attempt",
+    code: "nonce_mismatch",
+    message: /nonce mismatch/,
+    tamper: (c) => void (c.nonce = "nonce-of-another-attempt-0123456789abcdef"),
+  },
 ];
 
 for (const refusal of refusals) {
@@ -198,7 +274,9 @@ test("[ENTRA]: refuses a callback whose state does not belong to this browser", 
   expect(await counts()).toEqual(before);
 });
 
-test("[ENTRA]: a new identity using an existing person's email is refused, never matched by email", async ({ page }) => {
+test("[ENTRA]: a new identity using an existing person's email is refused, never matched by email", async ({
+  page,
+}) => {
   const before = await counts();
   const [ben] = await entraQuery<{ roles: string }>("SELECT roles::text FROM users WHERE id = 'usr-ben'");
   await signInAtIdp(page, "impostor");
@@ -223,7 +301,10 @@ test("[ENTRA]: sign-out deletes the session on the server; the old cookie no lon
   await expect(page).toHaveURL(/\/sign-in$/);
 });
 
-test("[ENTRA]: disabling a person ends their sessions at once and refuses their next sign-in (audited)", async ({ page, browser }) => {
+test("[ENTRA]: disabling a person ends their sessions at once and refuses their next sign-in (audited)", async ({
+  page,
+  browser,
+}) => {
   const personContext = await browser.newContext();
   const person = await personContext.newPage();
   await signInAtIdp(person, "amara");
@@ -236,7 +317,9 @@ test("[ENTRA]: disabling a person ends their sessions at once and refuses their 
   await row.getByRole("button", { name: "Disable Amara Okafor" }).click();
   await expect(row.getByText("Disabled; their sessions have ended.")).toBeVisible();
   expect(await entraQuery("SELECT 1 FROM sessions WHERE user_id = 'usr-amara'")).toEqual([]);
-  expect((await entraQuery("SELECT 1 FROM audit_events WHERE action = 'user.disabled' AND entity_id = 'usr-amara'")).length).toBe(1);
+  expect(
+    (await entraQuery("SELECT 1 FROM audit_events WHERE action = 'user.disabled' AND entity_id = 'usr-amara'")).length,
+  ).toBe(1);
 
   await person.reload();
   await expect(person).toHaveURL(/\/sign-in$/);
@@ -248,14 +331,22 @@ test("[ENTRA]: disabling a person ends their sessions at once and refuses their 
   expect(await counts()).toEqual(before);
 
   await page.reload();
-  await page.getByRole("row").filter({ hasText: "amara.okafor@contoso.com" }).getByRole("button", { name: "Enable Amara Okafor" }).click();
-  await expect(page.getByRole("row").filter({ hasText: "amara.okafor@contoso.com" }).getByText("Enabled.")).toBeVisible();
+  await page
+    .getByRole("row")
+    .filter({ hasText: "amara.okafor@contoso.com" })
+    .getByRole("button", { name: "Enable Amara Okafor" })
+    .click();
+  await expect(
+    page.getByRole("row").filter({ hasText: "amara.okafor@contoso.com" }).getByText("Enabled."),
+  ).toBeVisible();
   await personContext.close();
 });
 
 test("[ENTRA]: a server action POSTed with a foreign Origin or Origin: null changes nothing", async ({ page }) => {
   const manifestPath = path.join(process.env.NEXT_DIST_DIR ?? ".next", "server", "server-reference-manifest.json");
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { node: Record<string, { exportedName?: string }> };
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+    node: Record<string, { exportedName?: string }>;
+  };
   const actionId = Object.entries(manifest.node).find(([, v]) => v.exportedName === "updateUserRolesAction")?.[0];
   expect(actionId).toBeTruthy();
   await signInAtIdp(page, "fatima");
@@ -267,10 +358,19 @@ test("[ENTRA]: a server action POSTed with a foreign Origin or Origin: null chan
     const form = new FormData();
     form.append("_1_roles", role);
     form.append("0", JSON.stringify(["usr-ben", { ok: true }, "$K1"]));
-    return page.request.post("/admin/people", { headers: { "Next-Action": actionId!, Origin: origin }, multipart: form, maxRedirects: 0 });
+    return page.request.post("/admin/people", {
+      headers: { "Next-Action": actionId!, Origin: origin },
+      multipart: form,
+      maxRedirects: 0,
+    });
   };
-  const benRoles = async () => (await entraQuery<{ roles: string }>("SELECT roles::text FROM users WHERE id = 'usr-ben'"))[0].roles;
-  const auditCount = async () => Number((await entraQuery<{ n: string }>("SELECT count(*) AS n FROM audit_events WHERE action = 'user.roles_changed'"))[0].n);
+  const benRoles = async () =>
+    (await entraQuery<{ roles: string }>("SELECT roles::text FROM users WHERE id = 'usr-ben'"))[0].roles;
+  const auditCount = async () =>
+    Number(
+      (await entraQuery<{ n: string }>("SELECT count(*) AS n FROM audit_events WHERE action = 'user.roles_changed'"))[0]
+        .n,
+    );
   const rolesBefore = await benRoles();
   const auditBefore = await auditCount();
 

@@ -7,7 +7,12 @@ import { expectAccessible, PEOPLE, query, signInAs } from "./support/helpers";
 test("[FOUNDATION]: the health endpoint reports the database and simulated Azure", async ({ request }) => {
   const response = await request.get("/api/health");
   expect(response.status()).toBe(200);
-  expect(await response.json()).toMatchObject({ status: "ok", database: "ok", azure: "simulated", azureLabel: "Azure: simulated" });
+  expect(await response.json()).toMatchObject({
+    status: "ok",
+    database: "ok",
+    azure: "simulated",
+    azureLabel: "Azure: simulated",
+  });
 });
 
 test("[FOUNDATION]: signed-out visitors land on the persona picker, which is accessible", async ({ page }) => {
@@ -18,10 +23,22 @@ test("[FOUNDATION]: signed-out visitors land on the persona picker, which is acc
 });
 
 const navigationByPersona = [
-  { person: PEOPLE.requester, sees: ["New request", "My requests", "History"], hidden: ["Approvals", "Settings", "Audit trail", "Cost", "Provisioning runs"] },
+  {
+    person: PEOPLE.requester,
+    sees: ["New request", "My requests", "History"],
+    hidden: ["Approvals", "Settings", "Audit trail", "Cost", "Provisioning runs"],
+  },
   { person: PEOPLE.mlops, sees: ["Provisioning runs", "History"], hidden: ["Approvals", "Settings", "Cost"] },
-  { person: PEOPLE.admin, sees: ["Approvals", "Settings", "People and roles", "Audit trail", "Simulated Azure"], hidden: ["New request", "My requests"] },
-  { person: PEOPLE.stakeholder, sees: ["Approvals", "History", "Cost", "Audit trail"], hidden: ["New request", "Settings", "People and roles"] },
+  {
+    person: PEOPLE.admin,
+    sees: ["Approvals", "Settings", "People and roles", "Audit trail", "Simulated Azure"],
+    hidden: ["New request", "My requests"],
+  },
+  {
+    person: PEOPLE.stakeholder,
+    sees: ["Approvals", "History", "Cost", "Audit trail"],
+    hidden: ["New request", "Settings", "People and roles"],
+  },
 ];
 
 for (const { person, sees, hidden } of navigationByPersona) {
@@ -35,7 +52,9 @@ for (const { person, sees, hidden } of navigationByPersona) {
   });
 }
 
-test("[FOUNDATION]: a requester opening an admin page gets the 403 page, and the attempt is audited", async ({ page }) => {
+test("[FOUNDATION]: a requester opening an admin page gets the 403 page, and the attempt is audited", async ({
+  page,
+}) => {
   await signInAs(page, PEOPLE.requester);
   const response = await page.goto("/admin/people");
   expect(response?.status()).toBe(403);
@@ -50,7 +69,9 @@ test("[FOUNDATION]: a requester opening an admin page gets the 403 page, and the
 test("[FOUNDATION]: a requester's raw POST of an admin server action changes nothing", async ({ page }) => {
   // Find the action's id the way an attacker could: from the build's server-reference manifest.
   const manifestPath = path.join(process.env.NEXT_DIST_DIR ?? ".next", "server", "server-reference-manifest.json");
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { node: Record<string, { exportedName?: string }> };
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+    node: Record<string, { exportedName?: string }>;
+  };
   const actionId = Object.entries(manifest.node).find(([, v]) => v.exportedName === "updateUserRolesAction")?.[0];
   expect(actionId).toBeTruthy();
 
@@ -63,11 +84,16 @@ test("[FOUNDATION]: a requester's raw POST of an admin server action changes not
   expect(response.status()).toBeLessThan(500);
   const after = await query<{ roles: string[] }>("SELECT roles FROM users WHERE id = 'usr-amara'");
   expect(after).toEqual(before);
-  const denials = await query<{ n: string }>("SELECT count(*) AS n FROM audit_events WHERE action = 'authz.denied' AND actor_id = 'usr-amara'");
+  const denials = await query<{ n: string }>(
+    "SELECT count(*) AS n FROM audit_events WHERE action = 'authz.denied' AND actor_id = 'usr-amara'",
+  );
   expect(Number(denials[0].n)).toBeGreaterThan(0);
 });
 
-test("[FOUNDATION]: an admin grants a role and it takes effect on the person's next request", async ({ page, browser }) => {
+test("[FOUNDATION]: an admin grants a role and it takes effect on the person's next request", async ({
+  page,
+  browser,
+}) => {
   const requesterContext = await browser.newContext();
   const requesterPage = await requesterContext.newPage();
   await signInAs(requesterPage, PEOPLE.requester2);
@@ -83,7 +109,9 @@ test("[FOUNDATION]: an admin grants a role and it takes effect on the person's n
 
   await requesterPage.reload();
   await expect(requesterPage.getByRole("link", { name: "Provisioning runs" })).toBeVisible();
-  const audit = await query<{ n: string }>("SELECT count(*) AS n FROM audit_events WHERE action = 'user.roles_changed' AND entity_id = 'usr-ben'");
+  const audit = await query<{ n: string }>(
+    "SELECT count(*) AS n FROM audit_events WHERE action = 'user.roles_changed' AND entity_id = 'usr-ben'",
+  );
   expect(Number(audit[0].n)).toBe(1);
   await requesterContext.close();
 });

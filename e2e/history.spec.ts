@@ -12,14 +12,24 @@ test.beforeAll(async () => {
   await client.connect();
   try {
     // Once per e2e database (Playwright re-runs beforeAll in a fresh worker after a failure).
-    const seeded = await client.query("SELECT 1 FROM workspace_requests WHERE justification LIKE 'Generated history%' LIMIT 1");
-    if (seeded.rowCount === 0) await seedScale(client, { requests: 300, auditEvents: 3000, end: new Date(Date.now() - 2 * 86_400_000), seed: 11 });
+    const seeded = await client.query(
+      "SELECT 1 FROM workspace_requests WHERE justification LIKE 'Generated history%' LIMIT 1",
+    );
+    if (seeded.rowCount === 0)
+      await seedScale(client, {
+        requests: 300,
+        auditEvents: 3000,
+        end: new Date(Date.now() - 2 * 86_400_000),
+        seed: 11,
+      });
   } finally {
     await client.end();
   }
 });
 
-test("[HISTORY]: a stakeholder filters to one team and environment, opens a timeline and exports matching CSV", async ({ page }) => {
+test("[HISTORY]: a stakeholder filters to one team and environment, opens a timeline and exports matching CSV", async ({
+  page,
+}) => {
   await signInAs(page, PEOPLE.stakeholder);
   await page.goto("/history");
   await expect(page.getByRole("heading", { name: "History", exact: true })).toBeVisible();
@@ -45,7 +55,9 @@ test("[HISTORY]: a stakeholder filters to one team and environment, opens a time
   const firstLabel = await rows.first().getByRole("link").textContent();
   const shared = await page.context().newPage();
   await shared.goto(page.url());
-  await expect(shared.getByRole("table", { name: "Workspace requests" }).locator("tbody tr").first()).toContainText(firstLabel!);
+  await expect(shared.getByRole("table", { name: "Workspace requests" }).locator("tbody tr").first()).toContainText(
+    firstLabel!,
+  );
   await shared.close();
 
   // Export CSV of the filtered history: every row matches the filter, and none is missing.
@@ -88,7 +100,9 @@ test("[HISTORY]: a stakeholder filters to one team and environment, opens a time
   await expectAccessible(page);
 });
 
-test("[HISTORY]: lead times, rates and cost pages show charts with data tables and are accessible", async ({ page }) => {
+test("[HISTORY]: lead times, rates and cost pages show charts with data tables and are accessible", async ({
+  page,
+}) => {
   await signInAs(page, PEOPLE.stakeholder);
   await page.goto("/history/metrics?from=2020-01-01");
   await expect(page.getByRole("heading", { name: "Lead times and rates" })).toBeVisible();
@@ -99,7 +113,9 @@ test("[HISTORY]: lead times, rates and cost pages show charts with data tables a
   await page.goto("/cost");
   await expect(page.getByRole("heading", { name: "Cost", exact: true })).toBeVisible();
   await expect(page.getByRole("img", { name: /Estimated monthly cost by team and environment/ })).toBeVisible();
-  await expect(page.getByRole("table", { name: "Estimated monthly cost by team, project and environment" })).toBeVisible();
+  await expect(
+    page.getByRole("table", { name: "Estimated monthly cost by team, project and environment" }),
+  ).toBeVisible();
   await expect(page.getByRole("heading", { name: "What this estimate assumes" })).toBeVisible();
   await expectAccessible(page);
 });
@@ -108,7 +124,10 @@ test("[HISTORY]: a requester cannot see another team's request or workspace by U
   const [other] = await query<{ id: string }>(
     `SELECT r.id::text AS id FROM workspace_requests r JOIN teams t ON t.id = r.team_id WHERE t.slug = 'insights' AND r.status = 'PROVISIONED' LIMIT 1`,
   );
-  const [otherWorkspace] = await query<{ id: string }>(`SELECT w.id::text AS id FROM workspaces w WHERE w.request_id = $1 LIMIT 1`, [other.id]);
+  const [otherWorkspace] = await query<{ id: string }>(
+    `SELECT w.id::text AS id FROM workspaces w WHERE w.request_id = $1 LIMIT 1`,
+    [other.id],
+  );
   await signInAs(page, PEOPLE.requester); // Amara, team fraud
   const response = await page.goto(`/history/${other.id}`);
   expect(response?.status()).toBe(404);
@@ -120,7 +139,10 @@ test("[HISTORY]: a requester cannot see another team's request or workspace by U
   // Their own history lists only their team.
   await page.goto("/history");
   await expectAccessible(page);
-  const teams = await page.getByRole("table", { name: "Workspace requests" }).locator("tbody tr td:nth-child(2)").allTextContents();
+  const teams = await page
+    .getByRole("table", { name: "Workspace requests" })
+    .locator("tbody tr td:nth-child(2)")
+    .allTextContents();
   expect(teams.length).toBeGreaterThan(0);
   for (const team of teams) expect(team).toContain("Fraud Analytics");
 });

@@ -12,7 +12,9 @@ async function submitChurnRequest(page: Page): Promise<{ id: string; number: str
   await page.getByRole("radio", { name: /^Project/ }).check();
   await page.getByRole("combobox", { name: "Team" }).selectOption({ label: "Customer Insights" });
   await page.getByRole("combobox", { name: "Project" }).selectOption({ label: "Churn prediction" });
-  await page.getByLabel("Justification").fill("Churn model validation and the production scoring pipeline for the retention team.");
+  await page
+    .getByLabel("Justification")
+    .fill("Churn model validation and the production scoring pipeline for the retention team.");
   await page.getByRole("button", { name: "Save and continue" }).click();
 
   await expect(page.getByRole("group", { name: "Environments" })).toBeVisible();
@@ -73,7 +75,9 @@ test("[PROVISIONING]: request, admin and stakeholder approval, live progress, pr
   const firstSummary = await panel.getByTestId("provisioning-summary").textContent();
   await expect(panel.getByRole("table", { name: "Test provisioning steps" })).toBeVisible();
   await expect(panel.getByRole("table", { name: "Production provisioning steps" })).toBeVisible();
-  await expect(panel.getByTestId("provisioning-summary")).toContainText("provisioned and verified", { timeout: 60_000 });
+  await expect(panel.getByTestId("provisioning-summary")).toContainText("provisioned and verified", {
+    timeout: 60_000,
+  });
   const url = page.url();
   expect(url).toBe(`http://127.0.0.1:${new URL(url).port}/requests/${req.id}`);
   await expect(panel.getByText("Provisioned", { exact: true })).toBeVisible();
@@ -85,7 +89,10 @@ test("[PROVISIONING]: request, admin and stakeholder approval, live progress, pr
 
   const [request] = await query<{ status: string }>("SELECT status FROM workspace_requests WHERE id = $1", [req.id]);
   expect(request.status).toBe("PROVISIONED");
-  const workspaces = await query<{ environment: string; name: string }>("SELECT environment, name FROM workspaces WHERE request_id = $1 ORDER BY environment", [req.id]);
+  const workspaces = await query<{ environment: string; name: string }>(
+    "SELECT environment, name FROM workspaces WHERE request_id = $1 ORDER BY environment",
+    [req.id],
+  );
   expect(workspaces).toEqual([
     { environment: "TEST", name: "mlw-churn-test" },
     { environment: "PROD", name: "mlw-churn-prod" },

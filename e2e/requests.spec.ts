@@ -18,7 +18,9 @@ test("[REQUESTS]: a requester builds, reviews and submits a private restricted p
   await page.getByLabel("Justification").fill("too short");
   await page.getByRole("button", { name: "Save and continue" }).click();
   await expect(page.getByLabel("Justification")).toHaveAttribute("aria-invalid", "true");
-  await expect(page.locator("#f-justification-error")).toHaveText("Explain why the workspaces are needed (at least 20 characters).");
+  await expect(page.locator("#f-justification-error")).toHaveText(
+    "Explain why the workspaces are needed (at least 20 characters).",
+  );
   await expectAccessible(page);
   await page.getByLabel("Justification").fill("Graph analysis of fraud rings across card and account data.");
   await page.getByRole("button", { name: "Save and continue" }).click();
@@ -64,21 +66,41 @@ test("[REQUESTS]: a requester builds, reviews and submits a private restricted p
   // 5. Review: the plan, the role matrix and the cost.
   await expect(page.getByRole("heading", { name: "Who gets which role where" })).toBeVisible();
   const matrix = page.getByRole("table", { name: /Role assignments per person/ });
-  await expect(matrix.getByRole("row", { name: /Amara Okafor.*Data scientist.*Atrium Data Scientist.*Reader \+ Atrium Test Operator.*Reader/ })).toBeVisible();
-  await expect(matrix.getByRole("row", { name: /Ben Carter.*Data scientist.*Atrium Data Scientist.*Reader \+ Atrium Test Operator.*Reader/ })).toBeVisible();
-  await expect(matrix.getByRole("row", { name: /Diana Reyes.*MLOps engineer.*Atrium Data Scientist.*Contributor.*Contributor/ })).toBeVisible();
-  await expect(matrix.getByRole("row", { name: /Fatima Khan.*Portal admin.*Atrium Workspace Admin.*Atrium Workspace Admin.*Atrium Workspace Admin/ })).toBeVisible();
+  await expect(
+    matrix.getByRole("row", {
+      name: /Amara Okafor.*Data scientist.*Atrium Data Scientist.*Reader \+ Atrium Test Operator.*Reader/,
+    }),
+  ).toBeVisible();
+  await expect(
+    matrix.getByRole("row", {
+      name: /Ben Carter.*Data scientist.*Atrium Data Scientist.*Reader \+ Atrium Test Operator.*Reader/,
+    }),
+  ).toBeVisible();
+  await expect(
+    matrix.getByRole("row", { name: /Diana Reyes.*MLOps engineer.*Atrium Data Scientist.*Contributor.*Contributor/ }),
+  ).toBeVisible();
+  await expect(
+    matrix.getByRole("row", {
+      name: /Fatima Khan.*Portal admin.*Atrium Workspace Admin.*Atrium Workspace Admin.*Atrium Workspace Admin/,
+    }),
+  ).toBeVisible();
   for (const env of ["dev", "test", "prod"]) {
-    const resources = page.getByRole("table", { name: new RegExp(`^${{ dev: "Development", test: "Test", prod: "Production" }[env]} resources$`) });
+    const resources = page.getByRole("table", {
+      name: new RegExp(`^${{ dev: "Development", test: "Test", prod: "Production" }[env]} resources$`),
+    });
     await expect(resources.getByText(`mlw-fraudgraph-${env}`, { exact: true })).toBeVisible();
     await expect(resources.getByText(`pep-mlw-fraudgraph-${env}`, { exact: true })).toBeVisible();
     await expect(resources.getByText(`rg-fraudgraph-${env}-westeurope`, { exact: true })).toBeVisible();
   }
   const devCompute = page.getByRole("table", { name: "Development compute" });
-  await expect(devCompute.getByRole("row", { name: /Compute instance.*Assigned to Amara Okafor; idle shutdown after 60 min/ })).toBeVisible();
+  await expect(
+    devCompute.getByRole("row", { name: /Compute instance.*Assigned to Amara Okafor; idle shutdown after 60 min/ }),
+  ).toBeVisible();
   await expect(devCompute.getByRole("row", { name: /Compute instance.*Assigned to Ben Carter/ })).toBeVisible();
   await expect(devCompute.getByRole("row", { name: /cc-ds11v2.*0–4 nodes/ })).toBeVisible();
-  await expect(page.getByRole("table", { name: "Production compute" }).getByRole("row", { name: /cc-scoring.*0–4 nodes/ })).toBeVisible();
+  await expect(
+    page.getByRole("table", { name: "Production compute" }).getByRole("row", { name: /cc-scoring.*0–4 nodes/ }),
+  ).toBeVisible();
   await expect(page.getByRole("heading", { name: /^Estimated monthly cost: \$\d/ })).toBeVisible();
   await expect(page.getByText("An estimate, not a quote.")).toBeVisible();
   await expectAccessible(page);
@@ -103,9 +125,16 @@ test("[REQUESTS]: a requester builds, reviews and submits a private restricted p
   const download = await page.request.get(`${detailUrl}/plan.json`);
   expect(download.status()).toBe(200);
   expect(download.headers()["content-disposition"]).toContain(`${number}-plan.json`);
-  const json = (await download.json()) as { planHash: string; plan: { steps: { kind: string; environment: string | null }[] } };
+  const json = (await download.json()) as {
+    planHash: string;
+    plan: { steps: { kind: string; environment: string | null }[] };
+  };
   expect(json.planHash).toBe(row.plan_hash);
-  expect(json.plan.steps.filter((s) => s.kind === "workspace").map((s) => s.environment)).toEqual(["dev", "test", "prod"]);
+  expect(json.plan.steps.filter((s) => s.kind === "workspace").map((s) => s.environment)).toEqual([
+    "dev",
+    "test",
+    "prod",
+  ]);
 
   // My requests, newest first, filterable by status.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My requests", exact: true }).click();

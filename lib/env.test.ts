@@ -4,7 +4,12 @@ import { EnvError, localPersonasEnabled, parseEnv } from "@/lib/env";
 describe("[CONFIG]: environment validation", () => {
   it("uses the documented defaults when nothing is set", () => {
     const e = parseEnv({});
-    expect(e).toMatchObject({ EMBEDDED_PG_PORT: 5488, PORT: 3000, AZURE_MODE: "simulator", EMBEDDED_PG_DIR: ".data/postgres" });
+    expect(e).toMatchObject({
+      EMBEDDED_PG_PORT: 5488,
+      PORT: 3000,
+      AZURE_MODE: "simulator",
+      EMBEDDED_PG_DIR: ".data/postgres",
+    });
     expect(e.DATABASE_URL).toBeUndefined();
   });
 

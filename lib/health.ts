@@ -2,7 +2,12 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 
-export type Health = { status: "ok" | "degraded"; database: "ok" | "unreachable"; azure: "simulated" | "azure"; azureLabel: string };
+export type Health = {
+  status: "ok" | "degraded";
+  database: "ok" | "unreachable";
+  azure: "simulated" | "azure";
+  azureLabel: string;
+};
 
 export async function checkHealth(): Promise<Health> {
   let database: Health["database"] = "ok";

@@ -26,7 +26,10 @@ async function main() {
       console.log(`Audit chain intact: ${result.events} events verified in ${ms} ms.`);
       process.exitCode = 0;
     } else {
-      const event = await db.auditEvent.findUnique({ where: { id: BigInt(result.brokenAt) }, select: { action: true, occurredAt: true, actorLabel: true } });
+      const event = await db.auditEvent.findUnique({
+        where: { id: BigInt(result.brokenAt) },
+        select: { action: true, occurredAt: true, actorLabel: true },
+      });
       console.error(
         `Audit chain BROKEN at event #${result.brokenAt}${event ? ` (${event.action} by ${event.actorLabel} at ${event.occurredAt.toISOString()})` : ""}: ${result.reason}. ${result.events - 1} events before it verified.`,
       );

@@ -19,7 +19,10 @@ const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 0.01);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 50);
 // ARM: writes 200 burst / 10 per s, reads 250 / 25 per s (20–10 s of burst). Scaled so saturation lasts seconds, not
 // minutes: writes 40 burst / 40 per s, reads 100 / 100 per s (same 2.5 read:write ratio as ARM).
-const WRITES = { capacity: Number(process.env.BENCH_WRITE_BURST ?? 40), refillPerSecond: Number(process.env.BENCH_WRITE_REFILL ?? 40) };
+const WRITES = {
+  capacity: Number(process.env.BENCH_WRITE_BURST ?? 40),
+  refillPerSecond: Number(process.env.BENCH_WRITE_REFILL ?? 40),
+};
 const READS = { capacity: 100, refillPerSecond: 100 };
 
 const log = (m: string) => console.log(`[bench] ${m}`);
@@ -83,7 +86,10 @@ async function main() {
   });
 
   const stepsOf = (requestId: string): Promise<StepRow[]> =>
-    db.provisioningStep.findMany({ where: { requestId }, select: { stepKey: true, startedAt: true, finishedAt: true, correlationId: true } });
+    db.provisioningStep.findMany({
+      where: { requestId },
+      select: { stepKey: true, startedAt: true, finishedAt: true, correlationId: true },
+    });
   const span = (rows: StepRow[]) => {
     const start = Math.min(...rows.map((r) => r.startedAt!.getTime()));
     const end = Math.max(...rows.map((r) => r.finishedAt!.getTime()));
@@ -123,7 +129,10 @@ async function main() {
   const refCommitted = Date.now();
   const waitRuns = async (runIds: string[]) => {
     for (;;) {
-      const runs = await db.provisioningRun.findMany({ where: { id: { in: runIds } }, select: { status: true, errorCode: true, errorMessage: true } });
+      const runs = await db.provisioningRun.findMany({
+        where: { id: { in: runIds } },
+        select: { status: true, errorCode: true, errorMessage: true },
+      });
       if (runs.every((r) => ["SUCCEEDED", "FAILED", "CANCELLED"].includes(r.status))) return runs;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -137,7 +146,10 @@ async function main() {
   log(`A: ${ref.plan.steps.length} steps, makespan ${makespan} ms, critical path ${critical} ms`);
 
   const twin = await fixtures.createApprovedRequestRow(reference("benchseq"), planSettings);
-  const seqOutcome = await runProvisioning({ requestId: twin.requestId, runId: twin.runId }, { ...executor, concurrency: 1, factory });
+  const seqOutcome = await runProvisioning(
+    { requestId: twin.requestId, runId: twin.runId },
+    { ...executor, concurrency: 1, factory },
+  );
   if (seqOutcome !== "SUCCEEDED") throw new Error(`sequential run ${seqOutcome}`);
   const sequential = span(await stepsOf(twin.requestId));
   log(`A: the same steps one by one: ${sequential} ms`);
@@ -146,7 +158,12 @@ async function main() {
   log(`B: ${REQUESTS} requests approved at once (writes bucket ${WRITES.capacity} / ${WRITES.refillPerSecond} per s)`);
   const many = [];
   for (let i = 0; i < REQUESTS; i++) {
-    many.push(await fixtures.createApprovedRequestRow({ scope: `bench${String(i).padStart(2, "0")}`, environments: ["dev"], visibility: "public" }, planSettings));
+    many.push(
+      await fixtures.createApprovedRequestRow(
+        { scope: `bench${String(i).padStart(2, "0")}`, environments: ["dev"], visibility: "public" },
+        planSettings,
+      ),
+    );
   }
   const logStart = sim.requestLog().length;
   const before = { ...throttle.saturation.writes };
@@ -158,7 +175,9 @@ async function main() {
     }),
   );
   const runs = await waitRuns(many.map((c) => c.runId));
-  const throttlingFailures = runs.filter((r) => r.status !== "SUCCEEDED" && /throttl|TooManyRequests|429/i.test(`${r.errorCode} ${r.errorMessage}`)).length;
+  const throttlingFailures = runs.filter(
+    (r) => r.status !== "SUCCEEDED" && /throttl|TooManyRequests|429/i.test(`${r.errorCode} ${r.errorMessage}`),
+  ).length;
   const otherFailures = runs.filter((r) => r.status !== "SUCCEEDED").length - throttlingFailures;
   for (const c of many) burstDelays.push(firstArmAt(await stepsOf(c.requestId)) - committed.get(c.requestId)!);
 
@@ -167,8 +186,12 @@ async function main() {
   const grantedWhileSaturated = throttle.saturation.writes.grantedWhileSaturated - before.grantedWhileSaturated;
   const phaseLog = sim.requestLog().slice(logStart);
   const serverThrottled = phaseLog.filter((e) => e.status === 429).length;
-  const serverThrottledWrites = phaseLog.filter((e) => e.status === 429 && e.method !== "GET" && e.method !== "HEAD").length;
-  const accepted = phaseLog.filter((e) => e.method !== "GET" && e.method !== "HEAD" && e.status !== 429 && e.status !== 0).length;
+  const serverThrottledWrites = phaseLog.filter(
+    (e) => e.status === 429 && e.method !== "GET" && e.method !== "HEAD",
+  ).length;
+  const accepted = phaseLog.filter(
+    (e) => e.method !== "GET" && e.method !== "HEAD" && e.status !== 429 && e.status !== 0,
+  ).length;
   const writeRate = saturatedMs > 0 ? grantedWhileSaturated / (saturatedMs / 1000) : 0;
   log(
     `B: ${runs.filter((r) => r.status === "SUCCEEDED").length}/${REQUESTS} provisioned, ${otherFailures} other failures; ${accepted} writes accepted, ${serverThrottled} requests (${serverThrottledWrites} writes) answered 429 by the simulator and retried after Retry-After; write bucket saturated ${saturatedMs} ms with ${grantedWhileSaturated} writes → ${writeRate.toFixed(1)}/s`,
@@ -178,7 +201,13 @@ async function main() {
   const APPROVALS = 20;
   log(`C: ${APPROVALS} approvals, 250 ms apart`);
   const spaced = [];
-  for (let i = 0; i < APPROVALS; i++) spaced.push(await fixtures.createApprovedRequestRow({ scope: `benchc${String(i).padStart(2, "0")}`, environments: ["dev"], visibility: "public" }, planSettings));
+  for (let i = 0; i < APPROVALS; i++)
+    spaced.push(
+      await fixtures.createApprovedRequestRow(
+        { scope: `benchc${String(i).padStart(2, "0")}`, environments: ["dev"], visibility: "public" },
+        planSettings,
+      ),
+    );
   const spacedCommitted = new Map<string, number>();
   for (const c of spaced) {
     await fixtures.enqueueRun(c);
@@ -187,8 +216,11 @@ async function main() {
   }
   const spacedRuns = await waitRuns(spaced.map((c) => c.runId));
   if (spacedRuns.some((r) => r.status !== "SUCCEEDED")) throw new Error("a run of phase C failed");
-  for (const c of spaced) approvalDelays.push(firstArmAt(await stepsOf(c.requestId)) - spacedCommitted.get(c.requestId)!);
-  log(`C: approval→first ARM request p50 ${Math.round(percentile(approvalDelays, 50))} ms, p95 ${Math.round(percentile(approvalDelays, 95))} ms (reference request: ${refDelay} ms; B's burst of ${REQUESTS}: p50 ${Math.round(percentile(burstDelays, 50))} ms, p95 ${Math.round(percentile(burstDelays, 95))} ms)`);
+  for (const c of spaced)
+    approvalDelays.push(firstArmAt(await stepsOf(c.requestId)) - spacedCommitted.get(c.requestId)!);
+  log(
+    `C: approval→first ARM request p50 ${Math.round(percentile(approvalDelays, 50))} ms, p95 ${Math.round(percentile(approvalDelays, 95))} ms (reference request: ${refDelay} ms; B's burst of ${REQUESTS}: p50 ${Math.round(percentile(burstDelays, 50))} ms, p95 ${Math.round(percentile(burstDelays, 95))} ms)`,
+  );
 
   const result = {
     makespanOverCriticalPath: Math.round((makespan / critical) * 1000) / 1000,

@@ -91,8 +91,12 @@ async function main() {
   );
   agent.destroy();
   await sim.close();
-  console.log(`GET ${get.count} requests, PUT ${put.count} requests, concurrency ${CONCURRENCY}, ${DURATION_MS} ms each`);
-  console.log(JSON.stringify({ getPerSecond: get.perSecond, putPerSecond: put.perSecond, getP95Ms: get.p95, putP95Ms: put.p95 }));
+  console.log(
+    `GET ${get.count} requests, PUT ${put.count} requests, concurrency ${CONCURRENCY}, ${DURATION_MS} ms each`,
+  );
+  console.log(
+    JSON.stringify({ getPerSecond: get.perSecond, putPerSecond: put.perSecond, getP95Ms: get.p95, putP95Ms: put.p95 }),
+  );
 }
 
 main().catch((error) => {

@@ -62,17 +62,33 @@ async function prepareDatabase() {
   const client = new Client({ connectionString: DB_URL });
   await client.connect();
   try {
-    const counts = (await client.query<{ requests: string; events: string }>(`SELECT (SELECT count(*) FROM workspace_requests) AS requests, (SELECT count(*) FROM audit_events) AS events`)).rows[0];
+    const counts = (
+      await client.query<{ requests: string; events: string }>(
+        `SELECT (SELECT count(*) FROM workspace_requests) AS requests, (SELECT count(*) FROM audit_events) AS events`,
+      )
+    ).rows[0];
     if (Number(counts.requests) < REQUESTS || Number(counts.events) < AUDIT_EVENTS) {
-      log(`Seeding ${REQUESTS.toLocaleString("en-US")} requests and ${AUDIT_EVENTS.toLocaleString("en-US")} audit events (a few minutes)…`);
+      log(
+        `Seeding ${REQUESTS.toLocaleString("en-US")} requests and ${AUDIT_EVENTS.toLocaleString("en-US")} audit events (a few minutes)…`,
+      );
       const { seedScale } = await import("../lib/history/scale-seed");
       await seedScale(client, { requests: REQUESTS, auditEvents: AUDIT_EVENTS, log });
     }
     await client.query("ANALYZE");
-    const after = (await client.query<{ requests: string; events: string }>(`SELECT (SELECT count(*) FROM workspace_requests) AS requests, (SELECT count(*) FROM audit_events) AS events`)).rows[0];
+    const after = (
+      await client.query<{ requests: string; events: string }>(
+        `SELECT (SELECT count(*) FROM workspace_requests) AS requests, (SELECT count(*) FROM audit_events) AS events`,
+      )
+    ).rows[0];
     log(`Database: ${after.requests} requests, ${after.events} audit events.`);
-    const ids = (await client.query<{ id: string }>(`SELECT id::text FROM workspace_requests WHERE submitted_at IS NOT NULL ORDER BY random() LIMIT 500`)).rows.map((r) => r.id);
-    const teams = (await client.query<{ slug: string }>(`SELECT slug FROM teams ORDER BY slug`)).rows.map((r) => r.slug);
+    const ids = (
+      await client.query<{ id: string }>(
+        `SELECT id::text FROM workspace_requests WHERE submitted_at IS NOT NULL ORDER BY random() LIMIT 500`,
+      )
+    ).rows.map((r) => r.id);
+    const teams = (await client.query<{ slug: string }>(`SELECT slug FROM teams ORDER BY slug`)).rows.map(
+      (r) => r.slug,
+    );
     return { ids, teams };
   } finally {
     await client.end();
@@ -81,7 +97,8 @@ async function prepareDatabase() {
 
 function build() {
   const buildId = path.join(DIST, "BUILD_ID");
-  const stale = !existsSync(buildId) || ["app", "components", "lib"].some((d) => newestMtime(d) > statSync(buildId).mtimeMs);
+  const stale =
+    !existsSync(buildId) || ["app", "components", "lib"].some((d) => newestMtime(d) > statSync(buildId).mtimeMs);
   if (!stale) {
     log(`Reusing the production build in ${DIST}.`);
     return;
@@ -177,7 +194,10 @@ async function main() {
     }
   };
   process.on("exit", stop);
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+  });
   try {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -203,7 +223,8 @@ async function main() {
     };
     const kinds: Kind[] = ["history", "historyFiltered", "timeline", "exportFirstChunk"];
     log("Warming up…");
-    for (let n = 0; n < 3; n++) for (const kind of kinds) await timed(urlFor(kind, n), cookie, kind === "exportFirstChunk");
+    for (let n = 0; n < 3; n++)
+      for (const kind of kinds) await timed(urlFor(kind, n), cookie, kind === "exportFirstChunk");
 
     log(`Load: ${CLIENTS} concurrent clients × ${ITERATIONS} iterations × ${kinds.length} requests…`);
     const samples: Record<Kind, number[]> = { history: [], historyFiltered: [], timeline: [], exportFirstChunk: [] };

@@ -6,7 +6,9 @@ async function main() {
   const [command, name] = process.argv.slice(2);
   const url = process.env.DATABASE_URL;
   if (!url) {
-    console.error("DATABASE_URL is not set. Set it to the PostgreSQL server to migrate (npm start sets it for the embedded database).");
+    console.error(
+      "DATABASE_URL is not set. Set it to the PostgreSQL server to migrate (npm start sets it for the embedded database).",
+    );
     process.exit(2);
   }
   if (command === "create") {
@@ -19,7 +21,9 @@ async function main() {
     return;
   }
   const applied = await deployMigrations(url);
-  console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(", ")}` : "Database is up to date.");
+  console.log(
+    applied.length ? `Applied ${applied.length} migration(s): ${applied.join(", ")}` : "Database is up to date.",
+  );
 }
 
 main().catch((error) => {

@@ -49,7 +49,9 @@ async function main() {
     const { planRequest } = await import("../lib/requests/plan-context");
     const outcome = await planRequest(raw, CLI_META, { requesterTeamSlugs: null });
     if (!outcome.ok) {
-      const lines = Object.entries(outcome.fieldErrors).flatMap(([field, messages]) => messages.map((m) => `${field || "request"}: ${m}`));
+      const lines = Object.entries(outcome.fieldErrors).flatMap(([field, messages]) =>
+        messages.map((m) => `${field || "request"}: ${m}`),
+      );
       process.exitCode = 2;
       for (const line of lines) process.stderr.write(`${line}\n`);
       return;

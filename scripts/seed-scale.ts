@@ -15,7 +15,9 @@ function option(name: string, fallback: number): number {
 async function main() {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    console.error("DATABASE_URL is not set. Point it at a migrated, seeded database (e.g. postgresql://postgres@127.0.0.1:5432/atrium).");
+    console.error(
+      "DATABASE_URL is not set. Point it at a migrated, seeded database (e.g. postgresql://postgres@127.0.0.1:5432/atrium).",
+    );
     process.exit(2);
   }
   const requests = option("requests", 100_000);
@@ -23,7 +25,9 @@ async function main() {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    console.log(`Adding ${requests.toLocaleString("en-US")} requests and ${auditEvents.toLocaleString("en-US")} audit events…`);
+    console.log(
+      `Adding ${requests.toLocaleString("en-US")} requests and ${auditEvents.toLocaleString("en-US")} audit events…`,
+    );
     const result = await seedScale(client, { requests, auditEvents, log: (m) => console.log(m) });
     console.log(
       `Done in ${(result.ms / 1000).toFixed(1)} s: ${result.requests} requests, ${result.auditEvents} audit events, ${result.approvals} approvals, ` +

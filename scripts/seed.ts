@@ -5,7 +5,9 @@ import { env } from "../lib/env";
 async function main() {
   const e = env();
   if (!e.DATABASE_URL) {
-    console.error("DATABASE_URL is not set. `npm start` seeds the embedded database by itself; set DATABASE_URL to seed another server.");
+    console.error(
+      "DATABASE_URL is not set. `npm start` seeds the embedded database by itself; set DATABASE_URL to seed another server.",
+    );
     process.exit(2);
   }
   const { db } = await import("../lib/db/client");

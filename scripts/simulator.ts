@@ -16,7 +16,12 @@ function num(name: string, fallback: number): number {
 
 function list(name: string): string[] | undefined {
   const raw = process.env[name];
-  return raw ? raw.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
+  return raw
+    ? raw
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 }
 
 async function main() {

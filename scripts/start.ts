@@ -67,11 +67,16 @@ async function main() {
   if (!e.DATABASE_URL) {
     const { startEmbeddedPostgres } = await import("../lib/db/embedded");
     log(`Starting embedded PostgreSQL on 127.0.0.1:${e.EMBEDDED_PG_PORT} (data in ${e.EMBEDDED_PG_DIR})`);
-    const embedded = await startEmbeddedPostgres({ dir: e.EMBEDDED_PG_DIR, port: e.EMBEDDED_PG_PORT, database: e.EMBEDDED_PG_DATABASE });
+    const embedded = await startEmbeddedPostgres({
+      dir: e.EMBEDDED_PG_DIR,
+      port: e.EMBEDDED_PG_PORT,
+      database: e.EMBEDDED_PG_DATABASE,
+    });
     cleanups.push(() => embedded.stop());
     process.env.DATABASE_URL = childEnv.DATABASE_URL = embedded.url;
     // The embedded default is local mode: personas are on even for the production build.
-    if (process.env.ATRIUM_LOCAL_PERSONAS === undefined) process.env.ATRIUM_LOCAL_PERSONAS = childEnv.ATRIUM_LOCAL_PERSONAS = "1";
+    if (process.env.ATRIUM_LOCAL_PERSONAS === undefined)
+      process.env.ATRIUM_LOCAL_PERSONAS = childEnv.ATRIUM_LOCAL_PERSONAS = "1";
   } else {
     log("Using the PostgreSQL server in DATABASE_URL.");
   }
@@ -124,7 +129,9 @@ async function main() {
       void shutdown(code ?? 1);
     }
   });
-  log(`Atrium is starting at ${portalUrl(e)} — ${services.azureLabel}${processes > 1 ? `, ${processes} web processes` : ""}. Press Ctrl-C to stop.`);
+  log(
+    `Atrium is starting at ${portalUrl(e)} — ${services.azureLabel}${processes > 1 ? `, ${processes} web processes` : ""}. Press Ctrl-C to stop.`,
+  );
 }
 
 process.on("SIGINT", () => void shutdown(0));

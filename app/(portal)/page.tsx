@@ -34,14 +34,22 @@ export default async function OverviewPage() {
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         {o.myOpen !== null && <Stat label="My open requests" value={o.myOpen} href="/requests" />}
         {o.awaitingAdmin !== null && <Stat label="Awaiting admin approval" value={o.awaitingAdmin} href="/approvals" />}
-        {o.awaitingStakeholder !== null && <Stat label="Awaiting production approval" value={o.awaitingStakeholder} href="/approvals" />}
+        {o.awaitingStakeholder !== null && (
+          <Stat label="Awaiting production approval" value={o.awaitingStakeholder} href="/approvals" />
+        )}
         {o.provisioning !== null && <Stat label="Provisioning now" value={o.provisioning} href="/runs" />}
-        <Stat label={can(user, "request.read_all") ? "Active workspaces" : "Active workspaces of my teams"} value={o.activeWorkspaces} href="/history" />
+        <Stat
+          label={can(user, "request.read_all") ? "Active workspaces" : "Active workspaces of my teams"}
+          value={o.activeWorkspaces}
+          href="/history"
+        />
       </div>
       <Card className="mt-6">
         <h2 className="text-base font-semibold text-slate-900">How Atrium works</h2>
         <ol className="mt-2 list-decimal space-y-1 pl-5 text-sm text-slate-700">
-          <li>A data scientist or engineer describes the workspace set: scope, environments, network, members and compute.</li>
+          <li>
+            A data scientist or engineer describes the workspace set: scope, environments, network, members and compute.
+          </li>
           <li>Atrium turns it into an exact plan of Azure resources and role assignments, with a cost estimate.</li>
           <li>A platform admin approves it; production also needs a stakeholder. Nobody approves their own request.</li>
           <li>Atrium creates everything through the Azure SDK, step by step, and records the whole story.</li>

@@ -25,7 +25,9 @@ export async function ApprovalPanel({ requestId }: { requestId: string }) {
         Approvals
       </h2>
       <p className="mt-1 text-sm text-slate-600">
-        {panel.needsStakeholder ? "Includes production: an admin approves, then a stakeholder (a different person)." : "An admin approves; no production environment, so no stakeholder approval."}
+        {panel.needsStakeholder
+          ? "Includes production: an admin approves, then a stakeholder (a different person)."
+          : "An admin approves; no production environment, so no stakeholder approval."}
       </p>
       <div className="mt-3 space-y-3">
         {panel.pendingStage && (
@@ -49,14 +51,17 @@ export async function ApprovalPanel({ requestId }: { requestId: string }) {
           {panel.decisions.map((d) => (
             <li key={d.id} className="rounded-md bg-slate-50 p-3 ring-1 ring-slate-200">
               <div className="flex flex-wrap items-center gap-2">
-                <Badge tone={d.voidedAt ? "neutral" : d.decision === "APPROVED" ? "success" : "danger"}>{d.decision === "APPROVED" ? "Approved" : "Rejected"}</Badge>
+                <Badge tone={d.voidedAt ? "neutral" : d.decision === "APPROVED" ? "success" : "danger"}>
+                  {d.decision === "APPROVED" ? "Approved" : "Rejected"}
+                </Badge>
                 <span className="font-medium text-slate-900">{STAGE_LABELS[d.stage]}</span>
                 <span className="text-slate-700">by {d.approverName}</span>
                 {d.voidedAt && <Badge tone="warning">Void: the plan changed</Badge>}
               </div>
               {d.comment && <p className="mt-1 text-slate-800">{d.comment}</p>}
               <p className="mt-1 text-xs text-slate-600">
-                <time dateTime={d.createdAt.toISOString()}>{utc(d.createdAt)}</time> · plan <code className="font-mono">{d.planHash.slice(7, 19)}</code>
+                <time dateTime={d.createdAt.toISOString()}>{utc(d.createdAt)}</time> · plan{" "}
+                <code className="font-mono">{d.planHash.slice(7, 19)}</code>
                 {d.voidedAt && (
                   <>
                     {" "}
@@ -70,8 +75,19 @@ export async function ApprovalPanel({ requestId }: { requestId: string }) {
       )}
       {/* Always mounted in the same place, so the outcome of a decision stays visible after the re-render. */}
       <div className={panel.decidableStage ? "mt-4 border-t border-slate-200 pt-4" : "mt-4"}>
-        {panel.decidableStage && <h3 className="mb-3 text-sm font-semibold text-slate-900">Your decision: {STAGE_LABELS[panel.decidableStage].toLowerCase()}</h3>}
-        <DecisionForm key={panel.id} requestId={panel.id} stage={panel.decidableStage} version={panel.version} planHash={panel.planHash} number={number} />
+        {panel.decidableStage && (
+          <h3 className="mb-3 text-sm font-semibold text-slate-900">
+            Your decision: {STAGE_LABELS[panel.decidableStage].toLowerCase()}
+          </h3>
+        )}
+        <DecisionForm
+          key={panel.id}
+          requestId={panel.id}
+          stage={panel.decidableStage}
+          version={panel.version}
+          planHash={panel.planHash}
+          number={number}
+        />
       </div>
     </Card>
   );

@@ -4,7 +4,12 @@ import { Alert } from "@/components/ui/card";
 import { Button } from "@/components/ui/button";
 import { Field, Textarea } from "@/components/ui/field";
 import { initialActionState, type ActionState } from "@/lib/action-state";
-import { approveProductionAction, approveRequestAction, rejectProductionAction, rejectRequestAction } from "@/lib/approvals/actions";
+import {
+  approveProductionAction,
+  approveRequestAction,
+  rejectProductionAction,
+  rejectRequestAction,
+} from "@/lib/approvals/actions";
 import type { ApprovalStageName } from "@/lib/approvals/rules";
 
 function Outcome({ state }: { state: ActionState }) {
@@ -16,9 +21,27 @@ function Outcome({ state }: { state: ActionState }) {
  * Approve, or reject with a reason, for the stage the viewer may decide. The hidden version and plan hash are
  * what the viewer saw; the server refuses the decision if either has changed since.
  */
-export function DecisionForm({ requestId, stage, version, planHash, number }: { requestId: string; stage: ApprovalStageName | null; version: number; planHash: string | null; number: string }) {
-  const [approveState, approve, approving] = useActionState((stage === "STAKEHOLDER" ? approveProductionAction : approveRequestAction).bind(null, requestId), initialActionState);
-  const [rejectState, reject, rejecting] = useActionState((stage === "STAKEHOLDER" ? rejectProductionAction : rejectRequestAction).bind(null, requestId), initialActionState);
+export function DecisionForm({
+  requestId,
+  stage,
+  version,
+  planHash,
+  number,
+}: {
+  requestId: string;
+  stage: ApprovalStageName | null;
+  version: number;
+  planHash: string | null;
+  number: string;
+}) {
+  const [approveState, approve, approving] = useActionState(
+    (stage === "STAKEHOLDER" ? approveProductionAction : approveRequestAction).bind(null, requestId),
+    initialActionState,
+  );
+  const [rejectState, reject, rejecting] = useActionState(
+    (stage === "STAKEHOLDER" ? rejectProductionAction : rejectRequestAction).bind(null, requestId),
+    initialActionState,
+  );
   const reasonErrors = rejectState.ok ? undefined : rejectState.fieldErrors?.reason;
   const pending = approving || rejecting;
   // After a decision the server no longer offers one (stage null); the outcome of ours stays visible.
@@ -39,7 +62,12 @@ export function DecisionForm({ requestId, stage, version, planHash, number }: { 
       <form action={reject} className="space-y-3 border-t border-slate-200 pt-4" aria-label={`Reject ${number}`}>
         <input type="hidden" name="version" value={version} />
         <input type="hidden" name="planHash" value={planHash} />
-        <Field id={`reason-${requestId}`} label="Reason for rejection" hint="Required. The requester reads it in their inbox and on the request." errors={reasonErrors}>
+        <Field
+          id={`reason-${requestId}`}
+          label="Reason for rejection"
+          hint="Required. The requester reads it in their inbox and on the request."
+          errors={reasonErrors}
+        >
           <Textarea
             id={`reason-${requestId}`}
             name="reason"

@@ -12,11 +12,7 @@ export function VerifyChainButton() {
       <Button type="submit" variant="secondary" disabled={pending}>
         {pending ? "Verifying…" : "Verify chain"}
       </Button>
-      {state.message && (
-        <Alert tone={state.ok ? "success" : "danger"}>
-          {state.message}
-        </Alert>
-      )}
+      {state.message && <Alert tone={state.ok ? "success" : "danger"}>{state.message}</Alert>}
     </form>
   );
 }

@@ -55,7 +55,12 @@ export function BarChart({
           </span>
         ))}
       </div>
-      <svg viewBox={`0 0 ${width} ${height}`} className="h-auto w-full" role="img" aria-labelledby={`${id}-title ${id}-desc`}>
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        className="h-auto w-full"
+        role="img"
+        aria-labelledby={`${id}-title ${id}-desc`}
+      >
         {ticks.map((t) => {
           const y = 8 + plotH - (t / max) * plotH;
           return (
@@ -73,13 +78,26 @@ export function BarChart({
               const v = values[ci]?.[si] ?? null;
               const h = v === null ? 0 : (v / max) * plotH;
               return (
-                <rect key={s.name} x={padLeft + ci * group + group * 0.1 + si * bar} y={8 + plotH - h} width={bar - 1} height={h} className={s.className} fill="currentColor">
+                <rect
+                  key={s.name}
+                  x={padLeft + ci * group + group * 0.1 + si * bar}
+                  y={8 + plotH - h}
+                  width={bar - 1}
+                  height={h}
+                  className={s.className}
+                  fill="currentColor"
+                >
                   <title>{`${c} — ${s.name}: ${format(v)}`}</title>
                 </rect>
               );
             })}
             {ci % labelEvery === 0 && (
-              <text x={padLeft + ci * group + group / 2} y={height - padBottom + 16} textAnchor="middle" className="fill-slate-700 text-[10px]">
+              <text
+                x={padLeft + ci * group + group / 2}
+                y={height - padBottom + 16}
+                textAnchor="middle"
+                className="fill-slate-700 text-[10px]"
+              >
                 {c}
               </text>
             )}
@@ -87,7 +105,9 @@ export function BarChart({
         ))}
       </svg>
       <details className="mt-2">
-        <summary className="cursor-pointer text-sm font-medium text-slate-700 hover:text-slate-900">Data table: {title}</summary>
+        <summary className="cursor-pointer text-sm font-medium text-slate-700 hover:text-slate-900">
+          Data table: {title}
+        </summary>
         <Table caption={title} className="mt-2">
           <thead className="bg-slate-50">
             <tr>
@@ -102,7 +122,9 @@ export function BarChart({
           <tbody className="divide-y divide-slate-100">
             {categories.map((c, ci) => (
               <tr key={c}>
-                <Th scope="row" className="normal-case tracking-normal">{c}</Th>
+                <Th scope="row" className="tracking-normal normal-case">
+                  {c}
+                </Th>
                 {series.map((s, si) => (
                   <Td key={s.name} className="text-right tabular-nums">
                     {format(values[ci]?.[si] ?? null)}

@@ -19,10 +19,21 @@ export type HistoryRowDto = {
 };
 
 // Same look as components/ui/table's Td: padding, alignment, colour; one line unless a cell allows wrapping (!).
-const BODY = "divide-y divide-slate-100 [&_td]:px-3 [&_td]:py-2.5 [&_td]:align-top [&_td]:text-slate-800 [&_td]:whitespace-nowrap";
+const BODY =
+  "divide-y divide-slate-100 [&_td]:px-3 [&_td]:py-2.5 [&_td]:align-top [&_td]:text-slate-800 [&_td]:whitespace-nowrap";
 const NOTE = "block text-xs text-slate-600";
 
-function SortHeader({ label, sort, filters, basePath }: { label: string; sort: HistorySort; filters: HistoryFilters; basePath: string }) {
+function SortHeader({
+  label,
+  sort,
+  filters,
+  basePath,
+}: {
+  label: string;
+  sort: HistorySort;
+  filters: HistoryFilters;
+  basePath: string;
+}) {
   const active = filters.sort === sort;
   const nextDir = active && filters.dir === "desc" ? "asc" : "desc";
   const href = `${basePath}${historyQueryString(filters, { sort, dir: nextDir, after: undefined, before: undefined })}`;
@@ -31,13 +42,24 @@ function SortHeader({ label, sort, filters, basePath }: { label: string; sort: H
       <Link prefetch={false} href={href} className="inline-flex items-center gap-1 hover:underline">
         {label}
         <span aria-hidden>{active ? (filters.dir === "asc" ? "▲" : "▼") : "↕"}</span>
-        <span className="sr-only">{active ? `, sorted ${filters.dir === "asc" ? "ascending" : "descending"}; ` : ", "}sort {nextDir === "asc" ? "ascending" : "descending"}</span>
+        <span className="sr-only">
+          {active ? `, sorted ${filters.dir === "asc" ? "ascending" : "descending"}; ` : ", "}sort{" "}
+          {nextDir === "asc" ? "ascending" : "descending"}
+        </span>
       </Link>
     </Th>
   );
 }
 
-export function HistoryTable({ rows, filters, basePath }: { rows: HistoryRowDto[]; filters: HistoryFilters; basePath: string }) {
+export function HistoryTable({
+  rows,
+  filters,
+  basePath,
+}: {
+  rows: HistoryRowDto[];
+  filters: HistoryFilters;
+  basePath: string;
+}) {
   return (
     <Table caption="Workspace requests">
       <thead className="bg-slate-50">
@@ -68,9 +90,13 @@ export function HistoryTable({ rows, filters, basePath }: { rows: HistoryRowDto[
               {r.projectName && <span className={NOTE}>{r.projectName}</span>}
             </td>
             <td>{r.environments.map((e) => ENVIRONMENT_LABELS[e] ?? e).join(", ") || "—"}</td>
-            <td><StatusBadge status={r.status} /></td>
+            <td>
+              <StatusBadge status={r.status} />
+            </td>
             <td>{r.requesterName}</td>
-            <td><time dateTime={r.submittedAt.toISOString()}>{formatDateTime(r.submittedAt)}</time></td>
+            <td>
+              <time dateTime={r.submittedAt.toISOString()}>{formatDateTime(r.submittedAt)}</time>
+            </td>
             <td>{r.provisionedAt ? formatDuration(r.provisionedAt.getTime() - r.submittedAt.getTime()) : "—"}</td>
             <td className="text-right tabular-nums">{formatUsd(r.estimatedMonthlyUsd)}</td>
           </tr>
@@ -80,24 +106,48 @@ export function HistoryTable({ rows, filters, basePath }: { rows: HistoryRowDto[
   );
 }
 
-export function KeysetPagination({ filters, next, previous, basePath }: { filters: HistoryFilters; next: string | null; previous: string | null; basePath: string }) {
+export function KeysetPagination({
+  filters,
+  next,
+  previous,
+  basePath,
+}: {
+  filters: HistoryFilters;
+  next: string | null;
+  previous: string | null;
+  basePath: string;
+}) {
   const link = "rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50";
   const disabled = "rounded-md px-3 py-1.5 text-sm font-medium text-slate-500 ring-1 ring-slate-200";
   return (
     <nav aria-label="Pages" className="mt-4 flex justify-between gap-2">
       {previous ? (
-        <Link prefetch={false} rel="prev" className={link} href={`${basePath}${historyQueryString(filters, { before: previous, after: undefined })}`}>
+        <Link
+          prefetch={false}
+          rel="prev"
+          className={link}
+          href={`${basePath}${historyQueryString(filters, { before: previous, after: undefined })}`}
+        >
           ← Previous
         </Link>
       ) : (
-        <span aria-disabled="true" className={disabled}>← Previous</span>
+        <span aria-disabled="true" className={disabled}>
+          ← Previous
+        </span>
       )}
       {next ? (
-        <Link prefetch={false} rel="next" className={link} href={`${basePath}${historyQueryString(filters, { after: next, before: undefined })}`}>
+        <Link
+          prefetch={false}
+          rel="next"
+          className={link}
+          href={`${basePath}${historyQueryString(filters, { after: next, before: undefined })}`}
+        >
           Next →
         </Link>
       ) : (
-        <span aria-disabled="true" className={disabled}>Next →</span>
+        <span aria-disabled="true" className={disabled}>
+          Next →
+        </span>
       )}
     </nav>
   );

@@ -20,7 +20,13 @@ const DOT: Record<TimelineEntry["tone"], string> = {
   danger: "bg-red-600",
 };
 
-const STEP_TONE: Record<string, Tone> = { SUCCEEDED: "success", FAILED: "danger", RUNNING: "info", PENDING: "neutral", CANCELLED: "warning" };
+const STEP_TONE: Record<string, Tone> = {
+  SUCCEEDED: "success",
+  FAILED: "danger",
+  RUNNING: "info",
+  PENDING: "neutral",
+  CANCELLED: "warning",
+};
 
 /** The ordered story of one request (pure presentation; entries come from lib/history/timeline). */
 export function TimelineList({ entries, label = "Timeline" }: { entries: TimelineEntry[]; label?: string }) {
@@ -29,7 +35,10 @@ export function TimelineList({ entries, label = "Timeline" }: { entries: Timelin
     <ol aria-label={label} className="relative space-y-4 border-l border-slate-200 pl-6">
       {entries.map((e) => (
         <li key={e.key} className="relative">
-          <span aria-hidden className={`absolute top-1.5 -left-[1.95rem] size-3 rounded-full ring-4 ring-white ${DOT[e.tone]}`} />
+          <span
+            aria-hidden
+            className={`absolute top-1.5 -left-[1.95rem] size-3 rounded-full ring-4 ring-white ${DOT[e.tone]}`}
+          />
           <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
             <time dateTime={e.at.toISOString()} className="text-xs font-medium text-slate-600 tabular-nums">
               {formatDateTime(e.at)}
@@ -86,7 +95,10 @@ export async function RequestTimeline({ requestId }: { requestId: string }) {
   const entries = await getRequestTimeline(user, requestId);
   if (!entries) return null;
   return (
-    <section aria-labelledby={`timeline-${requestId}`} className="rounded-lg bg-white p-5 shadow-xs ring-1 ring-slate-200">
+    <section
+      aria-labelledby={`timeline-${requestId}`}
+      className="rounded-lg bg-white p-5 shadow-xs ring-1 ring-slate-200"
+    >
       <h2 id={`timeline-${requestId}`} className="mb-4 text-lg font-semibold text-slate-900">
         Timeline
       </h2>

@@ -12,12 +12,22 @@ export function RoleEditor({ userId, name, roles }: { userId: string; name: stri
         <legend className="sr-only">Portal roles of {name}</legend>
         {PORTAL_ROLES.map((role) => (
           <label key={role} className="flex items-center gap-1.5 text-sm text-slate-800">
-            <input type="checkbox" name="roles" value={role} defaultChecked={roles.includes(role)} className="size-4 rounded border-slate-400" />
+            <input
+              type="checkbox"
+              name="roles"
+              value={role}
+              defaultChecked={roles.includes(role)}
+              className="size-4 rounded border-slate-400"
+            />
             {ROLE_LABELS[role]}
           </label>
         ))}
       </fieldset>
-      <button type="submit" disabled={pending} className="rounded-md px-2 py-1 text-xs font-semibold text-slate-800 ring-1 ring-slate-300 hover:bg-slate-50">
+      <button
+        type="submit"
+        disabled={pending}
+        className="rounded-md px-2 py-1 text-xs font-semibold text-slate-800 ring-1 ring-slate-300 hover:bg-slate-50"
+      >
         {pending ? "Saving…" : "Save"}
       </button>
       <span aria-live="polite" className={state.ok ? "text-xs text-emerald-800" : "text-xs text-red-700"}>

@@ -9,7 +9,6 @@ import { formatDuration, RunStatusBadge, StepStatusBadge } from "./run-status-ba
 import { STEP_KIND_LABELS } from "@/lib/plan/labels";
 import type { StepKind } from "@/lib/plan/types";
 
-
 /**
  * Live provisioning progress of a request: steps grouped by environment with status, duration, attempts and Azure's
  * errors, refreshed on its own while a run is queued or running. Renders nothing before the first run exists or for
@@ -41,13 +40,30 @@ export async function ProvisioningPanel({ requestId }: { requestId: string }) {
           {p.counts.FAILED > 0 ? `, ${p.counts.FAILED} failed` : ""}
           {p.run?.status === "SUCCEEDED" ? " — provisioned and verified." : "."}
         </p>
-        <div className="mt-2 h-2 w-full overflow-hidden rounded-full bg-slate-200" role="progressbar" aria-label="Provisioning progress" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done}>
-          <div className="h-full bg-brand-600 transition-all" style={{ width: `${total ? Math.round((done / total) * 100) : 0}%` }} />
+        <div
+          className="mt-2 h-2 w-full overflow-hidden rounded-full bg-slate-200"
+          role="progressbar"
+          aria-label="Provisioning progress"
+          aria-valuemin={0}
+          aria-valuemax={total}
+          aria-valuenow={done}
+        >
+          <div
+            className="h-full bg-brand-600 transition-all"
+            style={{ width: `${total ? Math.round((done / total) * 100) : 0}%` }}
+          />
         </div>
       </div>
       {p.run?.status === "FAILED" && p.run.errorMessage && (
         <div className="mt-4">
-          <Alert tone="danger" title={p.run.failedStepKey === "verification" ? "Verification failed" : `Step ${p.run.failedStepKey ?? ""} failed`}>
+          <Alert
+            tone="danger"
+            title={
+              p.run.failedStepKey === "verification"
+                ? "Verification failed"
+                : `Step ${p.run.failedStepKey ?? ""} failed`
+            }
+          >
             {p.run.errorMessage}
           </Alert>
         </div>
@@ -61,8 +77,11 @@ export async function ProvisioningPanel({ requestId }: { requestId: string }) {
       )}
       {p.run?.verification && (
         <p className="mt-3 text-sm text-slate-700">
-          Verification: {p.run.verification.ok ? `all ${p.run.verification.checks} checks passed` : `${p.run.verification.mismatches.length} of ${p.run.verification.checks} checks failed`} (public
-          network access, idle shutdown, cluster minimum nodes, role assignments).
+          Verification:{" "}
+          {p.run.verification.ok
+            ? `all ${p.run.verification.checks} checks passed`
+            : `${p.run.verification.mismatches.length} of ${p.run.verification.checks} checks failed`}{" "}
+          (public network access, idle shutdown, cluster minimum nodes, role assignments).
         </p>
       )}
       {(p.canRetry || p.canCancel) && (
@@ -101,7 +120,13 @@ export async function ProvisioningPanel({ requestId }: { requestId: string }) {
                     <Td className="text-right tabular-nums">{formatDuration(s.durationMs)}</Td>
                     <Td className="text-right tabular-nums">{s.attempts}</Td>
                     <Td className="text-xs">
-                      {s.errorMessage ? <span className="text-red-800">{s.errorMessage}</span> : s.armRequestId ? <span className="font-mono text-slate-600">request {s.armRequestId.slice(0, 8)}</span> : "—"}
+                      {s.errorMessage ? (
+                        <span className="text-red-800">{s.errorMessage}</span>
+                      ) : s.armRequestId ? (
+                        <span className="font-mono text-slate-600">request {s.armRequestId.slice(0, 8)}</span>
+                      ) : (
+                        "—"
+                      )}
                     </Td>
                   </tr>
                 ))}

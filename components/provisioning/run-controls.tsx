@@ -6,7 +6,15 @@ import { initialActionState } from "@/lib/action-state";
 import { cancelRunAction, retryRunAction } from "@/lib/provisioning/actions";
 
 /** Retry from the failed step, or stop a queued/running provisioning (admins; MLOps for their teams). */
-export function RunControls({ requestId, canRetry, canCancel }: { requestId: string; canRetry: boolean; canCancel: boolean }) {
+export function RunControls({
+  requestId,
+  canRetry,
+  canCancel,
+}: {
+  requestId: string;
+  canRetry: boolean;
+  canCancel: boolean;
+}) {
   const [retryState, retry, retrying] = useActionState(retryRunAction.bind(null, requestId), initialActionState);
   const [cancelState, cancel, cancelling] = useActionState(cancelRunAction.bind(null, requestId), initialActionState);
   const outcome = [retryState, cancelState].find((s) => s.message);

@@ -5,7 +5,6 @@ import type { Plan, PlanEnvironment, PlanStep } from "@/lib/plan/types";
 import { ENVIRONMENT_LABELS, MEMBER_ROLE_LABELS } from "@/lib/requests/schemas";
 import { STEP_KIND_LABELS } from "@/lib/plan/labels";
 
-
 const usd = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 type ComputeProps = {
@@ -14,14 +13,27 @@ type ComputeProps = {
   scaleSettings?: { minNodeCount: number; maxNodeCount: number };
   personalComputeInstanceSettings?: { assignedUser: { objectId: string } };
 };
-const computeProps = (s: PlanStep) => ((s.body as { properties?: { properties?: ComputeProps } }).properties?.properties ?? {}) as ComputeProps;
+const computeProps = (s: PlanStep) =>
+  ((s.body as { properties?: { properties?: ComputeProps } }).properties?.properties ?? {}) as ComputeProps;
 
 /** The plan as readable tables: resources, network, compute, role matrix and cost, per environment. */
-export function PlanView({ plan, cost, planHash }: { plan: Plan; cost: CostEstimate | null; planHash?: string | null }) {
+export function PlanView({
+  plan,
+  cost,
+  planHash,
+}: {
+  plan: Plan;
+  cost: CostEstimate | null;
+  planHash?: string | null;
+}) {
   const envs = plan.environments;
   const principals = new Map<string, { name: string; email: string | null; role: string }>();
   for (const r of plan.roleMatrix) {
-    principals.set(r.principalId, { name: r.displayName, email: r.email, role: r.principalKind === "portalAdmin" ? "Portal admin" : r.memberRole ? MEMBER_ROLE_LABELS[r.memberRole] : "" });
+    principals.set(r.principalId, {
+      name: r.displayName,
+      email: r.email,
+      role: r.principalKind === "portalAdmin" ? "Portal admin" : r.memberRole ? MEMBER_ROLE_LABELS[r.memberRole] : "",
+    });
   }
   const nameOfPrincipal = (oid: string) => principals.get(oid)?.name ?? oid;
   const roleDefs = plan.steps.filter((s) => s.kind === "roleDefinition");
@@ -33,7 +45,8 @@ export function PlanView({ plan, cost, planHash }: { plan: Plan; cost: CostEstim
           Plan
         </h2>
         <p className="mt-1 text-sm text-slate-700">
-          {plan.steps.length} steps for scope <strong>{plan.scopeSlug}</strong> in <strong>{plan.region}</strong>: {envs.map((e) => ENVIRONMENT_LABELS[e]).join(", ")}.
+          {plan.steps.length} steps for scope <strong>{plan.scopeSlug}</strong> in <strong>{plan.region}</strong>:{" "}
+          {envs.map((e) => ENVIRONMENT_LABELS[e]).join(", ")}.
           {planHash && (
             <>
               {" "}
@@ -79,13 +92,23 @@ export function PlanView({ plan, cost, planHash }: { plan: Plan; cost: CostEstim
         </Table>
         {roleDefs.length > 0 && (
           <p className="mt-2 text-xs text-slate-600">
-            Custom roles (created once per subscription): {[...new Set(roleDefs.map((d) => (d.body as { properties: { roleName: string } }).properties.roleName))].join(", ")}.
+            Custom roles (created once per subscription):{" "}
+            {[
+              ...new Set(roleDefs.map((d) => (d.body as { properties: { roleName: string } }).properties.roleName)),
+            ].join(", ")}
+            .
           </p>
         )}
       </section>
 
       {envs.map((env) => (
-        <EnvironmentSection key={env} env={env} steps={plan.steps.filter((s) => s.environment === env)} nameOfPrincipal={nameOfPrincipal} cost={cost} />
+        <EnvironmentSection
+          key={env}
+          env={env}
+          steps={plan.steps.filter((s) => s.environment === env)}
+          nameOfPrincipal={nameOfPrincipal}
+          cost={cost}
+        />
       ))}
 
       {cost && <CostSection cost={cost} envs={envs} />}
@@ -93,18 +116,31 @@ export function PlanView({ plan, cost, planHash }: { plan: Plan; cost: CostEstim
   );
 }
 
-function EnvironmentSection({ env, steps, nameOfPrincipal, cost }: { env: PlanEnvironment; steps: PlanStep[]; nameOfPrincipal: (oid: string) => string; cost: CostEstimate | null }) {
+function EnvironmentSection({
+  env,
+  steps,
+  nameOfPrincipal,
+  cost,
+}: {
+  env: PlanEnvironment;
+  steps: PlanStep[];
+  nameOfPrincipal: (oid: string) => string;
+  cost: CostEstimate | null;
+}) {
   const resources = steps.filter((s) => !["roleAssignment", "computeInstance", "computeCluster"].includes(s.kind));
   const computes = steps.filter((s) => s.kind === "computeInstance" || s.kind === "computeCluster");
   const ws = steps.find((s) => s.kind === "workspace");
-  const pna = (ws?.body as { properties?: { publicNetworkAccess?: string } } | undefined)?.properties?.publicNetworkAccess;
+  const pna = (ws?.body as { properties?: { publicNetworkAccess?: string } } | undefined)?.properties
+    ?.publicNetworkAccess;
   const pe = steps.find((s) => s.kind === "privateEndpoint");
   const headingId = `env-${env}-heading`;
   return (
     <section aria-labelledby={headingId} className="space-y-3">
       <h2 id={headingId} className="text-base font-semibold text-slate-900">
         {ENVIRONMENT_LABELS[env]}
-        {cost?.byEnvironment[env] !== undefined && <span className="ml-2 text-sm font-normal text-slate-600">about {usd(cost.byEnvironment[env]!)} a month</span>}
+        {cost?.byEnvironment[env] !== undefined && (
+          <span className="ml-2 text-sm font-normal text-slate-600">about {usd(cost.byEnvironment[env]!)} a month</span>
+        )}
       </h2>
       <p className="text-sm text-slate-700">
         Network: public network access <strong>{pna === "Disabled" ? "disabled" : "enabled"}</strong>
@@ -131,7 +167,9 @@ function EnvironmentSection({ env, steps, nameOfPrincipal, cost }: { env: PlanEn
               <Td>
                 <code className="text-xs">{s.name}</code>
               </Td>
-              <Td className="text-xs text-slate-600">{s.dependsOn.map((d) => d.replace(`${env}/`, "")).join(", ") || "—"}</Td>
+              <Td className="text-xs text-slate-600">
+                {s.dependsOn.map((d) => d.replace(`${env}/`, "")).join(", ") || "—"}
+              </Td>
             </tr>
           ))}
         </tbody>
@@ -183,7 +221,8 @@ function CostSection({ cost, envs }: { cost: CostEstimate; envs: PlanEnvironment
         Estimated monthly cost: {usd(cost.monthlyTotal)}
       </h2>
       <p className="text-sm text-slate-700">
-        An estimate, not a quote. If every cluster ran at its maximum all month, the ceiling would be {usd(cost.ceilingMonthlyTotal)}.
+        An estimate, not a quote. If every cluster ran at its maximum all month, the ceiling would be{" "}
+        {usd(cost.ceilingMonthlyTotal)}.
       </p>
       <Table caption="Estimated monthly cost per environment">
         <thead className="bg-slate-50">

@@ -3,7 +3,15 @@ import { cn } from "@/components/ui/cn";
 import { WIZARD_STEPS, type WizardStepKey } from "@/lib/requests/schemas";
 
 /** The wizard's steps; those already reached are links (keyboard reachable), the current one is marked. */
-export function WizardNav({ current, draftId, reached }: { current: WizardStepKey; draftId: string | null; reached: number }) {
+export function WizardNav({
+  current,
+  draftId,
+  reached,
+}: {
+  current: WizardStepKey;
+  draftId: string | null;
+  reached: number;
+}) {
   return (
     <nav aria-label="Request steps" className="mb-6">
       <ol className="flex flex-wrap gap-2 text-sm">
@@ -13,7 +21,11 @@ export function WizardNav({ current, draftId, reached }: { current: WizardStepKe
           const label = `${n}. ${s.title}`;
           const classes = cn(
             "inline-flex items-center rounded-full px-3 py-1 ring-1 ring-inset",
-            isCurrent ? "bg-brand-600 text-white ring-brand-600" : n <= reached ? "bg-white text-slate-800 ring-slate-300 hover:bg-slate-50" : "bg-slate-50 text-slate-600 ring-slate-200",
+            isCurrent
+              ? "bg-brand-600 text-white ring-brand-600"
+              : n <= reached
+                ? "bg-white text-slate-800 ring-slate-300 hover:bg-slate-50"
+                : "bg-slate-50 text-slate-600 ring-slate-200",
           );
           return (
             <li key={s.key}>

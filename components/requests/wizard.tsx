@@ -23,7 +23,13 @@ import {
 } from "@/lib/requests/schemas";
 
 export type WizardOptionsDto = {
-  teams: { slug: string; name: string; costCenter: string; allowedRegions: string[]; projects: { slug: string; name: string; costCenter: string }[] }[];
+  teams: {
+    slug: string;
+    name: string;
+    costCenter: string;
+    allowedRegions: string[];
+    projects: { slug: string; name: string; costCenter: string }[];
+  }[];
   allowedRegions: string[];
   defaultIdleShutdownMinutes: number;
   vmSizes: { name: string; vcpus: number; memoryGb: number; gpu: boolean; hourlyPriceUsd: number }[];
@@ -42,7 +48,12 @@ type Values = {
   restriction?: string;
   region?: string;
   members?: { email: string; role: string }[];
-  compute?: { instanceVmSize?: string; idleShutdownMinutes?: number | string; devClusters?: { vmSize: string; maxNodes: number | string }[]; pipelines?: string[] };
+  compute?: {
+    instanceVmSize?: string;
+    idleShutdownMinutes?: number | string;
+    devClusters?: { vmSize: string; maxNodes: number | string }[];
+    pipelines?: string[];
+  };
   gitRepositoryUrl?: string;
 };
 
@@ -129,12 +140,26 @@ export function RequestWizard({
             <legend className="text-sm font-medium text-slate-800">Organisation pattern</legend>
             <div className="mt-2 grid gap-2 sm:grid-cols-3">
               {ORG_PATTERNS.map((p) => (
-                <label key={p} className="flex items-start gap-2 rounded-md p-3 text-sm ring-1 ring-slate-300 has-checked:ring-2 has-checked:ring-brand-600">
-                  <input type="radio" name="pattern" value={p} id={p === ORG_PATTERNS[0] ? idOf("pattern") : undefined} checked={v.pattern === p} onChange={() => set({ pattern: p, project: p === "project" ? v.project : "" })} />
+                <label
+                  key={p}
+                  className="flex items-start gap-2 rounded-md p-3 text-sm ring-1 ring-slate-300 has-checked:ring-2 has-checked:ring-brand-600"
+                >
+                  <input
+                    type="radio"
+                    name="pattern"
+                    value={p}
+                    id={p === ORG_PATTERNS[0] ? idOf("pattern") : undefined}
+                    checked={v.pattern === p}
+                    onChange={() => set({ pattern: p, project: p === "project" ? v.project : "" })}
+                  />
                   <span>
                     <span className="font-medium text-slate-900">{PATTERN_LABELS[p]}</span>
                     <span className="block text-xs text-slate-600">
-                      {p === "team" ? "One workspace set per team; every member needs the same data." : p === "project" ? "One workspace set per project; cost and data kept apart." : "One workspace set per business division for individual work."}
+                      {p === "team"
+                        ? "One workspace set per team; every member needs the same data."
+                        : p === "project"
+                          ? "One workspace set per project; cost and data kept apart."
+                          : "One workspace set per business division for individual work."}
                     </span>
                   </span>
                 </label>
@@ -143,7 +168,17 @@ export function RequestWizard({
             <FieldError id={`${idOf("pattern")}-error`} errors={errors.pattern} />
           </fieldset>
           <Field id={idOf("team")} label="Team" errors={errors.team}>
-            <Select {...described("team", errors)} value={v.team ?? ""} onChange={(e) => set({ team: e.target.value, project: "", costCenter: options.teams.find((t) => t.slug === e.target.value)?.costCenter ?? v.costCenter })}>
+            <Select
+              {...described("team", errors)}
+              value={v.team ?? ""}
+              onChange={(e) =>
+                set({
+                  team: e.target.value,
+                  project: "",
+                  costCenter: options.teams.find((t) => t.slug === e.target.value)?.costCenter ?? v.costCenter,
+                })
+              }
+            >
               <option value="">Choose a team…</option>
               {options.teams.map((t) => (
                 <option key={t.slug} value={t.slug}>
@@ -154,7 +189,16 @@ export function RequestWizard({
           </Field>
           {v.pattern === "project" && (
             <Field id={idOf("project")} label="Project" errors={errors.project}>
-              <Select {...described("project", errors)} value={v.project ?? ""} onChange={(e) => set({ project: e.target.value, costCenter: team?.projects.find((p) => p.slug === e.target.value)?.costCenter ?? v.costCenter })}>
+              <Select
+                {...described("project", errors)}
+                value={v.project ?? ""}
+                onChange={(e) =>
+                  set({
+                    project: e.target.value,
+                    costCenter: team?.projects.find((p) => p.slug === e.target.value)?.costCenter ?? v.costCenter,
+                  })
+                }
+              >
                 <option value="">{team ? "Choose a project…" : "Choose a team first"}</option>
                 {team?.projects.map((p) => (
                   <option key={p.slug} value={p.slug}>
@@ -165,11 +209,30 @@ export function RequestWizard({
             </Field>
           )}
           {v.pattern !== "project" && <input type="hidden" name="project" value="" />}
-          <Field id={idOf("costCenter")} label="Cost centre" hint="Charged for everything this request creates (tag cost-center)." errors={errors.costCenter}>
-            <Input {...described("costCenter", errors, true)} value={v.costCenter ?? ""} onChange={(e) => set({ costCenter: e.target.value })} />
+          <Field
+            id={idOf("costCenter")}
+            label="Cost centre"
+            hint="Charged for everything this request creates (tag cost-center)."
+            errors={errors.costCenter}
+          >
+            <Input
+              {...described("costCenter", errors, true)}
+              value={v.costCenter ?? ""}
+              onChange={(e) => set({ costCenter: e.target.value })}
+            />
           </Field>
-          <Field id={idOf("justification")} label="Justification" hint="Why the workspaces are needed; the approvers read this." errors={errors.justification}>
-            <Textarea {...described("justification", errors, true)} rows={4} value={v.justification ?? ""} onChange={(e) => set({ justification: e.target.value })} />
+          <Field
+            id={idOf("justification")}
+            label="Justification"
+            hint="Why the workspaces are needed; the approvers read this."
+            errors={errors.justification}
+          >
+            <Textarea
+              {...described("justification", errors, true)}
+              rows={4}
+              value={v.justification ?? ""}
+              onChange={(e) => set({ justification: e.target.value })}
+            />
           </Field>
         </div>
       )}
@@ -187,7 +250,13 @@ export function RequestWizard({
                     value={e}
                     id={i === 0 ? idOf("environments") : undefined}
                     checked={v.environments?.includes(e) ?? false}
-                    onChange={(ev) => set({ environments: ev.target.checked ? [...(v.environments ?? []), e] : (v.environments ?? []).filter((x) => x !== e) })}
+                    onChange={(ev) =>
+                      set({
+                        environments: ev.target.checked
+                          ? [...(v.environments ?? []), e]
+                          : (v.environments ?? []).filter((x) => x !== e),
+                      })
+                    }
                   />
                   {ENVIRONMENT_LABELS[e]}
                 </label>
@@ -198,10 +267,37 @@ export function RequestWizard({
             </p>
             <FieldError id={`${idOf("environments")}-error`} errors={errors.environments} />
           </fieldset>
-          <RadioGroup name="visibility" legend="Network visibility" values={VISIBILITIES} labels={VISIBILITY_LABELS} value={v.visibility} onChange={(x) => set({ visibility: x })} errors={errors.visibility} />
-          <RadioGroup name="restriction" legend="Access restriction" values={RESTRICTIONS} labels={RESTRICTION_LABELS} value={v.restriction} onChange={(x) => set({ restriction: x })} errors={errors.restriction} />
-          <Field id={idOf("region")} label="Region" hint={team?.allowedRegions.length ? `${team.name} may only use ${team.allowedRegions.join(", ")}.` : undefined} errors={errors.region}>
-            <Select {...described("region", errors, !!team?.allowedRegions.length)} value={v.region ?? ""} onChange={(e) => set({ region: e.target.value })}>
+          <RadioGroup
+            name="visibility"
+            legend="Network visibility"
+            values={VISIBILITIES}
+            labels={VISIBILITY_LABELS}
+            value={v.visibility}
+            onChange={(x) => set({ visibility: x })}
+            errors={errors.visibility}
+          />
+          <RadioGroup
+            name="restriction"
+            legend="Access restriction"
+            values={RESTRICTIONS}
+            labels={RESTRICTION_LABELS}
+            value={v.restriction}
+            onChange={(x) => set({ restriction: x })}
+            errors={errors.restriction}
+          />
+          <Field
+            id={idOf("region")}
+            label="Region"
+            hint={
+              team?.allowedRegions.length ? `${team.name} may only use ${team.allowedRegions.join(", ")}.` : undefined
+            }
+            errors={errors.region}
+          >
+            <Select
+              {...described("region", errors, !!team?.allowedRegions.length)}
+              value={v.region ?? ""}
+              onChange={(e) => set({ region: e.target.value })}
+            >
               <option value="">Choose a region…</option>
               {options.allowedRegions.map((r) => (
                 <option key={r} value={r}>
@@ -215,7 +311,10 @@ export function RequestWizard({
 
       {step === "members" && (
         <div className="space-y-4">
-          <p className="text-sm text-slate-700">Everyone who works in the workspaces. Data scientists get a personal compute instance in dev; access per environment follows the platform&apos;s rules.</p>
+          <p className="text-sm text-slate-700">
+            Everyone who works in the workspaces. Data scientists get a personal compute instance in dev; access per
+            environment follows the platform&apos;s rules.
+          </p>
           <datalist id="directory-people">
             {options.people
               .filter((p) => p.inDirectory)
@@ -227,20 +326,35 @@ export function RequestWizard({
           </datalist>
           <FieldError id={`${idOf("members")}-error`} errors={errors.members} />
           {(v.members ?? []).map((m, i) => (
-            <fieldset key={i} className="grid gap-3 rounded-md p-3 ring-1 ring-slate-200 sm:grid-cols-[1fr_14rem_auto] sm:items-start">
+            <fieldset
+              key={i}
+              className="grid gap-3 rounded-md p-3 ring-1 ring-slate-200 sm:grid-cols-[1fr_14rem_auto] sm:items-start"
+            >
               <legend className="sr-only">Member {i + 1}</legend>
-              <Field id={idOf(`members.${i}.email`)} label={`Member ${i + 1} e-mail`} errors={errors[`members.${i}.email`]}>
+              <Field
+                id={idOf(`members.${i}.email`)}
+                label={`Member ${i + 1} e-mail`}
+                errors={errors[`members.${i}.email`]}
+              >
                 <Input
                   {...described(`members.${i}.email`, errors)}
                   type="email"
                   list="directory-people"
                   autoComplete="off"
                   value={m.email}
-                  onChange={(e) => set({ members: (v.members ?? []).map((x, j) => (j === i ? { ...x, email: e.target.value } : x)) })}
+                  onChange={(e) =>
+                    set({ members: (v.members ?? []).map((x, j) => (j === i ? { ...x, email: e.target.value } : x)) })
+                  }
                 />
               </Field>
               <Field id={idOf(`members.${i}.role`)} label={`Member ${i + 1} role`} errors={errors[`members.${i}.role`]}>
-                <Select {...described(`members.${i}.role`, errors)} value={m.role} onChange={(e) => set({ members: (v.members ?? []).map((x, j) => (j === i ? { ...x, role: e.target.value } : x)) })}>
+                <Select
+                  {...described(`members.${i}.role`, errors)}
+                  value={m.role}
+                  onChange={(e) =>
+                    set({ members: (v.members ?? []).map((x, j) => (j === i ? { ...x, role: e.target.value } : x)) })
+                  }
+                >
                   {MEMBER_ROLES.map((r) => (
                     <option key={r} value={r}>
                       {MEMBER_ROLE_LABELS[r]}
@@ -248,12 +362,22 @@ export function RequestWizard({
                   ))}
                 </Select>
               </Field>
-              <Button type="button" variant="ghost" className="sm:mt-6" onClick={() => set({ members: (v.members ?? []).filter((_, j) => j !== i) })} aria-label={`Remove member ${i + 1}`}>
+              <Button
+                type="button"
+                variant="ghost"
+                className="sm:mt-6"
+                onClick={() => set({ members: (v.members ?? []).filter((_, j) => j !== i) })}
+                aria-label={`Remove member ${i + 1}`}
+              >
                 Remove
               </Button>
             </fieldset>
           ))}
-          <Button type="button" variant="secondary" onClick={() => set({ members: [...(v.members ?? []), { email: "", role: "dataScientist" }] })}>
+          <Button
+            type="button"
+            variant="secondary"
+            onClick={() => set({ members: [...(v.members ?? []), { email: "", role: "dataScientist" }] })}
+          >
             Add member
           </Button>
         </div>
@@ -262,8 +386,17 @@ export function RequestWizard({
       {step === "compute" && (
         <div className="space-y-6">
           <div className="grid gap-4 sm:grid-cols-2">
-            <Field id={idOf("compute.instanceVmSize")} label="Compute instance VM size" hint="One personal instance per data scientist, in dev." errors={errors["compute.instanceVmSize"]}>
-              <Select {...described("compute.instanceVmSize", errors, true)} value={v.compute?.instanceVmSize ?? ""} onChange={(e) => set({ compute: { ...v.compute, instanceVmSize: e.target.value } })}>
+            <Field
+              id={idOf("compute.instanceVmSize")}
+              label="Compute instance VM size"
+              hint="One personal instance per data scientist, in dev."
+              errors={errors["compute.instanceVmSize"]}
+            >
+              <Select
+                {...described("compute.instanceVmSize", errors, true)}
+                value={v.compute?.instanceVmSize ?? ""}
+                onChange={(e) => set({ compute: { ...v.compute, instanceVmSize: e.target.value } })}
+              >
                 {options.vmSizes.map((s) => (
                   <option key={s.name} value={s.name}>
                     {s.name} ({s.vcpus} vCPU, {s.memoryGb} GB{s.gpu ? ", GPU" : ""}) ${s.hourlyPriceUsd.toFixed(3)}/h
@@ -271,7 +404,12 @@ export function RequestWizard({
                 ))}
               </Select>
             </Field>
-            <Field id={idOf("compute.idleShutdownMinutes")} label="Idle shutdown (minutes)" hint={`Instances stop after this much idle time (${IDLE_SHUTDOWN_MIN}–${IDLE_SHUTDOWN_MAX}).`} errors={errors["compute.idleShutdownMinutes"]}>
+            <Field
+              id={idOf("compute.idleShutdownMinutes")}
+              label="Idle shutdown (minutes)"
+              hint={`Instances stop after this much idle time (${IDLE_SHUTDOWN_MIN}–${IDLE_SHUTDOWN_MAX}).`}
+              errors={errors["compute.idleShutdownMinutes"]}
+            >
               <Input
                 {...described("compute.idleShutdownMinutes", errors, true)}
                 type="number"
@@ -289,13 +427,29 @@ export function RequestWizard({
               Development clusters (dev, shared, scale to 0)
             </h2>
             {(v.compute?.devClusters ?? []).map((c, i) => (
-              <fieldset key={i} className="grid gap-3 rounded-md p-3 ring-1 ring-slate-200 sm:grid-cols-[1fr_10rem_auto] sm:items-start">
+              <fieldset
+                key={i}
+                className="grid gap-3 rounded-md p-3 ring-1 ring-slate-200 sm:grid-cols-[1fr_10rem_auto] sm:items-start"
+              >
                 <legend className="sr-only">Cluster {i + 1}</legend>
-                <Field id={idOf(`compute.devClusters.${i}.vmSize`)} label={`Cluster ${i + 1} VM size`} errors={errors[`compute.devClusters.${i}.vmSize`]}>
+                <Field
+                  id={idOf(`compute.devClusters.${i}.vmSize`)}
+                  label={`Cluster ${i + 1} VM size`}
+                  errors={errors[`compute.devClusters.${i}.vmSize`]}
+                >
                   <Select
                     {...described(`compute.devClusters.${i}.vmSize`, errors)}
                     value={c.vmSize}
-                    onChange={(e) => set({ compute: { ...v.compute, devClusters: (v.compute?.devClusters ?? []).map((x, j) => (j === i ? { ...x, vmSize: e.target.value } : x)) } })}
+                    onChange={(e) =>
+                      set({
+                        compute: {
+                          ...v.compute,
+                          devClusters: (v.compute?.devClusters ?? []).map((x, j) =>
+                            j === i ? { ...x, vmSize: e.target.value } : x,
+                          ),
+                        },
+                      })
+                    }
                   >
                     {options.vmSizes.map((s) => (
                       <option key={s.name} value={s.name}>
@@ -304,22 +458,59 @@ export function RequestWizard({
                     ))}
                   </Select>
                 </Field>
-                <Field id={idOf(`compute.devClusters.${i}.maxNodes`)} label={`Cluster ${i + 1} max nodes`} errors={errors[`compute.devClusters.${i}.maxNodes`]}>
+                <Field
+                  id={idOf(`compute.devClusters.${i}.maxNodes`)}
+                  label={`Cluster ${i + 1} max nodes`}
+                  errors={errors[`compute.devClusters.${i}.maxNodes`]}
+                >
                   <Input
                     {...described(`compute.devClusters.${i}.maxNodes`, errors)}
                     type="number"
                     inputMode="numeric"
                     min={1}
                     value={c.maxNodes}
-                    onChange={(e) => set({ compute: { ...v.compute, devClusters: (v.compute?.devClusters ?? []).map((x, j) => (j === i ? { ...x, maxNodes: e.target.value } : x)) } })}
+                    onChange={(e) =>
+                      set({
+                        compute: {
+                          ...v.compute,
+                          devClusters: (v.compute?.devClusters ?? []).map((x, j) =>
+                            j === i ? { ...x, maxNodes: e.target.value } : x,
+                          ),
+                        },
+                      })
+                    }
                   />
                 </Field>
-                <Button type="button" variant="ghost" className="sm:mt-6" aria-label={`Remove cluster ${i + 1}`} onClick={() => set({ compute: { ...v.compute, devClusters: (v.compute?.devClusters ?? []).filter((_, j) => j !== i) } })}>
+                <Button
+                  type="button"
+                  variant="ghost"
+                  className="sm:mt-6"
+                  aria-label={`Remove cluster ${i + 1}`}
+                  onClick={() =>
+                    set({
+                      compute: { ...v.compute, devClusters: (v.compute?.devClusters ?? []).filter((_, j) => j !== i) },
+                    })
+                  }
+                >
                   Remove
                 </Button>
               </fieldset>
             ))}
-            <Button type="button" variant="secondary" onClick={() => set({ compute: { ...v.compute, devClusters: [...(v.compute?.devClusters ?? []), { vmSize: options.vmSizes[0]?.name ?? "", maxNodes: 2 }] } })}>
+            <Button
+              type="button"
+              variant="secondary"
+              onClick={() =>
+                set({
+                  compute: {
+                    ...v.compute,
+                    devClusters: [
+                      ...(v.compute?.devClusters ?? []),
+                      { vmSize: options.vmSizes[0]?.name ?? "", maxNodes: 2 },
+                    ],
+                  },
+                })
+              }
+            >
               Add cluster
             </Button>
           </section>
@@ -330,25 +521,60 @@ export function RequestWizard({
             </h2>
             {(v.compute?.pipelines ?? []).map((p, i) => (
               <div key={i} className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-start">
-                <Field id={idOf(`compute.pipelines.${i}`)} label={`Pipeline ${i + 1} name`} errors={errors[`compute.pipelines.${i}`]}>
+                <Field
+                  id={idOf(`compute.pipelines.${i}`)}
+                  label={`Pipeline ${i + 1} name`}
+                  errors={errors[`compute.pipelines.${i}`]}
+                >
                   <Input
                     {...described(`compute.pipelines.${i}`, errors)}
                     value={p}
-                    onChange={(e) => set({ compute: { ...v.compute, pipelines: (v.compute?.pipelines ?? []).map((x, j) => (j === i ? e.target.value : x)) } })}
+                    onChange={(e) =>
+                      set({
+                        compute: {
+                          ...v.compute,
+                          pipelines: (v.compute?.pipelines ?? []).map((x, j) => (j === i ? e.target.value : x)),
+                        },
+                      })
+                    }
                   />
                 </Field>
-                <Button type="button" variant="ghost" className="sm:mt-6" aria-label={`Remove pipeline ${i + 1}`} onClick={() => set({ compute: { ...v.compute, pipelines: (v.compute?.pipelines ?? []).filter((_, j) => j !== i) } })}>
+                <Button
+                  type="button"
+                  variant="ghost"
+                  className="sm:mt-6"
+                  aria-label={`Remove pipeline ${i + 1}`}
+                  onClick={() =>
+                    set({
+                      compute: { ...v.compute, pipelines: (v.compute?.pipelines ?? []).filter((_, j) => j !== i) },
+                    })
+                  }
+                >
                   Remove
                 </Button>
               </div>
             ))}
-            <Button type="button" variant="secondary" onClick={() => set({ compute: { ...v.compute, pipelines: [...(v.compute?.pipelines ?? []), ""] } })}>
+            <Button
+              type="button"
+              variant="secondary"
+              onClick={() => set({ compute: { ...v.compute, pipelines: [...(v.compute?.pipelines ?? []), ""] } })}
+            >
               Add pipeline
             </Button>
           </section>
 
-          <Field id={idOf("gitRepositoryUrl")} label="Git repository (optional)" hint="An https URL; recorded as a Git connection on every workspace." errors={errors.gitRepositoryUrl}>
-            <Input {...described("gitRepositoryUrl", errors, true)} type="url" value={v.gitRepositoryUrl ?? ""} onChange={(e) => set({ gitRepositoryUrl: e.target.value })} />
+          <Field
+            id={idOf("gitRepositoryUrl")}
+            label="Git repository (optional)"
+            hint="An https URL; recorded as a Git connection on every workspace."
+            errors={errors.gitRepositoryUrl}
+          >
+            <Input
+              {...described("gitRepositoryUrl", errors, true)}
+              type="url"
+              value={v.gitRepositoryUrl ?? ""}
+              onChange={(e) => set({ gitRepositoryUrl: e.target.value })}
+            />
           </Field>
         </div>
       )}
@@ -392,7 +618,14 @@ function RadioGroup<T extends string>({
       <div className="mt-2 flex flex-wrap gap-4">
         {values.map((x, i) => (
           <label key={x} className="flex items-center gap-2 text-sm text-slate-800">
-            <input type="radio" name={name} value={x} id={i === 0 ? idOf(name) : undefined} checked={value === x} onChange={() => onChange(x)} />
+            <input
+              type="radio"
+              name={name}
+              value={x}
+              id={i === 0 ? idOf(name) : undefined}
+              checked={value === x}
+              onChange={() => onChange(x)}
+            />
             {labels[x]}
           </label>
         ))}

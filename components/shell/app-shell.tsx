@@ -23,12 +23,18 @@ export function AppShell({
   const sections = visibleSections(new Set(user.permissions));
   return (
     <div className="min-h-screen lg:grid lg:grid-cols-[15rem_1fr]">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+      >
         Skip to content
       </a>
       <aside className="border-b border-slate-200 bg-white lg:min-h-screen lg:border-r lg:border-b-0">
         <div className="flex items-center gap-2 px-5 py-4">
-          <span aria-hidden className="grid size-8 place-items-center rounded-md bg-brand-600 text-sm font-bold text-white">
+          <span
+            aria-hidden
+            className="grid size-8 place-items-center rounded-md bg-brand-600 text-sm font-bold text-white"
+          >
             A
           </span>
           <Link href="/" className="text-lg font-semibold tracking-tight text-slate-900">
@@ -37,7 +43,9 @@ export function AppShell({
         </div>
         {/* Small screens: the navigation folds behind a Menu button; large screens: always visible. */}
         <details className="px-2 pb-3 lg:hidden">
-          <summary className="cursor-pointer rounded-md px-3 py-2 text-sm font-semibold text-slate-800 ring-1 ring-slate-300">Menu</summary>
+          <summary className="cursor-pointer rounded-md px-3 py-2 text-sm font-semibold text-slate-800 ring-1 ring-slate-300">
+            Menu
+          </summary>
           <nav aria-label="Main" className="pt-3">
             <NavLinks sections={sections} />
           </nav>
@@ -50,7 +58,11 @@ export function AppShell({
         <header className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 bg-white px-5 py-3">
           <div className="flex items-center gap-2">
             <Badge tone={simulated ? "warning" : "success"}>{azureLabel}</Badge>
-            {simulated && <span className="hidden text-xs text-slate-600 sm:inline">Nothing is created in a real subscription.</span>}
+            {simulated && (
+              <span className="hidden text-xs text-slate-600 sm:inline">
+                Nothing is created in a real subscription.
+              </span>
+            )}
           </div>
           <div className="flex items-center gap-4">
             <Link href="/inbox" className="relative text-sm font-medium text-slate-700 hover:text-slate-900">
@@ -64,10 +76,15 @@ export function AppShell({
             </Link>
             <div className="text-right">
               <p className="text-sm font-medium text-slate-900">{user.name}</p>
-              <p className="text-xs text-slate-600">{user.roles.map((r) => ROLE_LABELS[r]).join(", ") || "No portal role"}</p>
+              <p className="text-xs text-slate-600">
+                {user.roles.map((r) => ROLE_LABELS[r]).join(", ") || "No portal role"}
+              </p>
             </div>
             <form action={signOutAction}>
-              <button type="submit" className="rounded-md px-2 py-1 text-sm font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50">
+              <button
+                type="submit"
+                className="rounded-md px-2 py-1 text-sm font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50"
+              >
                 Sign out
               </button>
             </form>

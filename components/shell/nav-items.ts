@@ -33,7 +33,8 @@ export const NAV_SECTIONS: NavSection[] = [
 ];
 
 export function visibleSections(permissions: ReadonlySet<Permission>): NavSection[] {
-  return NAV_SECTIONS.map((s) => ({ ...s, items: s.items.filter((i) => i.anyOf.some((p) => permissions.has(p))) })).filter(
-    (s) => s.items.length > 0,
-  );
+  return NAV_SECTIONS.map((s) => ({
+    ...s,
+    items: s.items.filter((i) => i.anyOf.some((p) => permissions.has(p))),
+  })).filter((s) => s.items.length > 0);
 }

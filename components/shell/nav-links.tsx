@@ -12,7 +12,10 @@ export function NavLinks({ sections }: { sections: NavSection[] }) {
       <Link
         href="/"
         aria-current={pathname === "/" ? "page" : undefined}
-        className={cn("block rounded-md px-3 py-2 text-sm font-medium", pathname === "/" ? "bg-brand-50 text-brand-900" : "text-slate-700 hover:bg-slate-100")}
+        className={cn(
+          "block rounded-md px-3 py-2 text-sm font-medium",
+          pathname === "/" ? "bg-brand-50 text-brand-900" : "text-slate-700 hover:bg-slate-100",
+        )}
       >
         Overview
       </Link>

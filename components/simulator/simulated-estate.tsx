@@ -25,11 +25,17 @@ function ResourceRows({ resources }: { resources: EstateResource[] }) {
           </Td>
           <Td className="text-xs">{shortType(r.type)}</Td>
           <Td>{r.location ?? "—"}</Td>
-          <Td>{r.provisioningState ? <Badge tone={stateTone(r.provisioningState)}>{r.provisioningState}</Badge> : "—"}</Td>
+          <Td>
+            {r.provisioningState ? <Badge tone={stateTone(r.provisioningState)}>{r.provisioningState}</Badge> : "—"}
+          </Td>
           <Td className="max-w-sm text-xs break-words">
             {r.details.length > 0 ? r.details.join(" · ") : "—"}
             {Object.keys(r.tags).length > 0 && (
-              <span className="mt-1 block text-slate-600">{Object.entries(r.tags).map(([k, v]) => `${k}=${v}`).join(", ")}</span>
+              <span className="mt-1 block text-slate-600">
+                {Object.entries(r.tags)
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join(", ")}
+              </span>
             )}
           </Td>
         </tr>
@@ -39,15 +45,31 @@ function ResourceRows({ resources }: { resources: EstateResource[] }) {
 }
 
 /** One table per resource group: what the simulator holds, as ARM would list it. */
-export function SimulatedEstate({ groups, roleDefinitions }: { groups: EstateGroup[]; roleDefinitions: EstateResource[] }) {
+export function SimulatedEstate({
+  groups,
+  roleDefinitions,
+}: {
+  groups: EstateGroup[];
+  roleDefinitions: EstateResource[];
+}) {
   if (groups.length === 0 && roleDefinitions.length === 0) {
-    return <EmptyState title="Nothing simulated yet">Provisioned workspaces appear here as soon as Atrium creates them.</EmptyState>;
+    return (
+      <EmptyState title="Nothing simulated yet">
+        Provisioned workspaces appear here as soon as Atrium creates them.
+      </EmptyState>
+    );
   }
   return (
     <div className="space-y-6">
       {groups.map((g) => (
-        <section key={`${g.subscriptionId}/${g.resourceGroup}`} aria-labelledby={`rg-${g.subscriptionId}-${g.resourceGroup}`}>
-          <h2 id={`rg-${g.subscriptionId}-${g.resourceGroup}`} className="mb-2 flex flex-wrap items-center gap-2 text-base font-semibold text-slate-900">
+        <section
+          key={`${g.subscriptionId}/${g.resourceGroup}`}
+          aria-labelledby={`rg-${g.subscriptionId}-${g.resourceGroup}`}
+        >
+          <h2
+            id={`rg-${g.subscriptionId}-${g.resourceGroup}`}
+            className="mb-2 flex flex-wrap items-center gap-2 text-base font-semibold text-slate-900"
+          >
             {g.resourceGroup}
             {g.provisioningState && <Badge tone={stateTone(g.provisioningState)}>{g.provisioningState}</Badge>}
             <span className="font-mono text-xs font-normal text-slate-600">subscription {g.subscriptionId}</span>

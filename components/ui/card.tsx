@@ -1,6 +1,10 @@
 import { cn } from "./cn";
 
-export function Card({ children, className, ...props }: React.HTMLAttributes<HTMLElement> & { children: React.ReactNode }) {
+export function Card({
+  children,
+  className,
+  ...props
+}: React.HTMLAttributes<HTMLElement> & { children: React.ReactNode }) {
   return (
     <section className={cn("rounded-lg bg-white p-5 shadow-xs ring-1 ring-slate-200", className)} {...props}>
       {children}
@@ -8,7 +12,15 @@ export function Card({ children, className, ...props }: React.HTMLAttributes<HTM
   );
 }
 
-export function PageHeader({ title, description, actions }: { title: string; description?: React.ReactNode; actions?: React.ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: React.ReactNode;
+  actions?: React.ReactNode;
+}) {
   return (
     <div className="mb-6 flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">
       <div>
@@ -29,7 +41,15 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   );
 }
 
-export function Alert({ tone = "info", title, children }: { tone?: "info" | "warning" | "danger" | "success"; title?: string; children: React.ReactNode }) {
+export function Alert({
+  tone = "info",
+  title,
+  children,
+}: {
+  tone?: "info" | "warning" | "danger" | "success";
+  title?: string;
+  children: React.ReactNode;
+}) {
   const styles = {
     info: "bg-sky-50 text-sky-900 ring-sky-200",
     warning: "bg-amber-50 text-amber-900 ring-amber-200",
@@ -37,7 +57,10 @@ export function Alert({ tone = "info", title, children }: { tone?: "info" | "war
     success: "bg-emerald-50 text-emerald-900 ring-emerald-200",
   }[tone];
   return (
-    <div role={tone === "danger" ? "alert" : "status"} className={cn("rounded-md p-3 text-sm ring-1 ring-inset", styles)}>
+    <div
+      role={tone === "danger" ? "alert" : "status"}
+      className={cn("rounded-md p-3 text-sm ring-1 ring-inset", styles)}
+    >
       {title && <p className="font-semibold">{title}</p>}
       <div>{children}</div>
     </div>

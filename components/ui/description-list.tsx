@@ -1,7 +1,13 @@
 import { cn } from "./cn";
 
 /** Label/value pairs, side by side from small screens up. */
-export function DescriptionList({ rows, className }: { rows: ReadonlyArray<readonly [string, React.ReactNode]>; className?: string }) {
+export function DescriptionList({
+  rows,
+  className,
+}: {
+  rows: ReadonlyArray<readonly [string, React.ReactNode]>;
+  className?: string;
+}) {
   return (
     <dl className={cn("grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[10rem_1fr]", className)}>
       {rows.map(([label, value]) => (

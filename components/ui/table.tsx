@@ -1,6 +1,14 @@
 import { cn } from "./cn";
 
-export function Table({ caption, children, className }: { caption?: string; children: React.ReactNode; className?: string }) {
+export function Table({
+  caption,
+  children,
+  className,
+}: {
+  caption?: string;
+  children: React.ReactNode;
+  className?: string;
+}) {
   return (
     <div className={cn("overflow-x-auto rounded-lg bg-white shadow-xs ring-1 ring-slate-200", className)}>
       <table className="min-w-full divide-y divide-slate-200 text-sm">
@@ -13,7 +21,11 @@ export function Table({ caption, children, className }: { caption?: string; chil
 
 export function Th({ children, className, ...props }: React.ThHTMLAttributes<HTMLTableCellElement>) {
   return (
-    <th scope="col" className={cn("px-3 py-2.5 text-left text-xs font-semibold tracking-wide text-slate-700 uppercase", className)} {...props}>
+    <th
+      scope="col"
+      className={cn("px-3 py-2.5 text-left text-xs font-semibold tracking-wide text-slate-700 uppercase", className)}
+      {...props}
+    >
       {children}
     </th>
   );

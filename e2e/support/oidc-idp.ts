@@ -9,8 +9,23 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 
-export type IdpPerson = { oid: string; tid?: string; name: string; email?: string; roles?: string[]; groups?: string[] };
-export type IdTokenClaims = Record<string, unknown> & { iss: string; aud: string; exp: number; iat: number; nonce?: string; tid: string; oid: string };
+export type IdpPerson = {
+  oid: string;
+  tid?: string;
+  name: string;
+  email?: string;
+  roles?: string[];
+  groups?: string[];
+};
+export type IdTokenClaims = Record<string, unknown> & {
+  iss: string;
+  aud: string;
+  exp: number;
+  iat: number;
+  nonce?: string;
+  tid: string;
+  oid: string;
+};
 
 export type TestIdp = {
   issuer: string;
@@ -62,7 +77,11 @@ export async function startTestIdp(options: {
     jwks: { keys: [jwk as never] },
     pkce: { required: () => true },
     conformIdTokenClaims: false,
-    claims: { openid: ["sub", "oid", "tid", "roles", "groups"], email: ["email"], profile: ["name", "preferred_username"] },
+    claims: {
+      openid: ["sub", "oid", "tid", "roles", "groups"],
+      email: ["email"],
+      profile: ["name", "preferred_username"],
+    },
     cookies: { keys: ["atrium-test-idp-cookie-key"] },
     features: { devInteractions: { enabled: true } },
     // First-party client: no consent screen (as with admin consent granted in Entra ID).

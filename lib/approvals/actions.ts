@@ -25,32 +25,53 @@ function refresh(requestId: string) {
   revalidatePath("/", "layout");
 }
 
-async function approve(stage: ApprovalStageName, actor: Parameters<typeof approveRequest>[0], requestId: string, formData: FormData) {
+async function approve(
+  stage: ApprovalStageName,
+  actor: Parameters<typeof approveRequest>[0],
+  requestId: string,
+  formData: FormData,
+) {
   const input = parseInput(approveSchema, fields(requestId, formData));
   const result = await approveRequest(actor, stage, input, await getCorrelationId());
   refresh(requestId);
-  return { ok: true as const, message: result.final ? "Approved. Provisioning is queued." : "Approved. A stakeholder gives the production approval next." };
+  return {
+    ok: true as const,
+    message: result.final
+      ? "Approved. Provisioning is queued."
+      : "Approved. A stakeholder gives the production approval next.",
+  };
 }
 
-async function reject(stage: ApprovalStageName, actor: Parameters<typeof rejectRequest>[0], requestId: string, formData: FormData) {
+async function reject(
+  stage: ApprovalStageName,
+  actor: Parameters<typeof rejectRequest>[0],
+  requestId: string,
+  formData: FormData,
+) {
   const input = parseInput(rejectSchema, fields(requestId, formData));
   await rejectRequest(actor, stage, input, await getCorrelationId());
   refresh(requestId);
   return { ok: true as const, message: "Rejected. The requester has been told why." };
 }
 
-export const approveRequestAction = guardedAction("request.approve", async (actor, requestId: string, _prev: unknown, formData: FormData) =>
-  approve("ADMIN", actor, requestId, formData),
+export const approveRequestAction = guardedAction(
+  "request.approve",
+  async (actor, requestId: string, _prev: unknown, formData: FormData) => approve("ADMIN", actor, requestId, formData),
 );
 
-export const rejectRequestAction = guardedAction("request.approve", async (actor, requestId: string, _prev: unknown, formData: FormData) =>
-  reject("ADMIN", actor, requestId, formData),
+export const rejectRequestAction = guardedAction(
+  "request.approve",
+  async (actor, requestId: string, _prev: unknown, formData: FormData) => reject("ADMIN", actor, requestId, formData),
 );
 
-export const approveProductionAction = guardedAction("request.approve_production", async (actor, requestId: string, _prev: unknown, formData: FormData) =>
-  approve("STAKEHOLDER", actor, requestId, formData),
+export const approveProductionAction = guardedAction(
+  "request.approve_production",
+  async (actor, requestId: string, _prev: unknown, formData: FormData) =>
+    approve("STAKEHOLDER", actor, requestId, formData),
 );
 
-export const rejectProductionAction = guardedAction("request.approve_production", async (actor, requestId: string, _prev: unknown, formData: FormData) =>
-  reject("STAKEHOLDER", actor, requestId, formData),
+export const rejectProductionAction = guardedAction(
+  "request.approve_production",
+  async (actor, requestId: string, _prev: unknown, formData: FormData) =>
+    reject("STAKEHOLDER", actor, requestId, formData),
 );

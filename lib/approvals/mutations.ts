@@ -65,7 +65,12 @@ async function checkDecision(actor: DecisionActor, stage: ApprovalStageName, inp
  * plan (the approval binds to the hash it saw), the Approval row, the audit event, the notifications and, for
  * the final approval, the provisioning run and its job (the job table is the outbox).
  */
-export async function approveRequest(actor: DecisionActor, stage: ApprovalStageName, input: DecisionInput & { comment?: string }, correlationId: string) {
+export async function approveRequest(
+  actor: DecisionActor,
+  stage: ApprovalStageName,
+  input: DecisionInput & { comment?: string },
+  correlationId: string,
+) {
   const subject = await checkDecision(actor, stage, input);
   const { from, to } = STAGE_TRANSITION[stage];
   const final = isFinalStage(stage, subject.environments);
@@ -84,7 +89,14 @@ export async function approveRequest(actor: DecisionActor, stage: ApprovalStageN
         if (!fresh || !fresh.ok || fresh.planHash !== input.planHash) throw new PlanChanged();
 
         const approval = await tx.approval.create({
-          data: { requestId: subject.id, stage, decision: "APPROVED", approverId: actor.id, planHash: input.planHash, comment: input.comment || null },
+          data: {
+            requestId: subject.id,
+            stage,
+            decision: "APPROVED",
+            approverId: actor.id,
+            planHash: input.planHash,
+            comment: input.comment || null,
+          },
           select: { id: true },
         });
         let runId: string | null = null;
@@ -143,10 +155,20 @@ export async function approveRequest(actor: DecisionActor, stage: ApprovalStageN
   } catch (error) {
     if (!(error instanceof PlanChanged)) throw error;
     await db.$transaction(
-      (tx) => revalidateRequestPlan(tx, subject.id, { kind: "user", id: actor.id }, correlationId, "The plan was rebuilt when an approval was attempted."),
+      (tx) =>
+        revalidateRequestPlan(
+          tx,
+          subject.id,
+          { kind: "user", id: actor.id },
+          correlationId,
+          "The plan was rebuilt when an approval was attempted.",
+        ),
       { timeout: 20_000, maxWait: 10_000 },
     );
-    throw new AppError("CONFLICT", "The plan of this request changed (settings, directory or request). It was updated and earlier approvals were voided; review it again.");
+    throw new AppError(
+      "CONFLICT",
+      "The plan of this request changed (settings, directory or request). It was updated and earlier approvals were voided; review it again.",
+    );
   }
 }
 
@@ -164,7 +186,12 @@ async function queueProvisioning(tx: Tx, requestId: string, triggeredById: strin
 }
 
 /** Rejects the waiting stage with a reason (required); the request is closed and its requester told why. */
-export async function rejectRequest(actor: DecisionActor, stage: ApprovalStageName, input: DecisionInput & { reason: string }, correlationId: string) {
+export async function rejectRequest(
+  actor: DecisionActor,
+  stage: ApprovalStageName,
+  input: DecisionInput & { reason: string },
+  correlationId: string,
+) {
   const subject = await checkDecision(actor, stage, input);
   const { from } = STAGE_TRANSITION[stage];
   const number = formatRequestNumber(subject.number);
@@ -176,7 +203,14 @@ export async function rejectRequest(actor: DecisionActor, stage: ApprovalStageNa
       });
       if (count !== 1) throw new AppError("CONFLICT", RACE_LOST);
       const approval = await tx.approval.create({
-        data: { requestId: subject.id, stage, decision: "REJECTED", approverId: actor.id, planHash: input.planHash, comment: input.reason },
+        data: {
+          requestId: subject.id,
+          stage,
+          decision: "REJECTED",
+          approverId: actor.id,
+          planHash: input.planHash,
+          comment: input.reason,
+        },
         select: { id: true },
       });
       await recordAuditEvent(tx, {
@@ -186,15 +220,26 @@ export async function rejectRequest(actor: DecisionActor, stage: ApprovalStageNa
         entityId: subject.id,
         requestId: subject.id,
         before: { status: statusName(from), version: input.version },
-        after: { status: "rejected", version: input.version + 1, stage, reason: input.reason, planHash: input.planHash, approvalId: approval.id },
+        after: {
+          status: "rejected",
+          version: input.version + 1,
+          stage,
+          reason: input.reason,
+          planHash: input.planHash,
+          approvalId: approval.id,
+        },
         correlationId,
       });
-      await notifyUsers(tx, [subject.requesterId, ...(subject.adminApproverId && stage === "STAKEHOLDER" ? [subject.adminApproverId] : [])], {
-        kind: "request.rejected",
-        title: `${number} rejected`,
-        body: `${actor.name} rejected ${number}: ${input.reason}`,
-        requestId: subject.id,
-      });
+      await notifyUsers(
+        tx,
+        [subject.requesterId, ...(subject.adminApproverId && stage === "STAKEHOLDER" ? [subject.adminApproverId] : [])],
+        {
+          kind: "request.rejected",
+          title: `${number} rejected`,
+          body: `${actor.name} rejected ${number}: ${input.reason}`,
+          requestId: subject.id,
+        },
+      );
       return { status: "REJECTED" as const };
     },
     { timeout: 20_000, maxWait: 10_000 },

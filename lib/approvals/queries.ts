@@ -31,7 +31,9 @@ const queueSelect = {
 
 type QueueRow = Prisma.WorkspaceRequestGetPayload<{ select: typeof queueSelect }>;
 
-function subjectOf(r: Pick<QueueRow, "status" | "environments" | "requesterId" | "members" | "approvals">): DecisionSubject {
+function subjectOf(
+  r: Pick<QueueRow, "status" | "environments" | "requesterId" | "members" | "approvals">,
+): DecisionSubject {
   return {
     status: r.status,
     environments: r.environments,
@@ -77,7 +79,12 @@ export async function listApprovalQueue(actor: SessionUser): Promise<QueueItem[]
   if (can(actor, "request.approve")) stages.push({ status: "SUBMITTED" });
   if (can(actor, "request.approve_production")) stages.push({ status: "APPROVED", environments: { has: "PROD" } });
   if (stages.length === 0) throw new AppError("FORBIDDEN", "Only admins and stakeholders decide requests.");
-  const rows = await db.workspaceRequest.findMany({ where: { OR: stages }, orderBy: [{ submittedAt: "asc" }, { number: "asc" }], select: queueSelect, take: 200 });
+  const rows = await db.workspaceRequest.findMany({
+    where: { OR: stages },
+    orderBy: [{ submittedAt: "asc" }, { number: "asc" }],
+    select: queueSelect,
+    take: 200,
+  });
   return rows.map((r) => toQueueItem(actor, r));
 }
 
@@ -95,7 +102,17 @@ export async function getApprovalPanel(actor: SessionUser, requestId: string) {
       rejectionReason: true,
       approvals: {
         orderBy: { createdAt: "asc" },
-        select: { id: true, stage: true, decision: true, approverId: true, approver: { select: { name: true } }, planHash: true, comment: true, createdAt: true, voidedAt: true },
+        select: {
+          id: true,
+          stage: true,
+          decision: true,
+          approverId: true,
+          approver: { select: { name: true } },
+          planHash: true,
+          comment: true,
+          createdAt: true,
+          voidedAt: true,
+        },
       },
       runs: { orderBy: { attempt: "desc" }, take: 1, select: { attempt: true, status: true, createdAt: true } },
     },
@@ -121,9 +138,13 @@ export async function getApprovalPanel(actor: SessionUser, requestId: string) {
     needsStakeholder: r.environments.includes("PROD"),
     pendingStage: stage,
     decidableStage: decidable,
-    whyNot: stage && !decidable && (can(actor, "request.approve") || can(actor, "request.approve_production")) ? (decisionRefusal(actor, subject, stage)?.message ?? null) : null,
+    whyNot:
+      stage && !decidable && (can(actor, "request.approve") || can(actor, "request.approve_production"))
+        ? (decisionRefusal(actor, subject, stage)?.message ?? null)
+        : null,
     rejectionReason: r.rejectionReason,
-    queuedForProvisioning: latestRun?.status === "QUEUED" && (r.status === "APPROVED" || r.status === "STAKEHOLDER_APPROVED"),
+    queuedForProvisioning:
+      latestRun?.status === "QUEUED" && (r.status === "APPROVED" || r.status === "STAKEHOLDER_APPROVED"),
     latestRun,
     decisions: r.approvals.map((a) => ({
       id: a.id,
@@ -140,6 +161,7 @@ export async function getApprovalPanel(actor: SessionUser, requestId: string) {
 
 /** For the decision page: the viewer must be an admin or a stakeholder. */
 export async function getApprovalPanelForDecider(actor: SessionUser, requestId: string) {
-  if (!can(actor, "request.approve") && !can(actor, "request.approve_production")) throw new AppError("FORBIDDEN", "Only admins and stakeholders decide requests.");
+  if (!can(actor, "request.approve") && !can(actor, "request.approve_production"))
+    throw new AppError("FORBIDDEN", "Only admins and stakeholders decide requests.");
   return getApprovalPanel(actor, requestId);
 }

@@ -22,11 +22,25 @@ export type RevalidationOutcome = "unchanged" | "updated" | "voided" | "skipped"
  * Waiting = SUBMITTED, or APPROVED awaiting the production approval. Once the final approval has queued
  * provisioning, the approved plan is what gets provisioned and is left alone.
  */
-export async function revalidateRequestPlan(tx: Tx, requestId: string, actor: Actor, correlationId: string, cause: string): Promise<RevalidationOutcome> {
+export async function revalidateRequestPlan(
+  tx: Tx,
+  requestId: string,
+  actor: Actor,
+  correlationId: string,
+  cause: string,
+): Promise<RevalidationOutcome> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const row = await tx.workspaceRequest.findUnique({
       where: { id: requestId },
-      select: { id: true, number: true, status: true, version: true, planHash: true, environments: true, requesterId: true },
+      select: {
+        id: true,
+        number: true,
+        status: true,
+        version: true,
+        planHash: true,
+        environments: true,
+        requesterId: true,
+      },
     });
     if (!row || !row.planHash) return "skipped";
     const waiting = row.status === "SUBMITTED" || (row.status === "APPROVED" && needsStakeholder(row.environments));
@@ -41,7 +55,11 @@ export async function revalidateRequestPlan(tx: Tx, requestId: string, actor: Ac
       where: { requestId, decision: "APPROVED", voidedAt: null },
       select: { id: true, approverId: true, stage: true, planHash: true },
     });
-    const data: Prisma.WorkspaceRequestUpdateManyMutationInput = { status: "SUBMITTED", version: { increment: 1 }, approvedAt: null };
+    const data: Prisma.WorkspaceRequestUpdateManyMutationInput = {
+      status: "SUBMITTED",
+      version: { increment: 1 },
+      approvedAt: null,
+    };
     if (fresh.ok) {
       const stored: StoredPlan = { ...fresh.plan, cost: fresh.cost };
       Object.assign(data, {
@@ -54,12 +72,18 @@ export async function revalidateRequestPlan(tx: Tx, requestId: string, actor: Ac
       // it with the reasons, and an admin can reject it. Nothing to void.
       return "unchanged";
     }
-    const { count } = await tx.workspaceRequest.updateMany({ where: { id: requestId, status: row.status, version: row.version }, data });
+    const { count } = await tx.workspaceRequest.updateMany({
+      where: { id: requestId, status: row.status, version: row.version },
+      data,
+    });
     if (count === 0) continue; // decided or changed meanwhile: look again
 
     const now = new Date();
     if (live.length > 0) {
-      await tx.approval.updateMany({ where: { id: { in: live.map((a) => a.id) }, voidedAt: null }, data: { voidedAt: now } });
+      await tx.approval.updateMany({
+        where: { id: { in: live.map((a) => a.id) }, voidedAt: null },
+        data: { voidedAt: now },
+      });
     }
     const voided = live.length > 0 || row.status !== "SUBMITTED";
     await recordAuditEvent(tx, {
@@ -68,7 +92,12 @@ export async function revalidateRequestPlan(tx: Tx, requestId: string, actor: Ac
       entityType: "request",
       entityId: requestId,
       requestId,
-      before: { status: row.status.toLowerCase(), version: row.version, planHash: row.planHash, liveApprovals: live.map((a) => ({ id: a.id, stage: a.stage, approverId: a.approverId })) },
+      before: {
+        status: row.status.toLowerCase(),
+        version: row.version,
+        planHash: row.planHash,
+        liveApprovals: live.map((a) => ({ id: a.id, stage: a.stage, approverId: a.approverId })),
+      },
       after: {
         status: "submitted",
         version: row.version + 1,

@@ -21,16 +21,30 @@ describe("[APPROVALS]: who may decide", () => {
     expect(pendingStage(subject({ status: "APPROVED", environments: ["TEST", "PROD"] }))).toBe("STAKEHOLDER");
     expect(decidableStage(admin, subject())).toBe("ADMIN");
     expect(decidableStage(stakeholder, subject())).toBeNull();
-    expect(decidableStage(stakeholder, subject({ status: "APPROVED", environments: ["TEST", "PROD"], adminApproverId: "usr-fatima" }))).toBe("STAKEHOLDER");
+    expect(
+      decidableStage(
+        stakeholder,
+        subject({ status: "APPROVED", environments: ["TEST", "PROD"], adminApproverId: "usr-fatima" }),
+      ),
+    ).toBe("STAKEHOLDER");
     expect(isFinalStage("ADMIN", ["DEV", "TEST"])).toBe(true);
     expect(isFinalStage("ADMIN", ["TEST", "PROD"])).toBe(false);
   });
 
   it("refuses one's own request, a request naming one, and a second approval by the first approver", () => {
-    expect(decisionRefusal({ id: "usr-amara", roles: ["ADMIN"] }, subject(), "ADMIN")).toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/You submitted/) });
-    expect(decisionRefusal({ id: "usr-diana", roles: ["ADMIN"] }, subject(), "ADMIN")).toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/member/) });
+    expect(decisionRefusal({ id: "usr-amara", roles: ["ADMIN"] }, subject(), "ADMIN")).toMatchObject({
+      code: "FORBIDDEN",
+      message: expect.stringMatching(/You submitted/),
+    });
+    expect(decisionRefusal({ id: "usr-diana", roles: ["ADMIN"] }, subject(), "ADMIN")).toMatchObject({
+      code: "FORBIDDEN",
+      message: expect.stringMatching(/member/),
+    });
     const prod = subject({ status: "APPROVED", environments: ["TEST", "PROD"], adminApproverId: "usr-isabel" });
-    expect(decisionRefusal(both, prod, "STAKEHOLDER")).toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/different person/) });
+    expect(decisionRefusal(both, prod, "STAKEHOLDER")).toMatchObject({
+      code: "FORBIDDEN",
+      message: expect.stringMatching(/different person/),
+    });
     expect(decisionRefusal(admin, subject({ status: "REJECTED" }), "ADMIN")).toMatchObject({ code: "CONFLICT" });
   });
 
@@ -41,7 +55,14 @@ describe("[APPROVALS]: who may decide", () => {
       fc.property(
         fc.record({
           person: fc.record({ id: fc.constantFrom(...ids), roles }),
-          status: fc.constantFrom("DRAFT", "SUBMITTED", "APPROVED", "STAKEHOLDER_APPROVED", "REJECTED", "CANCELLED" as const),
+          status: fc.constantFrom(
+            "DRAFT",
+            "SUBMITTED",
+            "APPROVED",
+            "STAKEHOLDER_APPROVED",
+            "REJECTED",
+            "CANCELLED" as const,
+          ),
           environments: fc.subarray(["DEV", "TEST", "PROD"], { minLength: 1 }),
           requesterId: fc.constantFrom(...ids),
           memberIds: fc.subarray(ids),

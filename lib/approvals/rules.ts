@@ -68,7 +68,10 @@ export function decisionRefusal(person: Decider, subject: DecisionSubject, stage
   if (!hasPermission(person.roles, STAGE_PERMISSION[stage])) {
     return {
       code: "FORBIDDEN",
-      message: stage === "ADMIN" ? "Only platform admins give the admin approval." : "Only stakeholders give the production approval.",
+      message:
+        stage === "ADMIN"
+          ? "Only platform admins give the admin approval."
+          : "Only stakeholders give the production approval.",
     };
   }
   if (subject.requesterId === person.id) {
@@ -78,10 +81,16 @@ export function decisionRefusal(person: Decider, subject: DecisionSubject, stage
     return { code: "FORBIDDEN", message: "This request names you as a member; someone else must decide it." };
   }
   if (stage === "STAKEHOLDER" && subject.adminApproverId === person.id) {
-    return { code: "FORBIDDEN", message: "You gave the admin approval; the production approval must come from a different person." };
+    return {
+      code: "FORBIDDEN",
+      message: "You gave the admin approval; the production approval must come from a different person.",
+    };
   }
   if (pendingStage(subject) !== stage) {
-    return { code: "CONFLICT", message: "This request is not waiting for that decision any more. Reload to see its current state." };
+    return {
+      code: "CONFLICT",
+      message: "This request is not waiting for that decision any more. Reload to see its current state.",
+    };
   }
   return null;
 }

@@ -6,7 +6,9 @@ const trimmed = (v: unknown) => (typeof v === "string" ? v.trim() : v);
 export const decisionSchema = z.object({
   requestId: z.uuid({ error: "Unknown request." }),
   version: z.coerce.number({ error: "Reload the page and try again." }).int().min(1),
-  planHash: z.string({ error: "Reload the page and try again." }).regex(/^sha256:[0-9a-f]{64}$/, "Reload the page and try again."),
+  planHash: z
+    .string({ error: "Reload the page and try again." })
+    .regex(/^sha256:[0-9a-f]{64}$/, "Reload the page and try again."),
 });
 
 export const approveSchema = decisionSchema.extend({

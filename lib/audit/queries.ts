@@ -17,7 +17,9 @@ export async function listAuditEvents(actor: SessionUser, filter: AuditFilter = 
   if (filter.beforeId && /^\d{1,19}$/.test(filter.beforeId)) where.id = { lt: BigInt(filter.beforeId) };
   const rows = await db.auditEvent.findMany({ where, orderBy: { id: "desc" }, take: AUDIT_PAGE_SIZE + 1 });
   const actorIds = [...new Set(rows.map((r) => r.actorId).filter((id): id is string => !!id))];
-  const people = actorIds.length ? await db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, name: true } }) : [];
+  const people = actorIds.length
+    ? await db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, name: true } })
+    : [];
   const names = new Map(people.map((p) => [p.id, p.name]));
   const page = rows.slice(0, AUDIT_PAGE_SIZE);
   return {
@@ -41,6 +43,10 @@ export async function listAuditEvents(actor: SessionUser, filter: AuditFilter = 
 /** The distinct action names, for the filter. */
 export async function listAuditActions(actor: SessionUser): Promise<string[]> {
   if (!can(actor, "audit.read")) throw new AppError("FORBIDDEN", "Only admins and stakeholders read the audit trail.");
-  const rows = await db.auditEvent.findMany({ distinct: ["action"], select: { action: true }, orderBy: { action: "asc" } });
+  const rows = await db.auditEvent.findMany({
+    distinct: ["action"],
+    select: { action: true },
+    orderBy: { action: "asc" },
+  });
   return rows.map((r) => r.action);
 }

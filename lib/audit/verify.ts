@@ -3,8 +3,7 @@ import { db } from "@/lib/db/client";
 import { auditEventHash, GENESIS_HASH } from "@/lib/audit/hash";
 
 export type ChainVerification =
-  | { intact: true; events: number }
-  | { intact: false; events: number; brokenAt: string; reason: string };
+  { intact: true; events: number } | { intact: false; events: number; brokenAt: string; reason: string };
 
 /** Walks the whole chain in id order, in batches (keyset), recomputing every hash. */
 export async function verifyAuditChain(batchSize = 5000): Promise<ChainVerification> {
@@ -12,12 +11,21 @@ export async function verifyAuditChain(batchSize = 5000): Promise<ChainVerificat
   let afterId = BigInt(0);
   let count = 0;
   for (;;) {
-    const rows = await db.auditEvent.findMany({ where: { id: { gt: afterId } }, orderBy: { id: "asc" }, take: batchSize });
+    const rows = await db.auditEvent.findMany({
+      where: { id: { gt: afterId } },
+      orderBy: { id: "asc" },
+      take: batchSize,
+    });
     if (rows.length === 0) return { intact: true, events: count };
     for (const row of rows) {
       count += 1;
       if (row.prevHash !== prevHash) {
-        return { intact: false, events: count, brokenAt: row.id.toString(), reason: "previous-hash link does not match the event before it" };
+        return {
+          intact: false,
+          events: count,
+          brokenAt: row.id.toString(),
+          reason: "previous-hash link does not match the event before it",
+        };
       }
       const expected = auditEventHash(prevHash, {
         occurredAt: row.occurredAt,
@@ -32,7 +40,12 @@ export async function verifyAuditChain(batchSize = 5000): Promise<ChainVerificat
         correlationId: row.correlationId,
       });
       if (expected !== row.hash) {
-        return { intact: false, events: count, brokenAt: row.id.toString(), reason: "content does not match its stored hash" };
+        return {
+          intact: false,
+          events: count,
+          brokenAt: row.id.toString(),
+          reason: "content does not match its stored hash",
+        };
       }
       prevHash = row.hash;
       afterId = row.id;

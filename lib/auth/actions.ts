@@ -27,7 +27,10 @@ export async function signInWithEntraAction() {
   if (!entraSignInAvailable()) notFound();
   let url: string | undefined;
   try {
-    ({ url } = await auth.api.signInSocial({ body: { provider: ENTRA_PROVIDER_ID, callbackURL: "/" }, headers: await headers() }));
+    ({ url } = await auth.api.signInSocial({
+      body: { provider: ENTRA_PROVIDER_ID, callbackURL: "/" },
+      headers: await headers(),
+    }));
   } catch (error) {
     console.error(`[entra] sign-in could not start: ${error instanceof Error ? error.message : String(error)}`);
   }

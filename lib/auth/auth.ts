@@ -18,7 +18,10 @@ const entra = entraConfig();
 const cookies = sessionCookieSettings(portalUrl());
 
 /** Copies the just-verified Entra claims onto the person (identity, name, roles) before the session exists. */
-async function syncFromAccount(account: { providerId: string; userId: string; idToken?: string | null }, created: boolean) {
+async function syncFromAccount(
+  account: { providerId: string; userId: string; idToken?: string | null },
+  created: boolean,
+) {
   if (!entra || account.providerId !== ENTRA_PROVIDER_ID || !account.idToken) return;
   await syncEntraPerson(account.userId, decodeIdTokenClaims(account.idToken), entra, created);
 }
@@ -27,10 +30,15 @@ export const auth = betterAuth({
   appName: "Atrium",
   baseURL: portalUrl(),
   // `next build` loads this module without secrets; nothing is signed during the build.
-  secret: e.BETTER_AUTH_SECRET ?? (process.env.NEXT_PHASE === "phase-production-build" ? "build-phase-placeholder-never-used-to-sign" : undefined),
+  secret:
+    e.BETTER_AUTH_SECRET ??
+    (process.env.NEXT_PHASE === "phase-production-build" ? "build-phase-placeholder-never-used-to-sign" : undefined),
   database: prismaAdapter(db, { provider: "postgresql" }),
   // In local mode the portal is reached as localhost or 127.0.0.1.
-  trustedOrigins: e.NODE_ENV === "production" && !localPersonasEnabled() ? [portalUrl()] : [portalUrl(), `http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`],
+  trustedOrigins:
+    e.NODE_ENV === "production" && !localPersonasEnabled()
+      ? [portalUrl()]
+      : [portalUrl(), `http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`],
   telemetry: { enabled: false },
   session: {
     // Sliding idle timeout; the absolute limit is enforced in lib/auth/session.ts.

@@ -31,7 +31,9 @@ export function entraConfig(): EntraConfig | null {
   const issuer = entraIssuer(e.ENTRA_AUTHORITY_HOST, tenantId);
   const redirectUrl = e.ENTRA_REDIRECT_URL ?? `${portalUrl(e)}${ENTRA_CALLBACK_PATH}`;
   if (new URL(redirectUrl).pathname !== ENTRA_CALLBACK_PATH) {
-    throw new EnvError(`ENTRA_REDIRECT_URL must end with ${ENTRA_CALLBACK_PATH} (Atrium's callback), e.g. ${portalUrl(e)}${ENTRA_CALLBACK_PATH}`);
+    throw new EnvError(
+      `ENTRA_REDIRECT_URL must end with ${ENTRA_CALLBACK_PATH} (Atrium's callback), e.g. ${portalUrl(e)}${ENTRA_CALLBACK_PATH}`,
+    );
   }
   let clientAssertion: ClientAssertionSigner | undefined;
   if (e.ENTRA_CLIENT_CERTIFICATE_FILE) {

@@ -26,7 +26,10 @@ export function guardedAction<Args extends unknown[]>(
     const user = await getCurrentUser();
     if (!user || !can(user, permission)) {
       await auditDenial(user, permission);
-      return { ok: false, message: user ? "You do not have permission to do this." : "Your session has ended. Sign in again." };
+      return {
+        ok: false,
+        message: user ? "You do not have permission to do this." : "Your session has ended. Sign in again.",
+      };
     }
     try {
       return (await handler(user, ...args)) ?? { ok: true };

@@ -1,8 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { displayEmail, entraAccountId, entraIssuer, parseRoleMap, rolesFromClaims, signInErrorMessage, syncRoles } from "@/lib/auth/oidc-claims";
+import {
+  displayEmail,
+  entraAccountId,
+  entraIssuer,
+  parseRoleMap,
+  rolesFromClaims,
+  signInErrorMessage,
+  syncRoles,
+} from "@/lib/auth/oidc-claims";
 import { sessionCookieSettings } from "@/lib/auth/oidc-cookies";
 
-const appRoles = parseRoleMap("Atrium.Requester=REQUESTER, Atrium.Admin=ADMIN;Atrium.Admin=STAKEHOLDER", "ENTRA_APP_ROLE_MAP");
+const appRoles = parseRoleMap(
+  "Atrium.Requester=REQUESTER, Atrium.Admin=ADMIN;Atrium.Admin=STAKEHOLDER",
+  "ENTRA_APP_ROLE_MAP",
+);
 const groups = parseRoleMap("0A0A0A0A-1111-4222-8333-444444444444=MLOPS", "ENTRA_GROUP_ROLE_MAP");
 
 describe("[ENTRA]: claims and roles", () => {
@@ -14,11 +25,16 @@ describe("[ENTRA]: claims and roles", () => {
   });
 
   it("maps app roles and group ids to portal roles, ignoring unknown values", () => {
-    expect(rolesFromClaims({ roles: ["Atrium.Admin", "Other.Role"], groups: ["0a0a0a0a-1111-4222-8333-444444444444", "ffffffff-1111-4222-8333-444444444444"] }, appRoles, groups)).toEqual([
-      "MLOPS",
-      "ADMIN",
-      "STAKEHOLDER",
-    ]);
+    expect(
+      rolesFromClaims(
+        {
+          roles: ["Atrium.Admin", "Other.Role"],
+          groups: ["0a0a0a0a-1111-4222-8333-444444444444", "ffffffff-1111-4222-8333-444444444444"],
+        },
+        appRoles,
+        groups,
+      ),
+    ).toEqual(["MLOPS", "ADMIN", "STAKEHOLDER"]);
     expect(rolesFromClaims({}, appRoles, groups)).toEqual([]);
   });
 
@@ -57,6 +73,9 @@ describe("[ENTRA]: claims and roles", () => {
       useSecureCookies: false,
       defaultCookieAttributes: { secure: true, httpOnly: true, sameSite: "lax", path: "/" },
     });
-    expect(sessionCookieSettings("http://localhost:3000")).toMatchObject({ cookiePrefix: "atrium", defaultCookieAttributes: { secure: false } });
+    expect(sessionCookieSettings("http://localhost:3000")).toMatchObject({
+      cookiePrefix: "atrium",
+      defaultCookieAttributes: { secure: false },
+    });
   });
 });

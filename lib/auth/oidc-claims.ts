@@ -39,10 +39,19 @@ export class RoleMapError extends Error {}
  */
 export function parseRoleMap(text: string, variable: string): Map<string, PortalRoleName[]> {
   const map = new Map<string, PortalRoleName[]>();
-  for (const entry of text.split(/[,;]/).map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(/[,;]/)
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const at = entry.lastIndexOf("=");
     const claim = at > 0 ? entry.slice(0, at).trim() : "";
-    const role = at > 0 ? entry.slice(at + 1).trim().toUpperCase() : "";
+    const role =
+      at > 0
+        ? entry
+            .slice(at + 1)
+            .trim()
+            .toUpperCase()
+        : "";
     if (!claim || !(PORTAL_ROLES as readonly string[]).includes(role)) {
       throw new RoleMapError(`${variable}: "${entry}" must look like <claim value>=<${PORTAL_ROLES.join("|")}>`);
     }
@@ -76,7 +85,11 @@ export function rolesFromClaims(
  * (added and removed), roles granted in the portal by an admin stay until an admin revokes them.
  * `(current − previousFromEntra) ∪ nextFromEntra`.
  */
-export function syncRoles(current: readonly PortalRoleName[], previousFromEntra: readonly PortalRoleName[], nextFromEntra: readonly PortalRoleName[]): PortalRoleName[] {
+export function syncRoles(
+  current: readonly PortalRoleName[],
+  previousFromEntra: readonly PortalRoleName[],
+  nextFromEntra: readonly PortalRoleName[],
+): PortalRoleName[] {
   const kept = current.filter((r) => !previousFromEntra.includes(r));
   return sortRoles([...new Set([...kept, ...nextFromEntra])]);
 }
@@ -90,7 +103,9 @@ export function sortRoles(roles: PortalRoleName[]): PortalRoleName[] {
  * it is never used to find a person; without one we fall back to the UPN, then to a placeholder.
  */
 export function displayEmail(claims: Pick<EntraClaims, "email" | "preferred_username" | "oid">): string {
-  const candidate = [claims.email, claims.preferred_username].find((v) => typeof v === "string" && /^[^\s@]+@[^\s@]+$/.test(v));
+  const candidate = [claims.email, claims.preferred_username].find(
+    (v) => typeof v === "string" && /^[^\s@]+@[^\s@]+$/.test(v),
+  );
   return (candidate ?? `${claims.oid}@entra.invalid`).toLowerCase();
 }
 
@@ -104,15 +119,19 @@ export const SIGN_IN_ERRORS: Record<string, string> = {
   wrong_tenant: "your account belongs to a different Microsoft Entra tenant than the one Atrium accepts",
   wrong_audience: "the sign-in token was issued for a different application",
   token_expired: "the sign-in token has expired. Sign in again",
-  nonce_mismatch: "the sign-in response does not belong to this sign-in attempt (nonce mismatch). Start again from this page",
-  state_mismatch: "the sign-in response does not belong to this browser session (state mismatch). Start again from this page",
+  nonce_mismatch:
+    "the sign-in response does not belong to this sign-in attempt (nonce mismatch). Start again from this page",
+  state_mismatch:
+    "the sign-in response does not belong to this browser session (state mismatch). Start again from this page",
   state_not_found: "the sign-in response is missing its state. Start again from this page",
   state_invalid: "the sign-in response carries an invalid state. Start again from this page",
   invalid_token: "the identity provider returned a token Atrium could not verify",
   missing_identity: "the sign-in token has no Entra object id (oid) and tenant id (tid)",
   account_disabled: "your Atrium account is disabled. Ask a platform admin",
-  account_not_linked: "another Atrium person already uses your email address with a different Entra identity. Ask a platform admin",
-  email_conflict: "another Atrium person already uses your email address with a different Entra identity. Ask a platform admin",
+  account_not_linked:
+    "another Atrium person already uses your email address with a different Entra identity. Ask a platform admin",
+  email_conflict:
+    "another Atrium person already uses your email address with a different Entra identity. Ask a platform admin",
   issuer_mismatch: "the sign-in response came from an identity provider Atrium does not trust",
   invalid_code: "the identity provider refused to complete the sign-in (invalid or reused code)",
   access_denied: "the sign-in was cancelled or refused at Microsoft Entra ID",

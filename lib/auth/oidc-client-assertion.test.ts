@@ -14,8 +14,18 @@ describe("[ENTRA]: certificate client assertion", () => {
     const der = new X509Certificate(pems.cert).raw;
     expect(header).toMatchObject({ alg: "RS256", typ: "JWT", x5t: createHash("sha1").update(der).digest("base64url") });
     expect(header["x5t#S256"]).toBe(createHash("sha256").update(der).digest("base64url"));
-    expect(payload).toMatchObject({ aud: "https://login.microsoftonline.com/t/oauth2/v2.0/token", iss: "client-1", sub: "client-1", iat: 1_700_000_000, exp: 1_700_000_300 });
-    expect(createVerify("RSA-SHA256").update(`${h}.${p}`).verify(new X509Certificate(pems.cert).publicKey, Buffer.from(s, "base64url"))).toBe(true);
+    expect(payload).toMatchObject({
+      aud: "https://login.microsoftonline.com/t/oauth2/v2.0/token",
+      iss: "client-1",
+      sub: "client-1",
+      iat: 1_700_000_000,
+      exp: 1_700_000_300,
+    });
+    expect(
+      createVerify("RSA-SHA256")
+        .update(`${h}.${p}`)
+        .verify(new X509Certificate(pems.cert).publicKey, Buffer.from(s, "base64url")),
+    ).toBe(true);
   });
 
   it("refuses a key that does not belong to the certificate", async () => {

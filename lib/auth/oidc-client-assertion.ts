@@ -11,10 +11,12 @@ const b64url = (value: Buffer | string) => Buffer.from(value).toString("base64ur
 export function certificateAssertionSigner(pem: string, now: () => number = Date.now): ClientAssertionSigner {
   const certPem = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/)?.[0];
   const keyPem = pem.match(/-----BEGIN (RSA )?PRIVATE KEY-----[\s\S]+?-----END (RSA )?PRIVATE KEY-----/)?.[0];
-  if (!certPem || !keyPem) throw new Error("ENTRA_CLIENT_CERTIFICATE_FILE must contain a PEM certificate and its unencrypted RSA private key");
+  if (!certPem || !keyPem)
+    throw new Error("ENTRA_CLIENT_CERTIFICATE_FILE must contain a PEM certificate and its unencrypted RSA private key");
   const cert = new X509Certificate(certPem);
   const key: KeyObject = createPrivateKey(keyPem);
-  if (!cert.checkPrivateKey(key)) throw new Error("ENTRA_CLIENT_CERTIFICATE_FILE: the private key does not belong to the certificate");
+  if (!cert.checkPrivateKey(key))
+    throw new Error("ENTRA_CLIENT_CERTIFICATE_FILE: the private key does not belong to the certificate");
   const header = {
     alg: "RS256",
     typ: "JWT",
@@ -23,7 +25,15 @@ export function certificateAssertionSigner(pem: string, now: () => number = Date
   };
   return ({ clientId, tokenEndpoint }) => {
     const iat = Math.floor(now() / 1000);
-    const payload = { aud: tokenEndpoint, iss: clientId, sub: clientId, jti: randomUUID(), iat, nbf: iat, exp: iat + 300 };
+    const payload = {
+      aud: tokenEndpoint,
+      iss: clientId,
+      sub: clientId,
+      jti: randomUUID(),
+      iat,
+      nbf: iat,
+      exp: iat + 300,
+    };
     const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
     const signature = createSign("RSA-SHA256").update(input).sign(key);
     return `${input}.${b64url(signature)}`;

@@ -1,7 +1,12 @@
 import "server-only";
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError } from "better-auth/api";
-import { createAuthorizationURL, validateAuthorizationCode, validateToken, type OAuthProvider } from "better-auth/oauth2";
+import {
+  createAuthorizationURL,
+  validateAuthorizationCode,
+  validateToken,
+  type OAuthProvider,
+} from "better-auth/oauth2";
 import { portalUrl } from "@/lib/env";
 import type { EntraConfig } from "@/lib/auth/entra";
 import { ENTRA_PROVIDER_ID, entraAccountId, displayEmail, displayName, type EntraClaims } from "@/lib/auth/oidc-claims";
@@ -41,11 +46,16 @@ export function entraOidc(config: EntraConfig) {
   let discovery: Promise<Discovery> | undefined;
 
   async function fetchDiscovery(): Promise<Discovery> {
-    const response = await fetch(config.discoveryUrl, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(10_000), redirect: "error" });
+    const response = await fetch(config.discoveryUrl, {
+      headers: { accept: "application/json" },
+      signal: AbortSignal.timeout(10_000),
+      redirect: "error",
+    });
     if (!response.ok) throw new Error(`discovery answered ${response.status}`);
     const doc = (await response.json()) as Partial<Discovery>;
     if (doc.issuer !== config.issuer) throw new Error(`discovery issuer ${doc.issuer} is not ${config.issuer}`);
-    if (!doc.authorization_endpoint || !doc.token_endpoint || !doc.jwks_uri) throw new Error("discovery document is incomplete");
+    if (!doc.authorization_endpoint || !doc.token_endpoint || !doc.jwks_uri)
+      throw new Error("discovery document is incomplete");
     return doc as Discovery;
   }
 
@@ -58,12 +68,18 @@ export function entraOidc(config: EntraConfig) {
     try {
       return await discovery;
     } catch (error) {
-      console.error(`[entra] OpenID discovery failed at ${config.discoveryUrl}: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(
+        `[entra] OpenID discovery failed at ${config.discoveryUrl}: ${error instanceof Error ? error.message : String(error)}`,
+      );
       throw refuse("entra_unavailable");
     }
   }
 
-  const clientOptions = { clientId: config.clientId, clientSecret: config.clientSecret, redirectURI: config.redirectUrl };
+  const clientOptions = {
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    redirectURI: config.redirectUrl,
+  };
   const tokenEndpointAuth = config.clientAssertion
     ? { method: "private_key_jwt" as const, getClientAssertion: config.clientAssertion }
     : { method: "client_secret_post" as const };
@@ -93,7 +109,14 @@ export function entraOidc(config: EntraConfig) {
     },
     async validateAuthorizationCode({ code, codeVerifier, redirectURI }) {
       const { token_endpoint } = await discover();
-      return validateAuthorizationCode({ code, codeVerifier, redirectURI, options: clientOptions, tokenEndpoint: token_endpoint, tokenEndpointAuth });
+      return validateAuthorizationCode({
+        code,
+        codeVerifier,
+        redirectURI,
+        options: clientOptions,
+        tokenEndpoint: token_endpoint,
+        tokenEndpointAuth,
+      });
     },
     async getUserInfo(tokens) {
       if (!tokens.idToken) throw refuse("invalid_token");
@@ -131,6 +154,8 @@ export function entraOidc(config: EntraConfig) {
 
   return {
     id: "entra-oidc",
-    init: (ctx) => ({ context: { socialProviders: [provider, ...ctx.socialProviders.filter((p) => p.id !== ENTRA_PROVIDER_ID)] } }),
+    init: (ctx) => ({
+      context: { socialProviders: [provider, ...ctx.socialProviders.filter((p) => p.id !== ENTRA_PROVIDER_ID)] },
+    }),
   } satisfies BetterAuthPlugin;
 }

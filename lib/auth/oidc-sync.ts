@@ -4,7 +4,15 @@ import { db } from "@/lib/db/client";
 import { recordAuditEvent } from "@/lib/audit/record-event";
 import type { EntraConfig } from "@/lib/auth/entra";
 import type { PortalRoleName } from "@/lib/auth/permissions";
-import { displayEmail, displayName, ENTRA_PROVIDER_ID, entraAccountId, rolesFromClaims, syncRoles, type EntraClaims } from "@/lib/auth/oidc-claims";
+import {
+  displayEmail,
+  displayName,
+  ENTRA_PROVIDER_ID,
+  entraAccountId,
+  rolesFromClaims,
+  syncRoles,
+  type EntraClaims,
+} from "@/lib/auth/oidc-claims";
 
 // The database side of Entra sign-in. People are found by Entra tenant id + object id, never by email.
 
@@ -31,13 +39,18 @@ export async function prepareEntraSignIn(claims: Pick<EntraClaims, "tid" | "oid"
   if (!person) return; // a new person: Better Auth creates them (refusing if their email is taken)
   if (person.disabled) throw new SignInRefusal("account_disabled");
   const accountId = entraAccountId(tid, oid);
-  const existing = await db.account.findFirst({ where: { providerId: ENTRA_PROVIDER_ID, accountId }, select: { userId: true } });
+  const existing = await db.account.findFirst({
+    where: { providerId: ENTRA_PROVIDER_ID, accountId },
+    select: { userId: true },
+  });
   if (existing && existing.userId !== person.id) {
     // The binding points at someone else (an admin moved the object id): the directory identity wins.
     await db.account.updateMany({ where: { providerId: ENTRA_PROVIDER_ID, accountId }, data: { userId: person.id } });
   } else if (!existing) {
     await db.$transaction(async (tx) => {
-      await tx.account.create({ data: { id: randomUUID(), providerId: ENTRA_PROVIDER_ID, accountId, userId: person.id } });
+      await tx.account.create({
+        data: { id: randomUUID(), providerId: ENTRA_PROVIDER_ID, accountId, userId: person.id },
+      });
       await recordAuditEvent(tx, {
         actor: ENTRA_ACTOR,
         action: "user.entra_linked",
@@ -59,19 +72,34 @@ export function decodeIdTokenClaims(idToken: string): EntraClaims {
  * email, and roles by the rule in `syncRoles` (directory roles follow the directory, portal grants stay).
  * Called from Better Auth's account hooks, before the session is created.
  */
-export async function syncEntraPerson(userId: string, claims: EntraClaims, config: EntraConfig, created: boolean): Promise<void> {
+export async function syncEntraPerson(
+  userId: string,
+  claims: EntraClaims,
+  config: EntraConfig,
+  created: boolean,
+): Promise<void> {
   const fromEntra = rolesFromClaims(claims, config.appRoleMap, config.groupRoleMap);
   const tid = claims.tid.toLowerCase();
   const oid = claims.oid.toLowerCase();
   await db.$transaction(async (tx) => {
-    const person = await tx.user.findUnique({ where: { id: userId }, select: { roles: true, entraRoles: true, name: true, email: true } });
+    const person = await tx.user.findUnique({
+      where: { id: userId },
+      select: { roles: true, entraRoles: true, name: true, email: true },
+    });
     if (!person) return;
     const roles = syncRoles(person.roles as PortalRoleName[], person.entraRoles as PortalRoleName[], fromEntra);
     const email = displayEmail(claims);
     const emailTaken = email !== person.email && (await tx.user.count({ where: { email, id: { not: userId } } })) > 0;
     await tx.user.update({
       where: { id: userId },
-      data: { entraTenantId: tid, entraObjectId: oid, entraRoles: fromEntra, roles, name: displayName(claims), ...(emailTaken ? {} : { email }) },
+      data: {
+        entraTenantId: tid,
+        entraObjectId: oid,
+        entraRoles: fromEntra,
+        roles,
+        name: displayName(claims),
+        ...(emailTaken ? {} : { email }),
+      },
     });
     if (created) {
       await recordAuditEvent(tx, {

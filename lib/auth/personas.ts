@@ -8,7 +8,19 @@ export async function listPersonas() {
   const users = await db.user.findMany({
     where: { disabled: false },
     orderBy: [{ name: "asc" }],
-    select: { id: true, name: true, email: true, roles: true, teamMemberships: { select: { team: { select: { name: true } } } } },
+    select: {
+      id: true,
+      name: true,
+      email: true,
+      roles: true,
+      teamMemberships: { select: { team: { select: { name: true } } } },
+    },
   });
-  return users.map((u) => ({ id: u.id, name: u.name, email: u.email, roles: u.roles, teams: u.teamMemberships.map((m) => m.team.name) }));
+  return users.map((u) => ({
+    id: u.id,
+    name: u.name,
+    email: u.email,
+    roles: u.roles,
+    teams: u.teamMemberships.map((m) => m.team.name),
+  }));
 }

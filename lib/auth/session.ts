@@ -44,7 +44,14 @@ async function sessionByToken(token: string): Promise<SessionRow | null> {
   return rows[0] ?? null;
 }
 
-type CookieSettings = { sessionToken: string; sessionData: string; dontRemember: string; secret: string; expiresInMs: number; updateAgeMs: number };
+type CookieSettings = {
+  sessionToken: string;
+  sessionData: string;
+  dontRemember: string;
+  secret: string;
+  expiresInMs: number;
+  updateAgeMs: number;
+};
 let cookieSettings: Promise<CookieSettings | null> | undefined;
 
 /** What the fast path needs from Better Auth's configuration; null when it must not be used. */

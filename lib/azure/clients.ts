@@ -29,9 +29,7 @@ import { ArmThrottle, operationClassOf, retryAfterMs, subscriptionOfUrl } from "
 export const ARM_ENDPOINT = "https://management.azure.com";
 export const ARM_SCOPE = `${ARM_ENDPOINT}/.default`;
 
-export type AzureTarget =
-  | { mode: "simulator"; endpoint: string; ca: string }
-  | { mode: "azure"; tenantId?: string };
+export type AzureTarget = { mode: "simulator"; endpoint: string; ca: string } | { mode: "azure"; tenantId?: string };
 
 export interface RetryOptions {
   maxRetries: number;
@@ -65,7 +63,10 @@ export interface ClientFactory {
 }
 
 const staticCredential: TokenCredential = {
-  getToken: async (): Promise<AccessToken> => ({ token: "atrium-simulator-token", expiresOnTimestamp: Date.now() + 3600_000 }),
+  getToken: async (): Promise<AccessToken> => ({
+    token: "atrium-simulator-token",
+    expiresOnTimestamp: Date.now() + 3600_000,
+  }),
 };
 
 /** Sends the call's correlation id and reports ARM's request/correlation ids of every response. */
@@ -111,7 +112,9 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
   const { target } = options;
   const throttle = options.throttle ?? new ArmThrottle();
   const credential: TokenCredential =
-    target.mode === "simulator" ? staticCredential : new DefaultAzureCredential(target.tenantId ? { tenantId: target.tenantId } : {});
+    target.mode === "simulator"
+      ? staticCredential
+      : new DefaultAzureCredential(target.tenantId ? { tenantId: target.tenantId } : {});
   const common = {
     ...(target.mode === "simulator" ? { endpoint: target.endpoint, tlsOptions: { ca: target.ca } } : {}),
     credentialScopes: [ARM_SCOPE],
@@ -123,7 +126,9 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
     ],
   };
   const legacyAgent =
-    target.mode === "simulator" ? { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ ca: target.ca, keepAlive: true }) } : undefined;
+    target.mode === "simulator"
+      ? { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ ca: target.ca, keepAlive: true }) }
+      : undefined;
   const cache = new Map<string, ArmClients>();
   return {
     target,
@@ -159,7 +164,8 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
 export function azureTargetFromEnv(tenantId?: string): AzureTarget {
   const e = env();
   if (e.AZURE_MODE === "azure") return { mode: "azure", tenantId };
-  if (!e.ARM_SIMULATOR_URL) throw new Error("AZURE_MODE=simulator needs ARM_SIMULATOR_URL (npm start sets it when it starts the simulator).");
+  if (!e.ARM_SIMULATOR_URL)
+    throw new Error("AZURE_MODE=simulator needs ARM_SIMULATOR_URL (npm start sets it when it starts the simulator).");
   const caFile = e.ARM_SIMULATOR_CA_FILE || ".data/simulator/cert.pem";
   return { mode: "simulator", endpoint: e.ARM_SIMULATOR_URL, ca: fs.readFileSync(caFile, "utf8") };
 }

@@ -19,7 +19,8 @@ const isObject = (v: unknown): v is JsonObject => typeof v === "object" && v !==
 /** Deep merge (objects merge, everything else replaces). */
 export function mergeJson(target: JsonObject, patch: JsonObject): JsonObject {
   const out: JsonObject = { ...target };
-  for (const [k, v] of Object.entries(patch)) out[k] = isObject(v) && isObject(out[k]) ? mergeJson(out[k] as JsonObject, v) : v;
+  for (const [k, v] of Object.entries(patch))
+    out[k] = isObject(v) && isObject(out[k]) ? mergeJson(out[k] as JsonObject, v) : v;
   return out;
 }
 
@@ -28,7 +29,12 @@ export function mlBodyPolicy(): PipelinePolicy {
     name: ML_BODY_POLICY_NAME,
     async sendRequest(request, next) {
       const patch = currentArmCallContext()?.mlBodyPatch;
-      if (patch && request.method === "PUT" && typeof request.body === "string" && /\/providers\/Microsoft\.MachineLearningServices\//i.test(request.url)) {
+      if (
+        patch &&
+        request.method === "PUT" &&
+        typeof request.body === "string" &&
+        /\/providers\/Microsoft\.MachineLearningServices\//i.test(request.url)
+      ) {
         const body = JSON.parse(request.body) as JsonObject;
         request.body = JSON.stringify(mergeJson(body, patch));
       }

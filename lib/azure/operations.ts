@@ -41,8 +41,7 @@ export interface DriftItem {
 }
 
 export type StepResult =
-  | { outcome: "created" | "resumed" | "alreadyExists" | "waitedForExisting" }
-  | { outcome: "drift"; drift: DriftItem[] };
+  { outcome: "created" | "resumed" | "alreadyExists" | "waitedForExisting" } | { outcome: "drift"; drift: DriftItem[] };
 
 export class StepError extends Error {
   constructor(
@@ -90,10 +89,30 @@ export interface ArmErrorInfo {
 
 /** Normalises SDK errors (RestError, core-lro's "long-running operation has failed", transport errors). */
 export function armErrorInfo(err: unknown): ArmErrorInfo {
-  if (err instanceof StepError) return { statusCode: err.statusCode, code: err.code, message: err.message, retryable: err.retryable, retryAfterMs: err.retryAfterMs ?? null };
-  const e = err as { statusCode?: number; code?: string; message?: string; name?: string; response?: { headers?: { get?: (n: string) => string | undefined } }; details?: unknown };
+  if (err instanceof StepError)
+    return {
+      statusCode: err.statusCode,
+      code: err.code,
+      message: err.message,
+      retryable: err.retryable,
+      retryAfterMs: err.retryAfterMs ?? null,
+    };
+  const e = err as {
+    statusCode?: number;
+    code?: string;
+    message?: string;
+    name?: string;
+    response?: { headers?: { get?: (n: string) => string | undefined } };
+    details?: unknown;
+  };
   const message = e?.message ?? String(err);
-  if (e?.name === "AbortError") return { code: "Aborted", message: "The worker stopped while this step was running.", retryable: true, retryAfterMs: null };
+  if (e?.name === "AbortError")
+    return {
+      code: "Aborted",
+      message: "The worker stopped while this step was running.",
+      retryable: true,
+      retryAfterMs: null,
+    };
   // core-lro 2: "The long-running operation has failed. QuotaExceeded. Not enough cores."
   const lro = /long-running operation has failed\.?\s*([A-Za-z]+)?\.?\s*(.*)$/s.exec(message);
   if (lro && !e.statusCode) {
@@ -108,7 +127,10 @@ export function armErrorInfo(err: unknown): ArmErrorInfo {
   if (header && Number.isFinite(Number(header))) retryAfter = Number(header) * 1000;
   const conflictInProgress = status === 409 && /provisioning state|in progress|another operation/i.test(message);
   const retryable =
-    TRANSIENT_CODES.has(code) || (status !== undefined && TRANSIENT_STATUS.has(status)) || conflictInProgress || (!status && /socket hang up|ECONNRESET|network|timed out/i.test(message));
+    TRANSIENT_CODES.has(code) ||
+    (status !== undefined && TRANSIENT_STATUS.has(status)) ||
+    conflictInProgress ||
+    (!status && /socket hang up|ECONNRESET|network|timed out/i.test(message));
   return { statusCode: status, code, message, retryable, retryAfterMs: retryAfter };
 }
 
@@ -128,7 +150,10 @@ const KIND_LABEL: Record<StepKind, string> = {
 };
 
 /** Azure's error in words a person can act on. */
-export function describeStepError(step: Pick<PlanStep, "kind" | "name" | "target" | "body">, info: { code: string; message: string }): string {
+export function describeStepError(
+  step: Pick<PlanStep, "kind" | "name" | "target" | "body">,
+  info: { code: string; message: string },
+): string {
   const what = `Creating the ${KIND_LABEL[step.kind]} "${step.name}"`;
   const sub = step.target.subscriptionId;
   switch (info.code) {
@@ -253,7 +278,10 @@ interface Lro2Poller<T> {
 type Lro2Options = { updateIntervalInMs?: number; resumeFrom?: string; abortSignal?: AbortSignal };
 
 /** core-lro 2 pollers (arm-machinelearning 2.1.1, arm-network 36): save state after the PUT, resume from it. */
-async function runLro2<T>(ctx: StepRunContext, begin: (options: Lro2Options) => Promise<Lro2Poller<T>>): Promise<"created" | "resumed"> {
+async function runLro2<T>(
+  ctx: StepRunContext,
+  begin: (options: Lro2Options) => Promise<Lro2Poller<T>>,
+): Promise<"created" | "resumed"> {
   const base = { updateIntervalInMs: ctx.pollIntervalMs, abortSignal: ctx.signal };
   if (ctx.lroState) {
     const poller = await begin({ ...base, resumeFrom: ctx.lroState });
@@ -273,7 +301,11 @@ interface Lro3Poller<T> extends PromiseLike<T> {
 }
 
 /** core-lro 3 pollers (modular arm-storage 20, arm-keyvault 5): serialize after submission, restorePoller to resume. */
-async function runLro3<T>(ctx: StepRunContext, start: () => Lro3Poller<T>, restore: (state: string) => Lro3Poller<T>): Promise<"created" | "resumed"> {
+async function runLro3<T>(
+  ctx: StepRunContext,
+  start: () => Lro3Poller<T>,
+  restore: (state: string) => Lro3Poller<T>,
+): Promise<"created" | "resumed"> {
   if (ctx.lroState) {
     await restore(ctx.lroState).pollUntilDone();
     return "resumed";
@@ -291,7 +323,8 @@ async function waitForTerminal(step: PlanStep, ctx: StepRunContext, first: Json)
   const deadline = Date.now() + 60 * 60_000;
   while (state && !/^(succeeded|failed|canceled|cancelled)$/i.test(state)) {
     if (ctx.signal?.aborted) throw new StepError("Aborted", "The worker stopped while this step was running.", true);
-    if (Date.now() > deadline) throw new StepError("OperationTimedOut", "The resource did not reach a final state within an hour.", true);
+    if (Date.now() > deadline)
+      throw new StepError("OperationTimedOut", "The resource did not reach a final state within an hour.", true);
     await new Promise((r) => setTimeout(r, Math.max(ctx.pollIntervalMs, 10)));
     const again = await readStepResource(step, ctx.clients);
     if (!again) return "Missing";
@@ -352,7 +385,8 @@ export async function executeStep(step: PlanStep, ctx: StepRunContext): Promise<
       }
       const initial = provisioningStateOf(existing);
       const state = await waitForTerminal(step, ctx, existing);
-      if (/^succeeded$/i.test(state)) return { outcome: initial && !/^succeeded$/i.test(initial) ? "waitedForExisting" : "alreadyExists" };
+      if (/^succeeded$/i.test(state))
+        return { outcome: initial && !/^succeeded$/i.test(initial) ? "waitedForExisting" : "alreadyExists" };
       // Failed/Canceled/Missing: create it again below (same name, same spec).
     }
   }
@@ -388,7 +422,13 @@ async function create(step: PlanStep, ctx: StepRunContext): Promise<"created" | 
       return runLro3(
         ctx,
         () => clients.storage.storageAccounts.create(rg, step.name, params, pollOpts) as unknown as Lro3Poller<unknown>,
-        (state) => restoreStoragePoller(clients.storage, state, clients.storage.storageAccounts.create, pollOpts) as unknown as Lro3Poller<unknown>,
+        (state) =>
+          restoreStoragePoller(
+            clients.storage,
+            state,
+            clients.storage.storageAccounts.create,
+            pollOpts,
+          ) as unknown as Lro3Poller<unknown>,
       );
     }
     case "keyVault": {
@@ -397,7 +437,13 @@ async function create(step: PlanStep, ctx: StepRunContext): Promise<"created" | 
       return runLro3(
         ctx,
         () => clients.keyVault.vaults.createOrUpdate(rg, step.name, params, pollOpts) as unknown as Lro3Poller<unknown>,
-        (state) => restoreKeyVaultPoller(clients.keyVault, state, clients.keyVault.vaults.createOrUpdate, pollOpts) as unknown as Lro3Poller<unknown>,
+        (state) =>
+          restoreKeyVaultPoller(
+            clients.keyVault,
+            state,
+            clients.keyVault.vaults.createOrUpdate,
+            pollOpts,
+          ) as unknown as Lro3Poller<unknown>,
       );
     }
     case "applicationInsights": {
@@ -407,11 +453,22 @@ async function create(step: PlanStep, ctx: StepRunContext): Promise<"created" | 
       const result = await clients.appInsights.components.createOrUpdate(
         rg,
         step.name,
-        { location, tags, kind: str(body.kind) ?? "web", applicationType: (str(props.Application_Type) ?? "web") as "web" },
+        {
+          location,
+          tags,
+          kind: str(body.kind) ?? "web",
+          applicationType: (str(props.Application_Type) ?? "web") as "web",
+        },
         { customHeaders: ctxNow?.correlationId ? { "x-ms-correlation-request-id": ctxNow.correlationId } : undefined },
       );
       const h = result._response.headers;
-      ctxNow?.onResponse?.({ method: "PUT", url: result._response.request.url, status: result._response.status, requestId: h.get("x-ms-request-id") ?? null, correlationId: h.get("x-ms-correlation-request-id") ?? null });
+      ctxNow?.onResponse?.({
+        method: "PUT",
+        url: result._response.request.url,
+        status: result._response.status,
+        requestId: h.get("x-ms-request-id") ?? null,
+        correlationId: h.get("x-ms-correlation-request-id") ?? null,
+      });
       return "created";
     }
     case "workspace": {
@@ -433,7 +490,9 @@ async function create(step: PlanStep, ctx: StepRunContext): Promise<"created" | 
       };
       // managedNetwork is dropped by the 2.1.1 serializer: the ML body policy adds it.
       const patch = props.managedNetwork ? { properties: { managedNetwork: props.managedNetwork } } : undefined;
-      return withMlPatch(patch, () => runLro2(ctx, (o) => clients.ml.workspaces.beginCreateOrUpdate(rg, step.name, params, o)));
+      return withMlPatch(patch, () =>
+        runLro2(ctx, (o) => clients.ml.workspaces.beginCreateOrUpdate(rg, step.name, params, o)),
+      );
     }
     case "privateEndpoint": {
       const conns = (props.privateLinkServiceConnections as Json[] | undefined) ?? [];
@@ -451,8 +510,15 @@ async function create(step: PlanStep, ctx: StepRunContext): Promise<"created" | 
     }
     case "privateDnsZoneGroup": {
       const configs = (props.privateDnsZoneConfigs as Json[] | undefined) ?? [];
-      const params = { privateDnsZoneConfigs: configs.map((c) => ({ name: str(c.name), privateDnsZoneId: str(obj(c.properties).privateDnsZoneId) })) };
-      return runLro2(ctx, (o) => clients.network.privateDnsZoneGroups.beginCreateOrUpdate(rg, parent, step.name, params, o));
+      const params = {
+        privateDnsZoneConfigs: configs.map((c) => ({
+          name: str(c.name),
+          privateDnsZoneId: str(obj(c.properties).privateDnsZoneId),
+        })),
+      };
+      return runLro2(ctx, (o) =>
+        clients.network.privateDnsZoneGroups.beginCreateOrUpdate(rg, parent, step.name, params, o),
+      );
     }
     case "roleDefinition": {
       const perms = (props.permissions as Json[] | undefined) ?? [];
@@ -463,7 +529,12 @@ async function create(step: PlanStep, ctx: StepRunContext): Promise<"created" | 
           roleName: str(props.roleName),
           description: str(props.description),
           roleType: "CustomRole",
-          permissions: perms.map((p) => ({ actions: p.actions as string[], notActions: p.notActions as string[], dataActions: p.dataActions as string[], notDataActions: p.notDataActions as string[] })),
+          permissions: perms.map((p) => ({
+            actions: p.actions as string[],
+            notActions: p.notActions as string[],
+            dataActions: p.dataActions as string[],
+            notDataActions: p.notDataActions as string[],
+          })),
           assignableScopes: props.assignableScopes as string[],
         },
         opts,
@@ -497,11 +568,19 @@ async function create(step: PlanStep, ctx: StepRunContext): Promise<"created" | 
       const params = {
         location,
         tags,
-        properties: { computeType: str(props.computeType), description: str(props.description), disableLocalAuth: props.disableLocalAuth, properties: sdkInner },
+        properties: {
+          computeType: str(props.computeType),
+          description: str(props.description),
+          disableLocalAuth: props.disableLocalAuth,
+          properties: sdkInner,
+        },
       } as unknown as ComputeResource;
       // idleTimeBeforeShutdown is absent from the 2.1.1 models: the ML body policy adds it to the wire body.
-      const patch = idleTimeBeforeShutdown !== undefined ? { properties: { properties: { idleTimeBeforeShutdown } } } : undefined;
-      return withMlPatch(patch, () => runLro2(ctx, (o) => clients.ml.computeOperations.beginCreateOrUpdate(rg, parent, step.name, params, o)));
+      const patch =
+        idleTimeBeforeShutdown !== undefined ? { properties: { properties: { idleTimeBeforeShutdown } } } : undefined;
+      return withMlPatch(patch, () =>
+        runLro2(ctx, (o) => clients.ml.computeOperations.beginCreateOrUpdate(rg, parent, step.name, params, o)),
+      );
     }
     case "gitConnection": {
       await clients.ml.workspaceConnections.create(

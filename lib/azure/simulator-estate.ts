@@ -77,7 +77,8 @@ function details(r: RawResource): string[] {
     if (p.publicNetworkAccess) out.push(`public network access ${String(p.publicNetworkAccess)}`);
     const mn = p.managedNetwork as { isolationMode?: string } | undefined;
     if (mn?.isolationMode) out.push(`managed network ${mn.isolationMode}`);
-    if (typeof p.privateLinkCount === "number" && p.privateLinkCount > 0) out.push(`${p.privateLinkCount} private endpoint(s)`);
+    if (typeof p.privateLinkCount === "number" && p.privateLinkCount > 0)
+      out.push(`${p.privateLinkCount} private endpoint(s)`);
   } else if (lower === "microsoft.machinelearningservices/workspaces/computes") {
     if (p.computeType) out.push(String(p.computeType));
     if (inner.vmSize) out.push(String(inner.vmSize));
@@ -85,7 +86,8 @@ function details(r: RawResource): string[] {
     if (inner.idleTimeBeforeShutdown) out.push(`idle shutdown ${String(inner.idleTimeBeforeShutdown)}`);
     const scale = inner.scaleSettings as { minNodeCount?: number; maxNodeCount?: number } | undefined;
     if (scale) out.push(`${scale.minNodeCount ?? 0}–${scale.maxNodeCount} nodes`);
-    const user = (inner.personalComputeInstanceSettings as { assignedUser?: { objectId?: string } } | undefined)?.assignedUser;
+    const user = (inner.personalComputeInstanceSettings as { assignedUser?: { objectId?: string } } | undefined)
+      ?.assignedUser;
     if (user?.objectId) out.push(`assigned to ${user.objectId}`);
   } else if (lower === "microsoft.authorization/roleassignments") {
     out.push(`principal ${String(p.principalId)} (${String(p.principalType)})`);
@@ -101,7 +103,11 @@ function details(r: RawResource): string[] {
 
 export async function getSimulatedEstate(): Promise<SimulatedEstate> {
   const e = env();
-  if (e.AZURE_MODE !== "simulator") return { available: false, reason: "Atrium is connected to real Azure subscriptions; there is no simulated estate." };
+  if (e.AZURE_MODE !== "simulator")
+    return {
+      available: false,
+      reason: "Atrium is connected to real Azure subscriptions; there is no simulated estate.",
+    };
   const base = e.ARM_SIMULATOR_URL ?? `https://127.0.0.1:${e.ARM_SIMULATOR_PORT}`;
   let ca: string | undefined;
   try {
@@ -109,11 +115,17 @@ export async function getSimulatedEstate(): Promise<SimulatedEstate> {
   } catch {
     return { available: false, reason: "The ARM simulator's certificate was not found (ARM_SIMULATOR_CA_FILE)." };
   }
-  let raw: { resources: RawResource[]; softDeletedWorkspaces: Array<{ id: string; name: string; deletedAt: string; purgeAt: string }> };
+  let raw: {
+    resources: RawResource[];
+    softDeletedWorkspaces: Array<{ id: string; name: string; deletedAt: string; purgeAt: string }>;
+  };
   try {
     raw = JSON.parse(await get(new URL("/_simulator/resources", base), ca, 3000));
   } catch (error) {
-    return { available: false, reason: `The ARM simulator at ${base} is not reachable: ${error instanceof Error ? error.message : String(error)}.` };
+    return {
+      available: false,
+      reason: `The ARM simulator at ${base} is not reachable: ${error instanceof Error ? error.message : String(error)}.`,
+    };
   }
 
   const toResource = (r: RawResource): EstateResource => ({
@@ -148,12 +160,20 @@ export async function getSimulatedEstate(): Promise<SimulatedEstate> {
       roleDefinitions.push(toResource(r));
       continue;
     }
-    const key = r.resourceGroup ? `/subscriptions/${r.subscriptionId}/resourcegroups/${r.resourceGroup}`.toLowerCase() : null;
+    const key = r.resourceGroup
+      ? `/subscriptions/${r.subscriptionId}/resourcegroups/${r.resourceGroup}`.toLowerCase()
+      : null;
     const group = key ? groups.get(key) : undefined;
     if (group) {
       group.resources.push(toResource(r));
     } else {
-      subscriptionScoped ??= { subscriptionId: r.subscriptionId, resourceGroup: "(subscription scope)", location: null, provisioningState: null, resources: [] };
+      subscriptionScoped ??= {
+        subscriptionId: r.subscriptionId,
+        resourceGroup: "(subscription scope)",
+        location: null,
+        provisioningState: null,
+        resources: [],
+      };
       subscriptionScoped.resources.push(toResource(r));
     }
   }

@@ -4,7 +4,14 @@ import { ARM_LIMITS, ArmThrottle, retryAfterMs, subscriptionOfUrl } from "./thro
 describe("[THROTTLE] client-side ARM token buckets", () => {
   it("grants the burst at once, then at the refill rate, per subscription", async () => {
     let now = 0;
-    const t = new ArmThrottle({ writes: { capacity: 2, refillPerSecond: 1000 }, reads: { capacity: 1, refillPerSecond: 1 }, deletes: { capacity: 1, refillPerSecond: 1 } }, () => now);
+    const t = new ArmThrottle(
+      {
+        writes: { capacity: 2, refillPerSecond: 1000 },
+        reads: { capacity: 1, refillPerSecond: 1 },
+        deletes: { capacity: 1, refillPerSecond: 1 },
+      },
+      () => now,
+    );
     const granted: number[] = [];
     const takes = [0, 1, 2, 3].map((i) => t.take("sub-a", "writes").then(() => granted.push(i)));
     await Promise.resolve();

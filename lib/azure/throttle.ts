@@ -63,7 +63,14 @@ export class ArmThrottle {
   private bucket(key: string, cls: OperationClass): Bucket {
     let b = this.buckets.get(key);
     if (!b) {
-      b = { tokens: this.config[cls].capacity, last: this.now(), pausedUntil: 0, queue: [], timer: null, saturatedSince: null };
+      b = {
+        tokens: this.config[cls].capacity,
+        last: this.now(),
+        pausedUntil: 0,
+        queue: [],
+        timer: null,
+        saturatedSince: null,
+      };
       this.buckets.set(key, b);
     }
     return b;

@@ -22,7 +22,11 @@ export async function connectCliDatabase(): Promise<{ url: string; stop: () => P
   const url = `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${e.EMBEDDED_PG_PORT}/${e.EMBEDDED_PG_DATABASE}`;
   let stop: () => Promise<void> = async () => undefined;
   if (!(await reachable(url))) {
-    const embedded = await startEmbeddedPostgres({ dir: e.EMBEDDED_PG_DIR, port: e.EMBEDDED_PG_PORT, database: e.EMBEDDED_PG_DATABASE });
+    const embedded = await startEmbeddedPostgres({
+      dir: e.EMBEDDED_PG_DIR,
+      port: e.EMBEDDED_PG_PORT,
+      database: e.EMBEDDED_PG_DATABASE,
+    });
     stop = embedded.stop;
   }
   process.env.DATABASE_URL = url;

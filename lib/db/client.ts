@@ -12,7 +12,10 @@ const globalForDb = globalThis as unknown as { atriumDb?: PrismaClient };
 const BUILD_PLACEHOLDER = "postgresql://build@127.0.0.1:1/unused";
 
 function client(): PrismaClient {
-  const connectionString = process.env.NEXT_PHASE === "phase-production-build" && !process.env.DATABASE_URL ? BUILD_PLACEHOLDER : databaseUrl();
+  const connectionString =
+    process.env.NEXT_PHASE === "phase-production-build" && !process.env.DATABASE_URL
+      ? BUILD_PLACEHOLDER
+      : databaseUrl();
   globalForDb.atriumDb ??= new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) });
   return globalForDb.atriumDb;
 }

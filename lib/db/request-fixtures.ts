@@ -1,7 +1,13 @@
 // Builds submitted requests directly in the database (for the demo history and the tests): the row, its
 // members and the exact plan, hash and cost estimate the submit path would store. Not used by the portal itself.
 import { Prisma, type PrismaClient } from "@/generated/prisma/client";
-import type { Environment, NetworkVisibility, AccessRestriction, OrgPattern, WorkspaceRole } from "@/generated/prisma/enums";
+import type {
+  Environment,
+  NetworkVisibility,
+  AccessRestriction,
+  OrgPattern,
+  WorkspaceRole,
+} from "@/generated/prisma/enums";
 import { recordAuditEvent } from "@/lib/audit/record-event";
 import type { Tx } from "@/lib/db/client";
 import { recomputePlanForRequest } from "@/lib/requests/plan-context";
@@ -21,21 +27,36 @@ export type RequestSpec = {
   restriction: AccessRestriction;
   region: string;
   members: { userId: string; role: WorkspaceRole }[];
-  compute?: { instanceVmSize: string; idleShutdownMinutes: number; devClusters: { vmSize: string; maxNodes: number }[]; pipelines: string[] };
+  compute?: {
+    instanceVmSize: string;
+    idleShutdownMinutes: number;
+    devClusters: { vmSize: string; maxNodes: number }[];
+    pipelines: string[];
+  };
   gitRepositoryUrl?: string;
   costCenter: string;
   justification: string;
 };
 
-const DEFAULT_COMPUTE = { instanceVmSize: "Standard_DS3_v2", idleShutdownMinutes: 60, devClusters: [{ vmSize: "Standard_DS11_v2", maxNodes: 4 }], pipelines: ["scoring"] };
+const DEFAULT_COMPUTE = {
+  instanceVmSize: "Standard_DS3_v2",
+  idleShutdownMinutes: 60,
+  devClusters: [{ vmSize: "Standard_DS11_v2", maxNodes: 4 }],
+  pipelines: ["scoring"],
+};
 
 /** Inserts a request and moves it to SUBMITTED with its plan; `audit` also writes `request.submitted`. */
-export async function createSubmittedRequest(client: PrismaClient, spec: RequestSpec, opts: { audit?: boolean; submittedAt?: Date; correlationId?: string } = {}) {
+export async function createSubmittedRequest(
+  client: PrismaClient,
+  spec: RequestSpec,
+  opts: { audit?: boolean; submittedAt?: Date; correlationId?: string } = {},
+) {
   const [team, project] = await Promise.all([
     client.team.findUniqueOrThrow({ where: { slug: spec.team } }),
     spec.project ? client.project.findUniqueOrThrow({ where: { slug: spec.project } }) : null,
   ]);
-  const scopeSlug = spec.pattern === "PROJECT" ? project!.slug : spec.pattern === "SHARED" ? team.businessDivision : team.slug;
+  const scopeSlug =
+    spec.pattern === "PROJECT" ? project!.slug : spec.pattern === "SHARED" ? team.businessDivision : team.slug;
   const submittedAt = opts.submittedAt ?? new Date();
   return client.$transaction(
     async (tx) => {
@@ -70,7 +91,13 @@ export async function createSubmittedRequest(client: PrismaClient, spec: Request
           entityId: created.id,
           requestId: created.id,
           before: { status: "draft", version: 1 },
-          after: { status: "submitted", version: 2, planHash: planned.planHash, estimatedMonthlyUsd: planned.monthlyUsd, scope: scopeSlug },
+          after: {
+            status: "submitted",
+            version: 2,
+            planHash: planned.planHash,
+            estimatedMonthlyUsd: planned.monthlyUsd,
+            scope: scopeSlug,
+          },
           correlationId: opts.correlationId ?? `seed-${created.id}`,
         });
       }
@@ -83,7 +110,10 @@ export async function createSubmittedRequest(client: PrismaClient, spec: Request
 /** Computes the request's plan and stores it with its hash and cost (bumping the version). */
 export async function storePlan(tx: Tx, requestId: string, data: Prisma.WorkspaceRequestUpdateInput = {}) {
   const outcome = await recomputePlanForRequest(requestId, tx);
-  if (!outcome?.ok) throw new Error(`The request's plan can't be built: ${JSON.stringify(outcome && !outcome.ok ? outcome.fieldErrors : null)}`);
+  if (!outcome?.ok)
+    throw new Error(
+      `The request's plan can't be built: ${JSON.stringify(outcome && !outcome.ok ? outcome.fieldErrors : null)}`,
+    );
   const stored: StoredPlan = { ...outcome.plan, cost: outcome.cost };
   await tx.workspaceRequest.update({
     where: { id: requestId },

@@ -33,9 +33,27 @@ export const DEMO_VM_SIZES = [
 ];
 
 export const DEMO_TEAMS = [
-  { slug: "fraud", name: "Fraud Analytics", costCenter: "CC-4100", businessDivision: "risk", allowedRegions: ["westeurope", "northeurope"] },
-  { slug: "insights", name: "Customer Insights", costCenter: "CC-5200", businessDivision: "marketing", allowedRegions: [] },
-  { slug: "supply", name: "Supply Chain Forecasting", costCenter: "CC-6300", businessDivision: "operations", allowedRegions: ["eastus", "eastus2", "westeurope"] },
+  {
+    slug: "fraud",
+    name: "Fraud Analytics",
+    costCenter: "CC-4100",
+    businessDivision: "risk",
+    allowedRegions: ["westeurope", "northeurope"],
+  },
+  {
+    slug: "insights",
+    name: "Customer Insights",
+    costCenter: "CC-5200",
+    businessDivision: "marketing",
+    allowedRegions: [],
+  },
+  {
+    slug: "supply",
+    name: "Supply Chain Forecasting",
+    costCenter: "CC-6300",
+    businessDivision: "operations",
+    allowedRegions: ["eastus", "eastus2", "westeurope"],
+  },
 ];
 
 export const DEMO_PROJECTS = [
@@ -47,26 +65,131 @@ export const DEMO_PROJECTS = [
 ];
 
 type Role = "REQUESTER" | "MLOPS" | "ADMIN" | "STAKEHOLDER";
-export type DemoPerson = { id: string; name: string; email: string; roles: Role[]; teams: string[]; entraObjectId: string | null };
+export type DemoPerson = {
+  id: string;
+  name: string;
+  email: string;
+  roles: Role[];
+  teams: string[];
+  entraObjectId: string | null;
+};
 
 function oid(n: number) {
   return `5e1a0000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
 }
 
 export const DEMO_PEOPLE: DemoPerson[] = [
-  { id: "usr-amara", name: "Amara Okafor", email: "amara.okafor@contoso.com", roles: ["REQUESTER"], teams: ["fraud"], entraObjectId: oid(1) },
-  { id: "usr-ben", name: "Ben Carter", email: "ben.carter@contoso.com", roles: ["REQUESTER"], teams: ["fraud"], entraObjectId: oid(2) },
-  { id: "usr-chen", name: "Chen Wei", email: "chen.wei@contoso.com", roles: ["REQUESTER"], teams: ["insights"], entraObjectId: oid(3) },
-  { id: "usr-diana", name: "Diana Reyes", email: "diana.reyes@contoso.com", roles: ["MLOPS"], teams: ["fraud"], entraObjectId: oid(4) },
-  { id: "usr-erik", name: "Erik Lindqvist", email: "erik.lindqvist@contoso.com", roles: ["MLOPS", "REQUESTER"], teams: ["insights"], entraObjectId: oid(5) },
-  { id: "usr-fatima", name: "Fatima Khan", email: "fatima.khan@contoso.com", roles: ["ADMIN"], teams: [], entraObjectId: oid(6) },
-  { id: "usr-george", name: "George Mensah", email: "george.mensah@contoso.com", roles: ["ADMIN", "REQUESTER"], teams: ["supply"], entraObjectId: oid(7) },
-  { id: "usr-hannah", name: "Hannah Schmidt", email: "hannah.schmidt@contoso.com", roles: ["STAKEHOLDER"], teams: [], entraObjectId: oid(8) },
-  { id: "usr-isabel", name: "Isabel Costa", email: "isabel.costa@contoso.com", roles: ["STAKEHOLDER", "ADMIN"], teams: [], entraObjectId: oid(9) },
-  { id: "usr-jonas", name: "Jonas Weber", email: "jonas.weber@contoso.com", roles: ["REQUESTER"], teams: ["supply"], entraObjectId: oid(10) },
-  { id: "usr-keiko", name: "Keiko Tanaka", email: "keiko.tanaka@contoso.com", roles: ["MLOPS"], teams: ["supply", "insights"], entraObjectId: oid(11) },
-  { id: "usr-liam", name: "Liam O'Brien", email: "liam.obrien@contoso.com", roles: ["REQUESTER"], teams: ["insights"], entraObjectId: oid(12) },
-  { id: "usr-maya", name: "Maya Patel", email: "maya.patel@contoso.com", roles: ["REQUESTER"], teams: ["fraud", "insights"], entraObjectId: oid(13) },
+  {
+    id: "usr-amara",
+    name: "Amara Okafor",
+    email: "amara.okafor@contoso.com",
+    roles: ["REQUESTER"],
+    teams: ["fraud"],
+    entraObjectId: oid(1),
+  },
+  {
+    id: "usr-ben",
+    name: "Ben Carter",
+    email: "ben.carter@contoso.com",
+    roles: ["REQUESTER"],
+    teams: ["fraud"],
+    entraObjectId: oid(2),
+  },
+  {
+    id: "usr-chen",
+    name: "Chen Wei",
+    email: "chen.wei@contoso.com",
+    roles: ["REQUESTER"],
+    teams: ["insights"],
+    entraObjectId: oid(3),
+  },
+  {
+    id: "usr-diana",
+    name: "Diana Reyes",
+    email: "diana.reyes@contoso.com",
+    roles: ["MLOPS"],
+    teams: ["fraud"],
+    entraObjectId: oid(4),
+  },
+  {
+    id: "usr-erik",
+    name: "Erik Lindqvist",
+    email: "erik.lindqvist@contoso.com",
+    roles: ["MLOPS", "REQUESTER"],
+    teams: ["insights"],
+    entraObjectId: oid(5),
+  },
+  {
+    id: "usr-fatima",
+    name: "Fatima Khan",
+    email: "fatima.khan@contoso.com",
+    roles: ["ADMIN"],
+    teams: [],
+    entraObjectId: oid(6),
+  },
+  {
+    id: "usr-george",
+    name: "George Mensah",
+    email: "george.mensah@contoso.com",
+    roles: ["ADMIN", "REQUESTER"],
+    teams: ["supply"],
+    entraObjectId: oid(7),
+  },
+  {
+    id: "usr-hannah",
+    name: "Hannah Schmidt",
+    email: "hannah.schmidt@contoso.com",
+    roles: ["STAKEHOLDER"],
+    teams: [],
+    entraObjectId: oid(8),
+  },
+  {
+    id: "usr-isabel",
+    name: "Isabel Costa",
+    email: "isabel.costa@contoso.com",
+    roles: ["STAKEHOLDER", "ADMIN"],
+    teams: [],
+    entraObjectId: oid(9),
+  },
+  {
+    id: "usr-jonas",
+    name: "Jonas Weber",
+    email: "jonas.weber@contoso.com",
+    roles: ["REQUESTER"],
+    teams: ["supply"],
+    entraObjectId: oid(10),
+  },
+  {
+    id: "usr-keiko",
+    name: "Keiko Tanaka",
+    email: "keiko.tanaka@contoso.com",
+    roles: ["MLOPS"],
+    teams: ["supply", "insights"],
+    entraObjectId: oid(11),
+  },
+  {
+    id: "usr-liam",
+    name: "Liam O'Brien",
+    email: "liam.obrien@contoso.com",
+    roles: ["REQUESTER"],
+    teams: ["insights"],
+    entraObjectId: oid(12),
+  },
+  {
+    id: "usr-maya",
+    name: "Maya Patel",
+    email: "maya.patel@contoso.com",
+    roles: ["REQUESTER"],
+    teams: ["fraud", "insights"],
+    entraObjectId: oid(13),
+  },
   // An external contributor whose Entra guest account is not provisioned yet: cannot be a workspace member.
-  { id: "usr-noah", name: "Noah Fischer", email: "noah.fischer@partner.example", roles: ["REQUESTER"], teams: ["insights"], entraObjectId: null },
+  {
+    id: "usr-noah",
+    name: "Noah Fischer",
+    email: "noah.fischer@partner.example",
+    roles: ["REQUESTER"],
+    teams: ["insights"],
+    entraObjectId: null,
+  },
 ];

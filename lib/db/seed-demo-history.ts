@@ -32,13 +32,32 @@ const user = (id: string): Actor => ({ kind: "user", id });
 type Created = Awaited<ReturnType<typeof createSubmittedRequest>>;
 
 async function submit(db: PrismaClient, spec: RequestSpec, submittedAt: Date): Promise<Created> {
-  return createSubmittedRequest(db, spec, { audit: true, submittedAt, correlationId: `demo-${spec.requesterId}-${submittedAt.getTime()}` });
+  return createSubmittedRequest(db, spec, {
+    audit: true,
+    submittedAt,
+    correlationId: `demo-${spec.requesterId}-${submittedAt.getTime()}`,
+  });
 }
 
 /** Past admin approval (rows written directly, backdated). Used for requests whose story is already over. */
-async function pastApproval(tx: Tx, req: Created, approverId: string, when: Date, toStatus: "APPROVED" | "REJECTED", reason?: string) {
+async function pastApproval(
+  tx: Tx,
+  req: Created,
+  approverId: string,
+  when: Date,
+  toStatus: "APPROVED" | "REJECTED",
+  reason?: string,
+) {
   await tx.approval.create({
-    data: { requestId: req.id, stage: "ADMIN", decision: toStatus === "APPROVED" ? "APPROVED" : "REJECTED", approverId, planHash: req.planHash, comment: reason ?? null, createdAt: when },
+    data: {
+      requestId: req.id,
+      stage: "ADMIN",
+      decision: toStatus === "APPROVED" ? "APPROVED" : "REJECTED",
+      approverId,
+      planHash: req.planHash,
+      comment: reason ?? null,
+      createdAt: when,
+    },
   });
   await recordAuditEvent(tx, {
     actor: user(approverId),
@@ -47,13 +66,27 @@ async function pastApproval(tx: Tx, req: Created, approverId: string, when: Date
     entityId: req.id,
     requestId: req.id,
     before: { status: "submitted", version: req.version },
-    after: { status: toStatus.toLowerCase(), version: req.version + 1, stage: "ADMIN", planHash: req.planHash, ...(reason ? { reason } : {}), at: when.toISOString() },
+    after: {
+      status: toStatus.toLowerCase(),
+      version: req.version + 1,
+      stage: "ADMIN",
+      planHash: req.planHash,
+      ...(reason ? { reason } : {}),
+      at: when.toISOString(),
+    },
     correlationId: `demo-${req.id}-decision`,
   });
 }
 
 /** A finished provisioning run: every step up to `failAt` succeeded; the step `failAt` failed with Azure's error. */
-async function pastRun(tx: Tx, req: Created, plan: Plan, start: Date, outcome: { ok: true } | { ok: false; failAt: string; code: string; message: string }, triggeredById: string) {
+async function pastRun(
+  tx: Tx,
+  req: Created,
+  plan: Plan,
+  start: Date,
+  outcome: { ok: true } | { ok: false; failAt: string; code: string; message: string },
+  triggeredById: string,
+) {
   const finished = new Date(start.getTime() + 11 * 60_000);
   const run = await tx.provisioningRun.create({
     data: {
@@ -108,106 +141,182 @@ async function pastRun(tx: Tx, req: Created, plan: Plan, start: Date, outcome: {
 
 async function provisioned(db: PrismaClient, spec: RequestSpec) {
   const req = await submit(db, spec, at(21));
-  await db.$transaction(async (tx) => {
-    const row = await tx.workspaceRequest.findUniqueOrThrow({ where: { id: req.id }, select: { plan: true, teamId: true, projectId: true, scopeSlug: true, estimatedMonthlyUsd: true } });
-    const plan = row.plan as unknown as Plan;
-    await pastApproval(tx, req, PEOPLE.fatima.id, at(20), "APPROVED");
-    const { runId, finished } = await pastRun(tx, req, plan, at(20, 1), { ok: true }, PEOPLE.fatima.id);
-    const workspaces = plan.steps.filter((s) => s.kind === "workspace");
-    for (const ws of workspaces) {
-      const created = await tx.workspace.create({
-        data: {
+  await db.$transaction(
+    async (tx) => {
+      const row = await tx.workspaceRequest.findUniqueOrThrow({
+        where: { id: req.id },
+        select: { plan: true, teamId: true, projectId: true, scopeSlug: true, estimatedMonthlyUsd: true },
+      });
+      const plan = row.plan as unknown as Plan;
+      await pastApproval(tx, req, PEOPLE.fatima.id, at(20), "APPROVED");
+      const { runId, finished } = await pastRun(tx, req, plan, at(20, 1), { ok: true }, PEOPLE.fatima.id);
+      const workspaces = plan.steps.filter((s) => s.kind === "workspace");
+      for (const ws of workspaces) {
+        const created = await tx.workspace.create({
+          data: {
+            requestId: req.id,
+            environment: ws.environment!.toUpperCase() as Environment,
+            armId: ws.resourceId,
+            name: ws.name,
+            region: plan.region,
+            scopeSlug: plan.scopeSlug,
+            teamId: row.teamId!,
+            projectId: row.projectId,
+            monthlyUsd: row.estimatedMonthlyUsd ? Number(row.estimatedMonthlyUsd.toString()) / workspaces.length : null,
+            createdAt: finished,
+          },
+          select: { id: true },
+        });
+        await recordAuditEvent(tx, {
+          actor: PROVISIONER,
+          action: "workspace.verified",
+          entityType: "workspace",
+          entityId: created.id,
           requestId: req.id,
-          environment: ws.environment!.toUpperCase() as Environment,
-          armId: ws.resourceId,
-          name: ws.name,
-          region: plan.region,
-          scopeSlug: plan.scopeSlug,
-          teamId: row.teamId!,
-          projectId: row.projectId,
-          monthlyUsd: row.estimatedMonthlyUsd ? Number(row.estimatedMonthlyUsd.toString()) / workspaces.length : null,
-          createdAt: finished,
+          after: {
+            armId: ws.resourceId,
+            environment: ws.environment!.toUpperCase(),
+            mismatches: 0,
+            at: finished.toISOString(),
+          },
+          correlationId: runId,
+        });
+      }
+      await tx.workspaceRequest.update({
+        where: { id: req.id },
+        data: {
+          status: "PROVISIONED",
+          version: { increment: 3 },
+          approvedAt: at(20),
+          provisioningAt: at(20, 1),
+          provisionedAt: finished,
         },
-        select: { id: true },
       });
       await recordAuditEvent(tx, {
         actor: PROVISIONER,
-        action: "workspace.verified",
-        entityType: "workspace",
-        entityId: created.id,
+        action: "request.provisioned",
+        entityType: "request",
+        entityId: req.id,
         requestId: req.id,
-        after: { armId: ws.resourceId, environment: ws.environment!.toUpperCase(), mismatches: 0, at: finished.toISOString() },
+        before: { status: "PROVISIONING" },
+        after: {
+          status: "PROVISIONED",
+          runId,
+          attempt: 1,
+          workspaces: workspaces.map((w) => w.resourceId),
+          at: finished.toISOString(),
+        },
         correlationId: runId,
       });
-    }
-    await tx.workspaceRequest.update({
-      where: { id: req.id },
-      data: { status: "PROVISIONED", version: { increment: 3 }, approvedAt: at(20), provisioningAt: at(20, 1), provisionedAt: finished },
-    });
-    await recordAuditEvent(tx, {
-      actor: PROVISIONER,
-      action: "request.provisioned",
-      entityType: "request",
-      entityId: req.id,
-      requestId: req.id,
-      before: { status: "PROVISIONING" },
-      after: { status: "PROVISIONED", runId, attempt: 1, workspaces: workspaces.map((w) => w.resourceId), at: finished.toISOString() },
-      correlationId: runId,
-    });
-    const number = await numberOf(tx, req.id);
-    await tx.notification.createMany({
-      data: [
-        { userId: spec.requesterId, kind: "request.approved", title: `${number} approved`, body: "Fatima Khan gave the admin approval. Provisioning is queued.", requestId: req.id, createdAt: at(20), readAt: at(20) },
-        { userId: spec.requesterId, kind: "provisioning.succeeded", title: `${number}: workspaces ready`, body: `Atrium created and verified ${plan.steps.length} resources in ${plan.environments.join(", ")}.`, requestId: req.id, createdAt: finished },
-      ],
-    });
-  }, { timeout: 60_000 });
+      const number = await numberOf(tx, req.id);
+      await tx.notification.createMany({
+        data: [
+          {
+            userId: spec.requesterId,
+            kind: "request.approved",
+            title: `${number} approved`,
+            body: "Fatima Khan gave the admin approval. Provisioning is queued.",
+            requestId: req.id,
+            createdAt: at(20),
+            readAt: at(20),
+          },
+          {
+            userId: spec.requesterId,
+            kind: "provisioning.succeeded",
+            title: `${number}: workspaces ready`,
+            body: `Atrium created and verified ${plan.steps.length} resources in ${plan.environments.join(", ")}.`,
+            requestId: req.id,
+            createdAt: finished,
+          },
+        ],
+      });
+    },
+    { timeout: 60_000 },
+  );
 }
 
 async function failed(db: PrismaClient, spec: RequestSpec) {
   const req = await submit(db, spec, at(9));
-  await db.$transaction(async (tx) => {
-    const row = await tx.workspaceRequest.findUniqueOrThrow({ where: { id: req.id }, select: { plan: true } });
-    const plan = row.plan as unknown as Plan;
-    await pastApproval(tx, req, PEOPLE.george.id, at(8, 2), "APPROVED");
-    const failing = plan.steps.find((s) => s.kind === "computeCluster") ?? plan.steps[plan.steps.length - 1];
-    const error = {
-      ok: false as const,
-      failAt: failing.id,
-      code: "QuotaExceeded",
-      message: `Operation could not be completed as it results in exceeding approved standardDSv2Family Cores quota. Location: ${plan.region}, Current Limit: 10, Current Usage: 8, Additional Required: 16.`,
-    };
-    const { runId, finished } = await pastRun(tx, req, plan, at(8, 3), error, PEOPLE.george.id);
-    await tx.workspaceRequest.update({ where: { id: req.id }, data: { status: "FAILED", version: { increment: 3 }, approvedAt: at(8, 2), provisioningAt: at(8, 3) } });
-    await recordAuditEvent(tx, {
-      actor: PROVISIONER,
-      action: "request.provisioning_failed",
-      entityType: "request",
-      entityId: req.id,
-      requestId: req.id,
-      before: { status: "PROVISIONING" },
-      after: { status: "FAILED", runId, attempt: 1, failedStepKey: error.failAt, errorCode: error.code, errorMessage: error.message, at: finished.toISOString() },
-      correlationId: runId,
-    });
-    const number = await numberOf(tx, req.id);
-    await tx.notification.create({ data: { userId: spec.requesterId, kind: "provisioning.failed", title: `${number}: provisioning failed`, body: error.message, requestId: req.id, createdAt: finished } });
-  }, { timeout: 60_000 });
+  await db.$transaction(
+    async (tx) => {
+      const row = await tx.workspaceRequest.findUniqueOrThrow({ where: { id: req.id }, select: { plan: true } });
+      const plan = row.plan as unknown as Plan;
+      await pastApproval(tx, req, PEOPLE.george.id, at(8, 2), "APPROVED");
+      const failing = plan.steps.find((s) => s.kind === "computeCluster") ?? plan.steps[plan.steps.length - 1];
+      const error = {
+        ok: false as const,
+        failAt: failing.id,
+        code: "QuotaExceeded",
+        message: `Operation could not be completed as it results in exceeding approved standardDSv2Family Cores quota. Location: ${plan.region}, Current Limit: 10, Current Usage: 8, Additional Required: 16.`,
+      };
+      const { runId, finished } = await pastRun(tx, req, plan, at(8, 3), error, PEOPLE.george.id);
+      await tx.workspaceRequest.update({
+        where: { id: req.id },
+        data: { status: "FAILED", version: { increment: 3 }, approvedAt: at(8, 2), provisioningAt: at(8, 3) },
+      });
+      await recordAuditEvent(tx, {
+        actor: PROVISIONER,
+        action: "request.provisioning_failed",
+        entityType: "request",
+        entityId: req.id,
+        requestId: req.id,
+        before: { status: "PROVISIONING" },
+        after: {
+          status: "FAILED",
+          runId,
+          attempt: 1,
+          failedStepKey: error.failAt,
+          errorCode: error.code,
+          errorMessage: error.message,
+          at: finished.toISOString(),
+        },
+        correlationId: runId,
+      });
+      const number = await numberOf(tx, req.id);
+      await tx.notification.create({
+        data: {
+          userId: spec.requesterId,
+          kind: "provisioning.failed",
+          title: `${number}: provisioning failed`,
+          body: error.message,
+          requestId: req.id,
+          createdAt: finished,
+        },
+      });
+    },
+    { timeout: 60_000 },
+  );
 }
 
 async function rejected(db: PrismaClient, spec: RequestSpec, reason: string) {
   const req = await submit(db, spec, at(6));
   await db.$transaction(async (tx) => {
     await pastApproval(tx, req, PEOPLE.fatima.id, at(5), "REJECTED", reason);
-    await tx.workspaceRequest.update({ where: { id: req.id }, data: { status: "REJECTED", rejectionReason: reason, closedAt: at(5), version: { increment: 1 } } });
+    await tx.workspaceRequest.update({
+      where: { id: req.id },
+      data: { status: "REJECTED", rejectionReason: reason, closedAt: at(5), version: { increment: 1 } },
+    });
     const number = await numberOf(tx, req.id);
-    await tx.notification.create({ data: { userId: spec.requesterId, kind: "request.rejected", title: `${number} rejected`, body: `Fatima Khan rejected ${number}: ${reason}`, requestId: req.id, createdAt: at(5) } });
+    await tx.notification.create({
+      data: {
+        userId: spec.requesterId,
+        kind: "request.rejected",
+        title: `${number} rejected`,
+        body: `Fatima Khan rejected ${number}: ${reason}`,
+        requestId: req.id,
+        createdAt: at(5),
+      },
+    });
   });
 }
 
 async function cancelled(db: PrismaClient, spec: RequestSpec) {
   const req = await submit(db, spec, at(4));
   await db.$transaction(async (tx) => {
-    await tx.workspaceRequest.update({ where: { id: req.id }, data: { status: "CANCELLED", closedAt: at(3), version: { increment: 1 } } });
+    await tx.workspaceRequest.update({
+      where: { id: req.id },
+      data: { status: "CANCELLED", closedAt: at(3), version: { increment: 1 } },
+    });
     await recordAuditEvent(tx, {
       actor: user(spec.requesterId),
       action: "request.cancelled",
@@ -225,7 +334,17 @@ async function draft(db: PrismaClient) {
   const team = await db.team.findUniqueOrThrow({ where: { slug: "fraud" } });
   await db.$transaction(async (tx) => {
     const created = await tx.workspaceRequest.create({
-      data: { requesterId: "usr-ben", status: "DRAFT", pattern: "SHARED", teamId: team.id, scopeSlug: team.businessDivision, costCenter: team.costCenter, justification: "Ad-hoc analysis of chargeback patterns for the risk division.", draftStep: 2, createdAt: at(1) },
+      data: {
+        requesterId: "usr-ben",
+        status: "DRAFT",
+        pattern: "SHARED",
+        teamId: team.id,
+        scopeSlug: team.businessDivision,
+        costCenter: team.costCenter,
+        justification: "Ad-hoc analysis of chargeback patterns for the risk division.",
+        draftStep: 2,
+        createdAt: at(1),
+      },
       select: { id: true, number: true },
     });
     await recordAuditEvent(tx, {
@@ -234,7 +353,12 @@ async function draft(db: PrismaClient) {
       entityType: "request",
       entityId: created.id,
       requestId: created.id,
-      after: { status: "draft", number: formatRequestNumber(created.number), scope: team.businessDivision, at: at(1).toISOString() },
+      after: {
+        status: "draft",
+        number: formatRequestNumber(created.number),
+        scope: team.businessDivision,
+        at: at(1).toISOString(),
+      },
       correlationId: `demo-${created.id}-draft`,
     });
   });
@@ -245,7 +369,10 @@ async function numberOf(tx: Tx, id: string) {
   return formatRequestNumber(r.number);
 }
 
-const base = (overrides: Partial<RequestSpec> & Pick<RequestSpec, "requesterId" | "pattern" | "team" | "environments" | "members" | "costCenter" | "justification">): RequestSpec => ({
+const base = (
+  overrides: Partial<RequestSpec> &
+    Pick<RequestSpec, "requesterId" | "pattern" | "team" | "environments" | "members" | "costCenter" | "justification">,
+): RequestSpec => ({
   visibility: "PUBLIC",
   restriction: "RESTRICTED",
   region: "westeurope",
@@ -288,7 +415,12 @@ export async function seedDemoHistory(db: PrismaClient) {
           { userId: "usr-chen", role: "DATA_SCIENTIST" },
           { userId: "usr-erik", role: "MLOPS" },
         ],
-        compute: { instanceVmSize: "Standard_DS3_v2", idleShutdownMinutes: 60, devClusters: [{ vmSize: "Standard_D13_v2", maxNodes: 2 }], pipelines: [] },
+        compute: {
+          instanceVmSize: "Standard_DS3_v2",
+          idleShutdownMinutes: 60,
+          devClusters: [{ vmSize: "Standard_D13_v2", maxNodes: 2 }],
+          pipelines: [],
+        },
         costCenter: "CC-5210",
         justification: "Churn prediction for the retail bank, replacing the 2019 model.",
       }),
@@ -356,14 +488,29 @@ export async function seedDemoHistory(db: PrismaClient) {
           { userId: "usr-amara", role: "DATA_SCIENTIST" },
           { userId: "usr-diana", role: "MLOPS" },
         ],
-        compute: { instanceVmSize: "Standard_DS3_v2", idleShutdownMinutes: 30, devClusters: [{ vmSize: "Standard_DS11_v2", maxNodes: 4 }], pipelines: ["scoring", "retraining"] },
+        compute: {
+          instanceVmSize: "Standard_DS3_v2",
+          idleShutdownMinutes: 30,
+          devClusters: [{ vmSize: "Standard_DS11_v2", maxNodes: 4 }],
+          pipelines: ["scoring", "retraining"],
+        },
         gitRepositoryUrl: "https://github.com/contoso/fraud-realtime",
         costCenter: "CC-4110",
         justification: "Real-time fraud scoring: development, integration testing and the production scoring pipeline.",
       }),
       at(2),
     );
-    await approveRequest(PEOPLE.george, "ADMIN", { requestId: rt.id, version: rt.version, planHash: rt.planHash, comment: "Private Link and restricted access as the fraud data requires." }, `demo-${rt.id}-admin`);
+    await approveRequest(
+      PEOPLE.george,
+      "ADMIN",
+      {
+        requestId: rt.id,
+        version: rt.version,
+        planHash: rt.planHash,
+        comment: "Private Link and restricted access as the fraud data requires.",
+      },
+      `demo-${rt.id}-admin`,
+    );
     // STAKEHOLDER_APPROVED: both approvals given; provisioning is queued (the in-process worker picks it up).
     const mk = await submit(
       db,
@@ -374,14 +521,34 @@ export async function seedDemoHistory(db: PrismaClient) {
         environments: ["DEV", "TEST", "PROD"],
         region: "swedencentral",
         members: [{ userId: "usr-chen", role: "DATA_SCIENTIST" }],
-        compute: { instanceVmSize: "Standard_DS11_v2", idleShutdownMinutes: 60, devClusters: [], pipelines: ["attribution"] },
+        compute: {
+          instanceVmSize: "Standard_DS11_v2",
+          idleShutdownMinutes: 60,
+          devClusters: [],
+          pipelines: ["attribution"],
+        },
         costCenter: "CC-5200",
         justification: "Marketing attribution models for the insights division, with a production scoring pipeline.",
       }),
       at(0, -3),
     );
-    await approveRequest(PEOPLE.fatima, "ADMIN", { requestId: mk.id, version: mk.version, planHash: mk.planHash }, `demo-${mk.id}-admin`);
-    await approveRequest(PEOPLE.hannah, "STAKEHOLDER", { requestId: mk.id, version: mk.version + 1, planHash: mk.planHash, comment: "Budget confirmed with marketing finance." }, `demo-${mk.id}-stakeholder`);
+    await approveRequest(
+      PEOPLE.fatima,
+      "ADMIN",
+      { requestId: mk.id, version: mk.version, planHash: mk.planHash },
+      `demo-${mk.id}-admin`,
+    );
+    await approveRequest(
+      PEOPLE.hannah,
+      "STAKEHOLDER",
+      {
+        requestId: mk.id,
+        version: mk.version + 1,
+        planHash: mk.planHash,
+        comment: "Budget confirmed with marketing finance.",
+      },
+      `demo-${mk.id}-stakeholder`,
+    );
   } finally {
     await stopProducer();
   }

@@ -44,7 +44,12 @@ export async function seedOrganisation(db: PrismaClient) {
     await db.project.upsert({
       where: { slug: project.slug },
       update: {},
-      create: { slug: project.slug, name: project.name, costCenter: project.costCenter, teamId: teamIds.get(project.team)! },
+      create: {
+        slug: project.slug,
+        name: project.name,
+        costCenter: project.costCenter,
+        teamId: teamIds.get(project.team)!,
+      },
     });
   }
   for (const person of DEMO_PEOPLE) {

@@ -90,7 +90,8 @@ type HistoryExportRow = {
   cursorAt: string;
 };
 
-const isoText = (column: Prisma.Sql) => Prisma.sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const isoText = (column: Prisma.Sql) =>
+  Prisma.sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 export const HISTORY_EXPORT_COLUMNS = [
   "request",
@@ -114,9 +115,15 @@ export const HISTORY_EXPORT_COLUMNS = [
   "plan_hash",
 ];
 
-const hours = (from: string | null, to: string | null) => (from && to ? Math.round(((Date.parse(to) - Date.parse(from)) / 3_600_000) * 100) / 100 : null);
+const hours = (from: string | null, to: string | null) =>
+  from && to ? Math.round(((Date.parse(to) - Date.parse(from)) / 3_600_000) * 100) / 100 : null;
 
-export function historyExportStream(actor: HistoryActor, filters: HistoryFilters, format: ExportFormat, client: PrismaClient = db) {
+export function historyExportStream(
+  actor: HistoryActor,
+  filters: HistoryFilters,
+  format: ExportFormat,
+  client: PrismaClient = db,
+) {
   const where = historyWhere(actor, filters);
   return exportStream<HistoryExportRow, { at: string; id: string }>(
     {
@@ -188,9 +195,34 @@ export function historyExportStream(actor: HistoryActor, filters: HistoryFilters
 
 const empty = (v: unknown) => (v === "" || v === null ? undefined : v);
 export const auditExportFiltersSchema = z.object({
-  from: z.preprocess(empty, z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional()).catch(undefined),
-  to: z.preprocess(empty, z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional()).catch(undefined),
-  action: z.preprocess(empty, z.string().regex(/^[a-z_]+(\.[a-z_]+)*\.?$/).max(100).optional()).catch(undefined),
+  from: z
+    .preprocess(
+      empty,
+      z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/)
+        .optional(),
+    )
+    .catch(undefined),
+  to: z
+    .preprocess(
+      empty,
+      z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/)
+        .optional(),
+    )
+    .catch(undefined),
+  action: z
+    .preprocess(
+      empty,
+      z
+        .string()
+        .regex(/^[a-z_]+(\.[a-z_]+)*\.?$/)
+        .max(100)
+        .optional(),
+    )
+    .catch(undefined),
   request: z.preprocess(empty, z.uuid().optional()).catch(undefined),
 });
 export type AuditExportFilters = z.infer<typeof auditExportFiltersSchema>;
@@ -215,22 +247,48 @@ type AuditExportRow = {
   hash: string;
 };
 
-export const AUDIT_EXPORT_COLUMNS = ["id", "occurred_at", "actor_id", "actor_label", "action", "entity_type", "entity_id", "request_id", "correlation_id", "before", "after", "prev_hash", "hash"];
+export const AUDIT_EXPORT_COLUMNS = [
+  "id",
+  "occurred_at",
+  "actor_id",
+  "actor_label",
+  "action",
+  "entity_type",
+  "entity_id",
+  "request_id",
+  "correlation_id",
+  "before",
+  "after",
+  "prev_hash",
+  "hash",
+];
 
 /** The audit trail in time order ((occurred_at, id) keyset on audit_events_occurred_at_id_idx), with each event's hash. */
 export function auditExportStream(filters: AuditExportFilters, format: ExportFormat, client: PrismaClient = db) {
   const conditions: Prisma.Sql[] = [];
   if (filters.from) conditions.push(Prisma.sql`a.occurred_at >= ${new Date(`${filters.from}T00:00:00Z`)}::timestamptz`);
-  if (filters.to) conditions.push(Prisma.sql`a.occurred_at < ${new Date(Date.parse(`${filters.to}T00:00:00Z`) + 86_400_000)}::timestamptz`);
+  if (filters.to)
+    conditions.push(
+      Prisma.sql`a.occurred_at < ${new Date(Date.parse(`${filters.to}T00:00:00Z`) + 86_400_000)}::timestamptz`,
+    );
   if (filters.action) {
-    conditions.push(filters.action.endsWith(".") ? Prisma.sql`a.action LIKE ${`${filters.action}%`}` : Prisma.sql`a.action = ${filters.action}`);
+    conditions.push(
+      filters.action.endsWith(".")
+        ? Prisma.sql`a.action LIKE ${`${filters.action}%`}`
+        : Prisma.sql`a.action = ${filters.action}`,
+    );
   }
   if (filters.request) conditions.push(Prisma.sql`a.request_id = ${filters.request}::uuid`);
   return exportStream<AuditExportRow, { at: Date; id: bigint }>(
     {
       columns: AUDIT_EXPORT_COLUMNS,
       fetch: (cursor, limit) => {
-        const all = cursor ? [...conditions, Prisma.sql`(a.occurred_at, a.id) > (${cursor.at}::timestamptz, ${cursor.id.toString()}::bigint)`] : conditions;
+        const all = cursor
+          ? [
+              ...conditions,
+              Prisma.sql`(a.occurred_at, a.id) > (${cursor.at}::timestamptz, ${cursor.id.toString()}::bigint)`,
+            ]
+          : conditions;
         return client.$queryRaw<AuditExportRow[]>`
           SELECT a.id, a.occurred_at AS "occurredAt", a.actor_id AS "actorId", a.actor_label AS "actorLabel", a.action, a.entity_type AS "entityType",
             a.entity_id AS "entityId", a.request_id::text AS "requestId", a.correlation_id AS "correlationId", a.before, a.after,

@@ -22,7 +22,10 @@ export type HistorySort = (typeof HISTORY_SORTS)[number];
 export const HISTORY_PAGE_SIZE = 25;
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)));
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)));
 const empty = (v: unknown) => (v === "" || v === null ? undefined : Array.isArray(v) ? v[0] : v);
 const opt = <T extends z.ZodType>(schema: T) => z.preprocess(empty, schema.optional()).catch(undefined);
 
@@ -57,7 +60,10 @@ export function parseHistoryFilters(params: SearchParamsLike): HistoryFilters {
 const FILTER_KEYS = ["team", "project", "env", "status", "requester", "from", "to"] as const;
 
 /** The query string for these filters; `overrides` replace values (undefined removes one). */
-export function historyQueryString(filters: Partial<HistoryFilters>, overrides: Partial<Record<keyof HistoryFilters, string | undefined>> = {}) {
+export function historyQueryString(
+  filters: Partial<HistoryFilters>,
+  overrides: Partial<Record<keyof HistoryFilters, string | undefined>> = {},
+) {
   const merged: Record<string, string | undefined> = {};
   for (const key of FILTER_KEYS) merged[key] = filters[key];
   if (filters.sort && filters.sort !== "submitted") merged.sort = filters.sort;
@@ -100,7 +106,10 @@ export function decodeCursor(text: string | undefined): HistoryCursor | null {
 }
 
 /** A date filter as an instant: `from` is the start of that UTC day, `to` the end of it (exclusive next day). */
-export function dateRange(filters: Pick<HistoryFilters, "from" | "to">): { from: Date | null; toExclusive: Date | null } {
+export function dateRange(filters: Pick<HistoryFilters, "from" | "to">): {
+  from: Date | null;
+  toExclusive: Date | null;
+} {
   const from = filters.from ? new Date(`${filters.from}T00:00:00.000Z`) : null;
   const toExclusive = filters.to ? new Date(Date.parse(`${filters.to}T00:00:00.000Z`) + 86_400_000) : null;
   return { from, toExclusive };

@@ -80,10 +80,22 @@ export async function runRatesByMonth(actor: HistoryActor, filters: HistoryFilte
 // ---------------------------------------------------------------------------------------------------------
 // Cost
 
-export type CostRow = { teamSlug: string; teamName: string; projectSlug: string | null; projectName: string | null; environment: string; workspaces: number; monthlyUsd: number; unestimated: number };
+export type CostRow = {
+  teamSlug: string;
+  teamName: string;
+  projectSlug: string | null;
+  projectName: string | null;
+  environment: string;
+  workspaces: number;
+  monthlyUsd: number;
+  unestimated: number;
+};
 
 /** Estimated monthly cost of the active (provisioned, not decommissioned) workspaces, from the plan estimates. */
-export async function costBreakdown(actor: HistoryActor, filters: Pick<HistoryFilters, "team" | "project" | "env">): Promise<CostRow[]> {
+export async function costBreakdown(
+  actor: HistoryActor,
+  filters: Pick<HistoryFilters, "team" | "project" | "env">,
+): Promise<CostRow[]> {
   const parts: Prisma.Sql[] = [Prisma.sql`w.status = 'ACTIVE'`, teamScope(actor, Prisma.sql`w.team_id`)];
   if (filters.team) parts.push(Prisma.sql`t.slug = ${filters.team}`);
   if (filters.project) parts.push(Prisma.sql`p.slug = ${filters.project}`);

@@ -103,11 +103,19 @@ function pageKeyset(filters: HistoryFilters): Keyset {
 }
 
 function cursorOf(row: HistoryRow, filters: HistoryFilters): string {
-  return encodeCursor(filters.sort === "number" ? { v: String(row.number), id: row.id } : { v: row.submittedAt.toISOString(), id: row.id });
+  return encodeCursor(
+    filters.sort === "number"
+      ? { v: String(row.number), id: row.id }
+      : { v: row.submittedAt.toISOString(), id: row.id },
+  );
 }
 
 /** One page of the history, newest submission first unless sorted otherwise; keyset-paginated. */
-export async function listHistory(actor: HistoryActor, filters: HistoryFilters, limit = HISTORY_PAGE_SIZE): Promise<HistoryPage> {
+export async function listHistory(
+  actor: HistoryActor,
+  filters: HistoryFilters,
+  limit = HISTORY_PAGE_SIZE,
+): Promise<HistoryPage> {
   const keyset = pageKeyset(filters);
   const fetched = await db.$queryRaw<HistoryRow[]>(historyPageSql(actor, filters, limit));
   const more = fetched.length > limit;
@@ -124,9 +132,29 @@ export async function listHistory(actor: HistoryActor, filters: HistoryFilters, 
 }
 
 /** One request's history summary, or null when it does not exist or is not the caller's to see. */
-export async function getHistoryRequest(actor: HistoryActor, requestId: string): Promise<(HistoryRow & { planHash: string | null; costCenter: string | null; rejectionReason: string | null; visibility: string | null; restriction: string | null }) | null> {
+export async function getHistoryRequest(
+  actor: HistoryActor,
+  requestId: string,
+): Promise<
+  | (HistoryRow & {
+      planHash: string | null;
+      costCenter: string | null;
+      rejectionReason: string | null;
+      visibility: string | null;
+      restriction: string | null;
+    })
+  | null
+> {
   if (!/^[0-9a-f-]{36}$/i.test(requestId)) return null;
-  const rows = await db.$queryRaw<(HistoryRow & { planHash: string | null; costCenter: string | null; rejectionReason: string | null; visibility: string | null; restriction: string | null })[]>`
+  const rows = await db.$queryRaw<
+    (HistoryRow & {
+      planHash: string | null;
+      costCenter: string | null;
+      rejectionReason: string | null;
+      visibility: string | null;
+      restriction: string | null;
+    })[]
+  >`
     SELECT ${SELECT_COLUMNS}, r.plan_hash AS "planHash", r.cost_center AS "costCenter", r.rejection_reason AS "rejectionReason",
       r.visibility::text AS "visibility", r.restriction::text AS "restriction"
     ${FROM_JOINS}
@@ -159,7 +187,15 @@ export async function listHistoryFilterOptions(actor: HistoryActor): Promise<Fil
 
 async function loadFilterOptions(all: boolean, teamIds: string[]): Promise<FilterOptions> {
   const teamFilter = all ? Prisma.sql`TRUE` : Prisma.sql`t.id = ANY(${teamIds}::uuid[])`;
-  const [row] = await db.$queryRaw<[{ teams: FilterOptions["teams"] | null; projects: FilterOptions["projects"] | null; requesters: FilterOptions["requesters"] | null }]>`
+  const [row] = await db.$queryRaw<
+    [
+      {
+        teams: FilterOptions["teams"] | null;
+        projects: FilterOptions["projects"] | null;
+        requesters: FilterOptions["requesters"] | null;
+      },
+    ]
+  >`
     SELECT
       (SELECT json_agg(json_build_object('slug', t.slug, 'name', t.name) ORDER BY t.name) FROM teams t WHERE ${teamFilter}) AS teams,
       (SELECT json_agg(json_build_object('slug', p.slug, 'name', p.name, 'teamSlug', t.slug) ORDER BY p.name)

@@ -38,14 +38,22 @@ export type ScaleSeedResult = {
 };
 
 type Org = {
-  teams: { id: string; slug: string; costCenter: string; projects: { id: string; slug: string; costCenter: string }[]; requesters: string[]; mlops: string[] }[];
+  teams: {
+    id: string;
+    slug: string;
+    costCenter: string;
+    projects: { id: string; slug: string; costCenter: string }[];
+    requesters: string[];
+    mlops: string[];
+  }[];
   admins: string[];
   stakeholders: string[];
   subscriptions: Record<string, string>;
   regions: string[];
 };
 
-type Outcome = "PROVISIONED" | "RETRIED" | "FAILED" | "REJECTED" | "CANCELLED" | "SUBMITTED" | "APPROVED" | "PROVISIONING";
+type Outcome =
+  "PROVISIONED" | "RETRIED" | "FAILED" | "REJECTED" | "CANCELLED" | "SUBMITTED" | "APPROVED" | "PROVISIONING";
 type Env = "DEV" | "TEST" | "PROD";
 
 type PlannedEvent = {
@@ -110,14 +118,29 @@ function settledOutcome(u: number): Outcome {
   return "PROVISIONED";
 }
 
-function planRequest(i: number, n: number, start: number, span: number, end: number, org: Org, seed: number): PlannedRequest {
+function planRequest(
+  i: number,
+  n: number,
+  start: number,
+  span: number,
+  end: number,
+  org: Org,
+  seed: number,
+): PlannedRequest {
   const rand = mulberry32(seed * 7919 + i * 104_729);
   const teamIndex = Math.floor(rand() * org.teams.length);
   const team = org.teams[teamIndex];
   const pattern = team.projects.length && rand() < 0.6 ? "PROJECT" : "TEAM";
   const projectIndex = pattern === "PROJECT" ? Math.floor(rand() * team.projects.length) : null;
   const envRoll = rand();
-  const envs: Env[] = envRoll < 0.35 ? ["DEV"] : envRoll < 0.6 ? ["DEV", "TEST"] : envRoll < 0.85 ? ["DEV", "TEST", "PROD"] : ["TEST", "PROD"];
+  const envs: Env[] =
+    envRoll < 0.35
+      ? ["DEV"]
+      : envRoll < 0.6
+        ? ["DEV", "TEST"]
+        : envRoll < 0.85
+          ? ["DEV", "TEST", "PROD"]
+          : ["TEST", "PROD"];
   const region = pick(rand, org.regions);
   const requesterId = pick(rand, team.requesters);
   const admins = org.admins.filter((a) => a !== requesterId);
@@ -141,8 +164,15 @@ function planRequest(i: number, n: number, start: number, span: number, end: num
   const requester = { actorId: requesterId, actorLabel: `user:${requesterId}` };
   const system = { actorId: null, actorLabel: "system:provisioner" };
   const events: PlannedEvent[] = [];
-  const ev = (at: number, who: { actorId: string | null; actorLabel: string }, action: string, entityType: string, entityId: string, before: unknown, after: unknown) =>
-    events.push({ at: Math.min(at, end), ...who, action, entityType, entityId, before, after });
+  const ev = (
+    at: number,
+    who: { actorId: string | null; actorLabel: string },
+    action: string,
+    entityType: string,
+    entityId: string,
+    before: unknown,
+    after: unknown,
+  ) => events.push({ at: Math.min(at, end), ...who, action, entityType, entityId, before, after });
 
   ev(createdAt, requester, "request.created", "request", "$request", null, { status: "DRAFT" });
   ev(submittedAt, requester, "request.submitted", "request", "$request", { status: "DRAFT" }, { status: "SUBMITTED" });
@@ -162,16 +192,40 @@ function planRequest(i: number, n: number, start: number, span: number, end: num
   } else if (outcome === "REJECTED") {
     t += decisionDelay();
     closedAt = t;
-    ev(t, { actorId: adminId, actorLabel: `user:${adminId}` }, "request.rejected", "request", "$request", { status: "SUBMITTED" }, { status: "REJECTED", stage: "ADMIN" });
+    ev(
+      t,
+      { actorId: adminId, actorLabel: `user:${adminId}` },
+      "request.rejected",
+      "request",
+      "$request",
+      { status: "SUBMITTED" },
+      { status: "REJECTED", stage: "ADMIN" },
+    );
   } else if (outcome !== "SUBMITTED") {
     t += decisionDelay();
     approvedAt = t;
-    ev(t, { actorId: adminId, actorLabel: `user:${adminId}` }, "request.approved", "request", "$request", { status: "SUBMITTED" }, { status: "APPROVED", stage: "ADMIN" });
+    ev(
+      t,
+      { actorId: adminId, actorLabel: `user:${adminId}` },
+      "request.approved",
+      "request",
+      "$request",
+      { status: "SUBMITTED" },
+      { status: "APPROVED", stage: "ADMIN" },
+    );
     if (prod) {
       t += decisionDelay();
       stakeholderAt = t;
       approvedAt = t; // the request is approved when its last required approval is given
-      ev(t, { actorId: stakeholderId, actorLabel: `user:${stakeholderId}` }, "request.stakeholder_approved", "request", "$request", { status: "APPROVED" }, { status: "STAKEHOLDER_APPROVED", stage: "STAKEHOLDER" });
+      ev(
+        t,
+        { actorId: stakeholderId, actorLabel: `user:${stakeholderId}` },
+        "request.stakeholder_approved",
+        "request",
+        "$request",
+        { status: "APPROVED" },
+        { status: "STAKEHOLDER_APPROVED", stage: "STAKEHOLDER" },
+      );
     }
     if (outcome !== "APPROVED") {
       t += (1 + rand() * 4) * 60_000;
@@ -188,25 +242,65 @@ function planRequest(i: number, n: number, start: number, span: number, end: num
         if (outcome === "PROVISIONING" && s >= steps.length / 2) break;
         t += (1 + rand() * 6) * 60_000 * speed;
         if (s === failAt) {
-          ev(t, system, "provisioning.step_failed", "provisioning_step", steps[s].key, { status: "RUNNING" }, { status: "FAILED", errorCode: "QuotaExceeded", runAttempt: 1 });
-          ev(t + 1000, system, "request.failed", "request", "$request", { status: "PROVISIONING" }, { status: "FAILED", failedStep: steps[s].key });
+          ev(
+            t,
+            system,
+            "provisioning.step_failed",
+            "provisioning_step",
+            steps[s].key,
+            { status: "RUNNING" },
+            { status: "FAILED", errorCode: "QuotaExceeded", runAttempt: 1 },
+          );
+          ev(
+            t + 1000,
+            system,
+            "request.failed",
+            "request",
+            "$request",
+            { status: "PROVISIONING" },
+            { status: "FAILED", failedStep: steps[s].key },
+          );
           if (outcome === "FAILED") {
             closedAt = t + 1000;
             break;
           }
           t += Math.max(0.2, Math.exp(Math.log(3 * speed) + gauss(rand))) * HOUR;
-          ev(t, { actorId: retrierId, actorLabel: `user:${retrierId}` }, "request.retried", "request", "$request", { status: "FAILED" }, { status: "PROVISIONING", attempt: 2 });
+          ev(
+            t,
+            { actorId: retrierId, actorLabel: `user:${retrierId}` },
+            "request.retried",
+            "request",
+            "$request",
+            { status: "FAILED" },
+            { status: "PROVISIONING", attempt: 2 },
+          );
           run = "$run2";
           ev(t + 2000, system, "request.provisioning_started", "provisioning_run", run, null, { attempt: 2 });
           t += (1 + rand() * 6) * 60_000 * speed;
         }
-        ev(t, system, "provisioning.step_succeeded", "provisioning_step", steps[s].key, { status: "RUNNING" }, { status: "SUCCEEDED", runAttempt: run === "$run1" ? 1 : 2 });
+        ev(
+          t,
+          system,
+          "provisioning.step_succeeded",
+          "provisioning_step",
+          steps[s].key,
+          { status: "RUNNING" },
+          { status: "SUCCEEDED", runAttempt: run === "$run1" ? 1 : 2 },
+        );
       }
       if (outcome === "PROVISIONED" || outcome === "RETRIED") {
         t += (1 + rand() * 3) * 60_000;
         provisionedAt = t;
         closedAt = t;
-        ev(t, system, "request.provisioned", "request", "$request", { status: "PROVISIONING" }, { status: "PROVISIONED" });
+        ev(
+          t,
+          system,
+          "request.provisioned",
+          "request",
+          "$request",
+          { status: "PROVISIONING" },
+          { status: "PROVISIONED" },
+        );
       }
     }
   }
@@ -321,27 +415,48 @@ type ReadyEvent = {
 };
 
 async function loadOrg(client: ClientBase): Promise<Org> {
-  const teams = (await client.query<{ id: string; slug: string; cost_center: string }>(`SELECT id::text, slug, cost_center FROM teams ORDER BY slug`)).rows;
+  const teams = (
+    await client.query<{ id: string; slug: string; cost_center: string }>(
+      `SELECT id::text, slug, cost_center FROM teams ORDER BY slug`,
+    )
+  ).rows;
   if (teams.length === 0) throw new Error("The database has no teams: seed the organisation first (npm run db:seed).");
-  const projects = (await client.query<{ id: string; slug: string; cost_center: string; team_id: string }>(`SELECT id::text, slug, cost_center, team_id::text FROM projects ORDER BY slug`)).rows;
+  const projects = (
+    await client.query<{ id: string; slug: string; cost_center: string; team_id: string }>(
+      `SELECT id::text, slug, cost_center, team_id::text FROM projects ORDER BY slug`,
+    )
+  ).rows;
   const members = (
     await client.query<{ user_id: string; team_id: string; roles: string[] }>(
       `SELECT m.user_id, m.team_id::text, u.roles::text[] AS roles FROM team_memberships m JOIN users u ON u.id = m.user_id WHERE NOT u.disabled ORDER BY m.user_id`,
     )
   ).rows;
-  const people = (await client.query<{ id: string; roles: string[] }>(`SELECT id, roles::text[] AS roles FROM users WHERE NOT disabled ORDER BY id`)).rows;
-  const subs = (await client.query<{ environment: string; subscription_id: string }>(`SELECT environment::text, subscription_id FROM environment_subscriptions`)).rows;
-  const settings = (await client.query<{ allowed_regions: string[] }>(`SELECT allowed_regions FROM portal_settings WHERE id = 1`)).rows[0];
+  const people = (
+    await client.query<{ id: string; roles: string[] }>(
+      `SELECT id, roles::text[] AS roles FROM users WHERE NOT disabled ORDER BY id`,
+    )
+  ).rows;
+  const subs = (
+    await client.query<{ environment: string; subscription_id: string }>(
+      `SELECT environment::text, subscription_id FROM environment_subscriptions`,
+    )
+  ).rows;
+  const settings = (
+    await client.query<{ allowed_regions: string[] }>(`SELECT allowed_regions FROM portal_settings WHERE id = 1`)
+  ).rows[0];
   const admins = people.filter((p) => p.roles.includes("ADMIN")).map((p) => p.id);
   const stakeholders = people.filter((p) => p.roles.includes("STAKEHOLDER")).map((p) => p.id);
-  if (!admins.length || !stakeholders.length) throw new Error("Seeding at scale needs at least one admin and one stakeholder.");
+  if (!admins.length || !stakeholders.length)
+    throw new Error("Seeding at scale needs at least one admin and one stakeholder.");
   return {
     teams: teams
       .map((t) => ({
         id: t.id,
         slug: t.slug,
         costCenter: t.cost_center,
-        projects: projects.filter((p) => p.team_id === t.id).map((p) => ({ id: p.id, slug: p.slug, costCenter: p.cost_center })),
+        projects: projects
+          .filter((p) => p.team_id === t.id)
+          .map((p) => ({ id: p.id, slug: p.slug, costCenter: p.cost_center })),
         requesters: members.filter((m) => m.team_id === t.id && m.roles.includes("REQUESTER")).map((m) => m.user_id),
         mlops: members.filter((m) => m.team_id === t.id && m.roles.includes("MLOPS")).map((m) => m.user_id),
       }))
@@ -366,7 +481,8 @@ export async function seedScale(client: ClientBase, options: ScaleSeedOptions): 
   const org = await loadOrg(client);
   // Scope slugs (and so workspace names and ARM ids) stay unique when a database is seeded more than once.
   const runTag = randomUUID().slice(0, 4);
-  if (org.teams.length === 0) throw new Error("No team has a requester: seed the organisation first (npm run db:seed).");
+  if (org.teams.length === 0)
+    throw new Error("No team has a requester: seed the organisation first (npm run db:seed).");
 
   // Pass 1: count the events the requests imply; the rest of the target becomes periodic verification
   // events (the provisioner's drift checks) of provisioned workspace sets, so the total is exact.
@@ -380,9 +496,18 @@ export async function seedScale(client: ClientBase, options: ScaleSeedOptions): 
   const deficit = Math.max(0, options.auditEvents - base);
   const extraEach = provisioned ? Math.floor(deficit / provisioned) : 0;
   const extraRemainder = provisioned ? deficit % provisioned : 0;
-  if (options.auditEvents < base) log(`Requests imply ${base} audit events, more than the ${options.auditEvents} asked for; writing ${base}.`);
+  if (options.auditEvents < base)
+    log(`Requests imply ${base} audit events, more than the ${options.auditEvents} asked for; writing ${base}.`);
 
-  const result: ScaleSeedResult = { requests: 0, auditEvents: 0, approvals: 0, runs: 0, workspaces: 0, notifications: 0, ms: 0 };
+  const result: ScaleSeedResult = {
+    requests: 0,
+    auditEvents: 0,
+    approvals: 0,
+    runs: 0,
+    workspaces: 0,
+    notifications: 0,
+    ms: 0,
+  };
   const heap = new MinHeap<ReadyEvent>();
   let seq = 0;
   let pendingAudit: ReadyEvent[] = [];
@@ -395,7 +520,10 @@ export async function seedScale(client: ClientBase, options: ScaleSeedOptions): 
       const last = await client.query<{ hash: string }>("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1");
       let prev = last.rows[0]?.hash ?? GENESIS_HASH;
       const ids = (
-        await client.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('audit_events', 'id'))::text AS id FROM generate_series(1, $1::int)`, [events.length])
+        await client.query<{ id: string }>(
+          `SELECT nextval(pg_get_serial_sequence('audit_events', 'id'))::text AS id FROM generate_series(1, $1::int)`,
+          [events.length],
+        )
       ).rows
         .map((r) => BigInt(r.id))
         .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -467,7 +595,8 @@ export async function seedScale(client: ClientBase, options: ScaleSeedOptions): 
         const batch = pendingAudit;
         pendingAudit = [];
         await flushAudit(batch);
-        if (result.auditEvents % 100_000 < auditBatch) log(`  ${result.auditEvents.toLocaleString("en-US")} audit events`);
+        if (result.auditEvents % 100_000 < auditBatch)
+          log(`  ${result.auditEvents.toLocaleString("en-US")} audit events`);
       }
     }
   };
@@ -604,27 +733,89 @@ export async function seedScale(client: ClientBase, options: ScaleSeedOptions): 
     const d = (v: number | null) => (v === null ? null : new Date(v));
     const total = Math.round(Object.values(p.costByEnv).reduce((a, b) => a + (b ?? 0), 0) * 100) / 100;
     requestRows.push([
-      id, status, p.events.length, p.requesterId, p.pattern, team.id, project?.id ?? null, scope, `{${p.envs.join(",")}}`,
-      i % 3 === 0 ? "PRIVATE" : "PUBLIC", i % 4 === 0 ? "UNRESTRICTED" : "RESTRICTED", p.region,
-      `https://github.com/contoso/${scope}.git`, project?.costCenter ?? team.costCenter, "Generated history for scale testing (npm run seed:scale).",
-      5, planHash, total, p.outcome === "REJECTED" ? "Not enough justification for the requested compute." : null,
-      d(p.createdAt), d(p.closedAt ?? p.provisioningAt ?? p.approvedAt ?? p.submittedAt), d(p.submittedAt), d(p.approvedAt), d(p.provisioningAt), d(p.provisionedAt), d(p.closedAt),
+      id,
+      status,
+      p.events.length,
+      p.requesterId,
+      p.pattern,
+      team.id,
+      project?.id ?? null,
+      scope,
+      `{${p.envs.join(",")}}`,
+      i % 3 === 0 ? "PRIVATE" : "PUBLIC",
+      i % 4 === 0 ? "UNRESTRICTED" : "RESTRICTED",
+      p.region,
+      `https://github.com/contoso/${scope}.git`,
+      project?.costCenter ?? team.costCenter,
+      "Generated history for scale testing (npm run seed:scale).",
+      5,
+      planHash,
+      total,
+      p.outcome === "REJECTED" ? "Not enough justification for the requested compute." : null,
+      d(p.createdAt),
+      d(p.closedAt ?? p.provisioningAt ?? p.approvedAt ?? p.submittedAt),
+      d(p.submittedAt),
+      d(p.approvedAt),
+      d(p.provisioningAt),
+      d(p.provisionedAt),
+      d(p.closedAt),
     ]);
     const adminDecision = p.events.find((e) => e.action === "request.approved" || e.action === "request.rejected");
     if (adminDecision) {
-      approvalRows.push([randomUUID(), id, "ADMIN", p.outcome === "REJECTED" ? "REJECTED" : "APPROVED", p.adminId, planHash,
-        p.outcome === "REJECTED" ? "Not enough justification for the requested compute." : "Looks good.", new Date(adminDecision.at)]);
+      approvalRows.push([
+        randomUUID(),
+        id,
+        "ADMIN",
+        p.outcome === "REJECTED" ? "REJECTED" : "APPROVED",
+        p.adminId,
+        planHash,
+        p.outcome === "REJECTED" ? "Not enough justification for the requested compute." : "Looks good.",
+        new Date(adminDecision.at),
+      ]);
     }
-    if (p.stakeholderAt !== null) approvalRows.push([randomUUID(), id, "STAKEHOLDER", "APPROVED", p.stakeholderId, planHash, "Budget confirmed.", new Date(p.stakeholderAt)]);
+    if (p.stakeholderAt !== null)
+      approvalRows.push([
+        randomUUID(),
+        id,
+        "STAKEHOLDER",
+        "APPROVED",
+        p.stakeholderId,
+        planHash,
+        "Budget confirmed.",
+        new Date(p.stakeholderAt),
+      ]);
     const runIds = { $run1: randomUUID(), $run2: randomUUID() };
     if (p.provisioningAt !== null) {
       const failed = p.events.find((e) => e.action === "provisioning.step_failed");
       const retried = p.events.find((e) => e.action === "request.retried");
       const runEnd = failed ? failed.at : p.provisionedAt;
-      runRows.push([runIds.$run1, id, 1, failed ? "FAILED" : p.provisionedAt ? "SUCCEEDED" : "RUNNING", p.adminId, failed?.entityId ?? null,
-        failed ? "QuotaExceeded" : null, failed ? "Operation could not be completed as it results in exceeding approved quota." : null,
-        d(p.provisioningAt), d(p.provisioningAt), d(runEnd)]);
-      if (retried) runRows.push([runIds.$run2, id, 2, "SUCCEEDED", p.retrierId, null, null, null, new Date(retried.at), new Date(retried.at + 2000), d(p.provisionedAt)]);
+      runRows.push([
+        runIds.$run1,
+        id,
+        1,
+        failed ? "FAILED" : p.provisionedAt ? "SUCCEEDED" : "RUNNING",
+        p.adminId,
+        failed?.entityId ?? null,
+        failed ? "QuotaExceeded" : null,
+        failed ? "Operation could not be completed as it results in exceeding approved quota." : null,
+        d(p.provisioningAt),
+        d(p.provisioningAt),
+        d(runEnd),
+      ]);
+      if (retried)
+        runRows.push([
+          runIds.$run2,
+          id,
+          2,
+          "SUCCEEDED",
+          p.retrierId,
+          null,
+          null,
+          null,
+          new Date(retried.at),
+          new Date(retried.at + 2000),
+          d(p.provisionedAt),
+        ]);
     }
     const workspaceIds: Partial<Record<Env, string>> = {};
     if (p.provisionedAt !== null) {
@@ -632,22 +823,61 @@ export async function seedScale(client: ClientBase, options: ScaleSeedOptions): 
         const wsId = randomUUID();
         workspaceIds[env] = wsId;
         const e = env.toLowerCase();
-        const old = end - p.provisionedAt > 540 * DAY && (i % 2 === 0);
-        workspaceRows.push([wsId, id, env, `/subscriptions/${org.subscriptions[env] ?? "00000000-0000-0000-0000-000000000000"}/resourceGroups/rg-${scope}-${e}-${p.region}/providers/Microsoft.MachineLearningServices/workspaces/mlw-${scope}-${e}`,
-          `mlw-${scope}-${e}`, p.region, scope, team.id, project?.id ?? null, old ? "DECOMMISSIONED" : "ACTIVE", p.costByEnv[env] ?? 0, d(p.provisionedAt)]);
+        const old = end - p.provisionedAt > 540 * DAY && i % 2 === 0;
+        workspaceRows.push([
+          wsId,
+          id,
+          env,
+          `/subscriptions/${org.subscriptions[env] ?? "00000000-0000-0000-0000-000000000000"}/resourceGroups/rg-${scope}-${e}-${p.region}/providers/Microsoft.MachineLearningServices/workspaces/mlw-${scope}-${e}`,
+          `mlw-${scope}-${e}`,
+          p.region,
+          scope,
+          team.id,
+          project?.id ?? null,
+          old ? "DECOMMISSIONED" : "ACTIVE",
+          p.costByEnv[env] ?? 0,
+          d(p.provisionedAt),
+        ]);
       }
     }
     const last = p.events[p.events.length - 1];
     if (["PROVISIONED", "RETRIED", "FAILED", "REJECTED"].includes(p.outcome)) {
       const label = `REQ for ${scope}`;
-      notificationRows.push([randomUUID(), p.requesterId, last.action, `${label}: ${STATUS_OF[p.outcome].toLowerCase()}`, `Your request for ${scope} is ${STATUS_OF[p.outcome].toLowerCase()}.`, id, new Date(last.at + HOUR), new Date(last.at)]);
+      notificationRows.push([
+        randomUUID(),
+        p.requesterId,
+        last.action,
+        `${label}: ${STATUS_OF[p.outcome].toLowerCase()}`,
+        `Your request for ${scope} is ${STATUS_OF[p.outcome].toLowerCase()}.`,
+        id,
+        new Date(last.at + HOUR),
+        new Date(last.at),
+      ]);
     }
 
     const correlation = planHash.slice(0, 32);
     const resolve = (entityId: string) =>
-      entityId === "$request" ? id : entityId === "$run1" ? runIds.$run1 : entityId === "$run2" ? runIds.$run2 : entityId;
+      entityId === "$request"
+        ? id
+        : entityId === "$run1"
+          ? runIds.$run1
+          : entityId === "$run2"
+            ? runIds.$run2
+            : entityId;
     for (const e of p.events) {
-      heap.push({ at: e.at, seq: seq++, actorId: e.actorId, actorLabel: e.actorLabel, action: e.action, entityType: e.entityType, entityId: resolve(e.entityId), requestId: id, before: e.before, after: e.after, correlationId: correlation });
+      heap.push({
+        at: e.at,
+        seq: seq++,
+        actorId: e.actorId,
+        actorLabel: e.actorLabel,
+        action: e.action,
+        entityType: e.entityType,
+        entityId: resolve(e.entityId),
+        requestId: id,
+        before: e.before,
+        after: e.after,
+        correlationId: correlation,
+      });
     }
     if (p.provisionedAt !== null) {
       const extras = extraEach + (provisionedRank < extraRemainder ? 1 : 0);
@@ -657,7 +887,19 @@ export async function seedScale(client: ClientBase, options: ScaleSeedOptions): 
         let at = p.provisionedAt + (k + 1) * 7 * DAY;
         if (at > end) at = Math.min(end, p.provisionedAt + (k + 1) * 60_000);
         const [env, wsId] = envs[k % envs.length];
-        heap.push({ at, seq: seq++, actorId: null, actorLabel: "system:verifier", action: "workspace.verified", entityType: "workspace", entityId: wsId!, requestId: id, before: null, after: { environment: env, drift: false }, correlationId: correlation });
+        heap.push({
+          at,
+          seq: seq++,
+          actorId: null,
+          actorLabel: "system:verifier",
+          action: "workspace.verified",
+          entityType: "workspace",
+          entityId: wsId!,
+          requestId: id,
+          before: null,
+          after: { environment: env, drift: false },
+          correlationId: correlation,
+        });
       }
     }
 
@@ -672,7 +914,9 @@ export async function seedScale(client: ClientBase, options: ScaleSeedOptions): 
   await drainUntil(Number.POSITIVE_INFINITY);
   await flushAudit(pendingAudit);
   pendingAudit = [];
-  await client.query("ANALYZE workspace_requests, audit_events, approvals, provisioning_runs, workspaces, notifications");
+  await client.query(
+    "ANALYZE workspace_requests, audit_events, approvals, provisioning_runs, workspaces, notifications",
+  );
   result.ms = Date.now() - started;
   return result;
 }

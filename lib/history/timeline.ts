@@ -17,7 +17,13 @@ export type TimelineEntry = {
   facts: { label: string; value: string }[];
   /** Structured detail (before/after, verification) shown collapsed. */
   detail?: string;
-  children?: { key: string; title: string; status: string; at: Date | null; facts: { label: string; value: string }[] }[];
+  children?: {
+    key: string;
+    title: string;
+    status: string;
+    at: Date | null;
+    facts: { label: string; value: string }[];
+  }[];
 };
 
 type AuditRow = {
@@ -32,7 +38,17 @@ type AuditRow = {
   before: unknown;
   after: unknown;
 };
-type ApprovalRow = { id: string; stage: string; decision: string; approverId: string; approverName: string; planHash: string; comment: string | null; createdAt: Date; voidedAt: Date | null };
+type ApprovalRow = {
+  id: string;
+  stage: string;
+  decision: string;
+  approverId: string;
+  approverName: string;
+  planHash: string;
+  comment: string | null;
+  createdAt: Date;
+  voidedAt: Date | null;
+};
 type RunRow = {
   id: string;
   attempt: number;
@@ -97,7 +113,13 @@ function compactJson(value: unknown): string | undefined {
   return text.length > 4000 ? `${text.slice(0, 4000)}\n…` : text;
 }
 
-const STATUS_TONE: Record<string, TimelineTone> = { SUCCEEDED: "success", FAILED: "danger", CANCELLED: "warning", RUNNING: "info", QUEUED: "neutral" };
+const STATUS_TONE: Record<string, TimelineTone> = {
+  SUCCEEDED: "success",
+  FAILED: "danger",
+  CANCELLED: "warning",
+  RUNNING: "info",
+  QUEUED: "neutral",
+};
 
 /**
  * A request's timeline: its audit events, approvals (who, when, comment, plan hash), provisioning runs with
@@ -178,7 +200,9 @@ export async function buildTimeline(requestId: string): Promise<TimelineEntry[]>
         { label: "Queued", value: run.createdAt.toISOString() },
         ...(run.finishedAt ? [{ label: "Finished", value: run.finishedAt.toISOString() }] : []),
         ...(run.failedStepKey ? [{ label: "Failed step", value: run.failedStepKey }] : []),
-        ...(run.errorCode ? [{ label: "Azure error", value: `${run.errorCode}${run.errorMessage ? `: ${run.errorMessage}` : ""}` }] : []),
+        ...(run.errorCode
+          ? [{ label: "Azure error", value: `${run.errorCode}${run.errorMessage ? `: ${run.errorMessage}` : ""}` }]
+          : []),
         ...(run.verification ? [{ label: "Verification", value: "recorded (see details)" }] : []),
       ],
       detail: compactJson(run.verification),
@@ -189,8 +213,12 @@ export async function buildTimeline(requestId: string): Promise<TimelineEntry[]>
         at: s.finishedAt ?? s.startedAt,
         facts: [
           { label: "Attempts", value: String(s.attempts) },
-          ...(s.startedAt && s.finishedAt ? [{ label: "Duration", value: `${Math.round((s.finishedAt.getTime() - s.startedAt.getTime()) / 1000)} s` }] : []),
-          ...(s.errorCode ? [{ label: "Error", value: `${s.errorCode}${s.errorMessage ? `: ${s.errorMessage}` : ""}` }] : []),
+          ...(s.startedAt && s.finishedAt
+            ? [{ label: "Duration", value: `${Math.round((s.finishedAt.getTime() - s.startedAt.getTime()) / 1000)} s` }]
+            : []),
+          ...(s.errorCode
+            ? [{ label: "Error", value: `${s.errorCode}${s.errorMessage ? `: ${s.errorMessage}` : ""}` }]
+            : []),
         ],
       })),
     });
@@ -207,9 +235,7 @@ export async function buildTimeline(requestId: string): Promise<TimelineEntry[]>
       title: humanizeAction(e.action),
       actor: actorText(e),
       tone: toneOf(e.action),
-      facts: [
-        { label: "Event", value: `#${e.id} ${e.action} on ${e.entityType} ${e.entityId}` },
-      ],
+      facts: [{ label: "Event", value: `#${e.id} ${e.action} on ${e.entityType} ${e.entityId}` }],
       detail: e.before || e.after ? compactJson({ before: e.before ?? null, after: e.after ?? null }) : undefined,
     });
   }

@@ -23,7 +23,14 @@ export async function listRequestWorkspaces(requestId: string): Promise<Workspac
     FROM workspaces w WHERE w.request_id = ${requestId}::uuid ORDER BY w.environment`;
 }
 
-export type WorkspaceResource = { stepKey: string; kind: string; name: string; resourceId: string; status: string | null; attempts: number | null };
+export type WorkspaceResource = {
+  stepKey: string;
+  kind: string;
+  name: string;
+  resourceId: string;
+  status: string | null;
+  attempts: number | null;
+};
 
 export type WorkspaceView = WorkspaceSummary & {
   scopeSlug: string;
@@ -37,7 +44,9 @@ export type WorkspaceView = WorkspaceSummary & {
   timeline: TimelineEntry[];
 };
 
-type PlanLike = { steps?: { id?: string; environment?: string | null; kind?: string; name?: string; resourceId?: string }[] };
+type PlanLike = {
+  steps?: { id?: string; environment?: string | null; kind?: string; name?: string; resourceId?: string }[];
+};
 
 /**
  * One workspace as the inventory knows it: the entry, its resources (the approved plan's steps for its
@@ -46,7 +55,17 @@ type PlanLike = { steps?: { id?: string; environment?: string | null; kind?: str
  */
 export async function getWorkspaceView(actor: HistoryActor, workspaceId: string): Promise<WorkspaceView | null> {
   if (!/^[0-9a-f-]{36}$/i.test(workspaceId)) return null;
-  const rows = await db.$queryRaw<(WorkspaceSummary & { scopeSlug: string; teamName: string; projectName: string | null; requestId: string; requestNumber: number; requesterName: string; plan: unknown })[]>`
+  const rows = await db.$queryRaw<
+    (WorkspaceSummary & {
+      scopeSlug: string;
+      teamName: string;
+      projectName: string | null;
+      requestId: string;
+      requestNumber: number;
+      requesterName: string;
+      plan: unknown;
+    })[]
+  >`
     SELECT w.id::text, w.name, w.environment::text, w.region, w.status::text, w.arm_id AS "armId", w.monthly_usd::float8 AS "monthlyUsd",
       w.created_at AS "createdAt", w.scope_slug AS "scopeSlug", t.name AS "teamName", p.name AS "projectName",
       r.id::text AS "requestId", r.number AS "requestNumber", u.name AS "requesterName", r.plan
@@ -85,9 +104,23 @@ export async function getWorkspaceView(actor: HistoryActor, workspaceId: string)
   const resources: WorkspaceResource[] = planSteps.length
     ? planSteps.map((s) => {
         const step = s.id ? byKey.get(s.id) : undefined;
-        return { stepKey: s.id ?? "", kind: s.kind ?? "", name: s.name ?? "", resourceId: s.resourceId ?? "", status: step?.status ?? null, attempts: step?.attempts ?? null };
+        return {
+          stepKey: s.id ?? "",
+          kind: s.kind ?? "",
+          name: s.name ?? "",
+          resourceId: s.resourceId ?? "",
+          status: step?.status ?? null,
+          attempts: step?.attempts ?? null,
+        };
       })
-    : steps.map((s) => ({ stepKey: s.stepKey, kind: s.kind, name: s.name, resourceId: s.resourceId, status: s.status, attempts: s.attempts }));
+    : steps.map((s) => ({
+        stepKey: s.stepKey,
+        kind: s.kind,
+        name: s.name,
+        resourceId: s.resourceId,
+        status: s.status,
+        attempts: s.attempts,
+      }));
 
   const extra: TimelineEntry[] = ownEvents.map((e) => ({
     key: `audit-${e.id}`,
@@ -103,7 +136,9 @@ export async function getWorkspaceView(actor: HistoryActor, workspaceId: string)
   return {
     ...summary,
     resources,
-    lastVerification: runs[0] ? { at: runs[0].finishedAt, attempt: runs[0].attempt, status: runs[0].status, value: runs[0].verification } : null,
+    lastVerification: runs[0]
+      ? { at: runs[0].finishedAt, attempt: runs[0].attempt, status: runs[0].status, value: runs[0].verification }
+      : null,
     timeline: [...timeline, ...extra].sort((a, b) => a.at.getTime() - b.at.getTime()),
   };
 }

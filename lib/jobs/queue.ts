@@ -40,7 +40,13 @@ const globalForBoss = globalThis as unknown as { atriumBoss?: Promise<PgBoss> };
 /** A producer-only instance for this process (web or script): sends jobs, runs no maintenance. */
 export function getProducer(): Promise<PgBoss> {
   globalForBoss.atriumBoss ??= (async () => {
-    const boss = new PgBoss({ connectionString: databaseUrl(), schema: BOSS_SCHEMA, supervise: false, schedule: false, max: 4 });
+    const boss = new PgBoss({
+      connectionString: databaseUrl(),
+      schema: BOSS_SCHEMA,
+      supervise: false,
+      schedule: false,
+      max: 4,
+    });
     boss.on("error", (error) => console.error("[pg-boss]", error));
     await boss.start();
     await ensureQueues(boss);

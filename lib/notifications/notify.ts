@@ -9,15 +9,30 @@ export async function notifyUsers(tx: Tx, userIds: readonly string[], input: Not
   const unique = [...new Set(userIds)];
   if (unique.length === 0) return;
   await tx.notification.createMany({
-    data: unique.map((userId) => ({ userId, kind: input.kind, title: input.title, body: input.body, requestId: input.requestId ?? null })),
+    data: unique.map((userId) => ({
+      userId,
+      kind: input.kind,
+      title: input.title,
+      body: input.body,
+      requestId: input.requestId ?? null,
+    })),
   });
 }
 
 /** Notifies everyone holding a portal role (optionally leaving some people out, e.g. the actor). */
-export async function notifyRole(tx: Tx, role: PortalRole, input: NotificationInput, exceptUserIds: readonly string[] = []) {
+export async function notifyRole(
+  tx: Tx,
+  role: PortalRole,
+  input: NotificationInput,
+  exceptUserIds: readonly string[] = [],
+) {
   const people = await tx.user.findMany({
     where: { roles: { has: role }, disabled: false, id: { notIn: [...exceptUserIds] } },
     select: { id: true },
   });
-  await notifyUsers(tx, people.map((p) => p.id), input);
+  await notifyUsers(
+    tx,
+    people.map((p) => p.id),
+    input,
+  );
 }

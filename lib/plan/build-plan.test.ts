@@ -7,18 +7,37 @@ import type { OrgPatternValue, RestrictionValue, VisibilityValue } from "@/lib/r
 
 // the product rules "Access per environment", written out again here on purpose (not imported from roles.ts).
 const EXPECTED_ROLES: Record<string, Record<PlanEnvironment, string[]>> = {
-  "dataScientist/restricted": { dev: ["Atrium Data Scientist"], test: ["Atrium Test Operator", "Reader"], prod: ["Reader"] },
-  "dataEngineer/restricted": { dev: ["Atrium Data Scientist"], test: ["Atrium Test Operator", "Reader"], prod: ["Reader"] },
+  "dataScientist/restricted": {
+    dev: ["Atrium Data Scientist"],
+    test: ["Atrium Test Operator", "Reader"],
+    prod: ["Reader"],
+  },
+  "dataEngineer/restricted": {
+    dev: ["Atrium Data Scientist"],
+    test: ["Atrium Test Operator", "Reader"],
+    prod: ["Reader"],
+  },
   "dataScientist/unrestricted": { dev: ["Contributor"], test: ["Atrium Test Operator", "Reader"], prod: ["Reader"] },
   "dataEngineer/unrestricted": { dev: ["Contributor"], test: ["Atrium Test Operator", "Reader"], prod: ["Reader"] },
   "mlops/restricted": { dev: ["Atrium Data Scientist"], test: ["Contributor"], prod: ["Contributor"] },
   "mlops/unrestricted": { dev: ["Atrium Data Scientist"], test: ["Contributor"], prod: ["Contributor"] },
   admin: { dev: ["Atrium Workspace Admin"], test: ["Atrium Workspace Admin"], prod: ["Atrium Workspace Admin"] },
 };
-const BUILT_IN: Record<string, string> = { "acdd72a7-3385-48ef-bd42-f606fba81ae7": "Reader", "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor" };
+const BUILT_IN: Record<string, string> = {
+  "acdd72a7-3385-48ef-bd42-f606fba81ae7": "Reader",
+  "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
+};
 const TAG_KEYS = ["cost-center", "environment", "managed-by", "project", "request-id", "requested-by", "team"];
 
-const ENV_SUBSETS: PlanEnvironment[][] = [["dev"], ["test"], ["prod"], ["dev", "test"], ["dev", "prod"], ["test", "prod"], ["dev", "test", "prod"]];
+const ENV_SUBSETS: PlanEnvironment[][] = [
+  ["dev"],
+  ["test"],
+  ["prod"],
+  ["dev", "test"],
+  ["dev", "prod"],
+  ["test", "prod"],
+  ["dev", "test", "prod"],
+];
 const CONFIGS: [VisibilityValue, RestrictionValue][] = [
   ["public", "restricted"],
   ["public", "unrestricted"],
@@ -27,7 +46,12 @@ const CONFIGS: [VisibilityValue, RestrictionValue][] = [
 ];
 const PATTERNS: OrgPatternValue[] = ["team", "project", "shared"];
 
-function inputFor(pattern: OrgPatternValue, visibility: VisibilityValue, restriction: RestrictionValue, environments: PlanEnvironment[]): PlanInput {
+function inputFor(
+  pattern: OrgPatternValue,
+  visibility: VisibilityValue,
+  restriction: RestrictionValue,
+  environments: PlanEnvironment[],
+): PlanInput {
   return journeyInput({
     pattern,
     project: pattern === "project" ? { slug: "churn", teamSlug: "fraud", costCenter: "CC-1001" } : null,
@@ -76,10 +100,18 @@ describe("[PLAN]: derivation for every configuration, pattern and environment su
           for (const env of envs) {
             const sub = SUBSCRIPTIONS[env];
             // Exactly one of each fixed resource, in the environment's subscription and resource group.
-            for (const kind of ["resourceGroup", "storageAccount", "keyVault", "applicationInsights", "workspace"] as const) {
+            for (const kind of [
+              "resourceGroup",
+              "storageAccount",
+              "keyVault",
+              "applicationInsights",
+              "workspace",
+            ] as const) {
               const found = stepsOf(plan, env, kind);
               expect(found, `${env} ${kind}`).toHaveLength(1);
-              expect(found[0].resourceId.startsWith(`/subscriptions/${sub}/resourceGroups/rg-${scope}-${env}-westeurope`)).toBe(true);
+              expect(
+                found[0].resourceId.startsWith(`/subscriptions/${sub}/resourceGroups/rg-${scope}-${env}-westeurope`),
+              ).toBe(true);
             }
             const ws = stepsOf(plan, env, "workspace")[0];
             expect(ws.name).toBe(`mlw-${scope}-${env}`);
@@ -94,7 +126,16 @@ describe("[PLAN]: derivation for every configuration, pattern and environment su
             if (visibility === "private") {
               expect(pe).toHaveLength(1);
               expect(pe[0].name).toBe(`pep-mlw-${scope}-${env}`);
-              const conn = (pe[0].body as { properties: { privateLinkServiceConnections: { properties: { groupIds: string[]; privateLinkServiceId: string } }[]; subnet: { id: string } } }).properties;
+              const conn = (
+                pe[0].body as {
+                  properties: {
+                    privateLinkServiceConnections: {
+                      properties: { groupIds: string[]; privateLinkServiceId: string };
+                    }[];
+                    subnet: { id: string };
+                  };
+                }
+              ).properties;
               expect(conn.privateLinkServiceConnections[0].properties.groupIds).toEqual(["amlworkspace"]);
               expect(conn.privateLinkServiceConnections[0].properties.privateLinkServiceId).toBe(ws.resourceId);
               expect(conn.subnet.id).toBe(SETTINGS.privateEndpointSubnetId);
@@ -108,13 +149,24 @@ describe("[PLAN]: derivation for every configuration, pattern and environment su
             // Role per member per environment, exactly the product rules' matrix, at the workspace's scope.
             const assignments = stepsOf(plan, env, "roleAssignment");
             for (const m of [ALICE, BOB, DANA, MO]) {
-              const mine = assignments.filter((a) => (a.body as { properties: { principalId: string } }).properties.principalId === m.entraObjectId);
-              expect(mine.map((a) => roleNameOf(plan, a)).sort(), `${m.role} in ${env}`).toEqual(EXPECTED_ROLES[`${m.role}/${restriction}`][env]);
+              const mine = assignments.filter(
+                (a) => (a.body as { properties: { principalId: string } }).properties.principalId === m.entraObjectId,
+              );
+              expect(mine.map((a) => roleNameOf(plan, a)).sort(), `${m.role} in ${env}`).toEqual(
+                EXPECTED_ROLES[`${m.role}/${restriction}`][env],
+              );
             }
             const adminOid = SETTINGS.portalAdmins[0].entraObjectId;
-            const adminRoles = assignments.filter((a) => (a.body as { properties: { principalId: string } }).properties.principalId === adminOid);
+            const adminRoles = assignments.filter(
+              (a) => (a.body as { properties: { principalId: string } }).properties.principalId === adminOid,
+            );
             expect(adminRoles.map((a) => roleNameOf(plan, a))).toEqual(EXPECTED_ROLES.admin[env]);
-            expect(assignments).toHaveLength(4 * 0 + EXPECTED_ROLES[`dataScientist/${restriction}`][env].length * 3 + EXPECTED_ROLES[`mlops/${restriction}`][env].length + 1);
+            expect(assignments).toHaveLength(
+              4 * 0 +
+                EXPECTED_ROLES[`dataScientist/${restriction}`][env].length * 3 +
+                EXPECTED_ROLES[`mlops/${restriction}`][env].length +
+                1,
+            );
             for (const a of assignments) {
               expect(a.target.scope).toBe(ws.resourceId);
               expect(a.resourceId).toBe(`${ws.resourceId}/providers/Microsoft.Authorization/roleAssignments/${a.name}`);
@@ -125,8 +177,22 @@ describe("[PLAN]: derivation for every configuration, pattern and environment su
             const cis = stepsOf(plan, env, "computeInstance");
             if (env === "dev") {
               expect(cis).toHaveLength(2);
-              const assigned = cis.map((c) => (c.body as { properties: { properties: { personalComputeInstanceSettings: { assignedUser: { objectId: string; tenantId: string } }; idleTimeBeforeShutdown: string } } }).properties.properties);
-              expect(assigned.map((p) => p.personalComputeInstanceSettings.assignedUser.objectId).sort()).toEqual([ALICE.entraObjectId, BOB.entraObjectId].sort());
+              const assigned = cis.map(
+                (c) =>
+                  (
+                    c.body as {
+                      properties: {
+                        properties: {
+                          personalComputeInstanceSettings: { assignedUser: { objectId: string; tenantId: string } };
+                          idleTimeBeforeShutdown: string;
+                        };
+                      };
+                    }
+                  ).properties.properties,
+              );
+              expect(assigned.map((p) => p.personalComputeInstanceSettings.assignedUser.objectId).sort()).toEqual(
+                [ALICE.entraObjectId, BOB.entraObjectId].sort(),
+              );
               for (const p of assigned) {
                 expect(p.personalComputeInstanceSettings.assignedUser.tenantId).toBe(TENANT_ID);
                 expect(p.idleTimeBeforeShutdown).toBe("PT45M");
@@ -136,12 +202,19 @@ describe("[PLAN]: derivation for every configuration, pattern and environment su
             }
             // Clusters: one per dev VM size in dev, one per pipeline in test and prod.
             const clusters = stepsOf(plan, env, "computeCluster");
-            expect(clusters.map((c) => c.name).sort()).toEqual(env === "dev" ? ["cc-ds11v2", "cc-nc6sv3"] : ["cc-retrain", "cc-scoring"]);
+            expect(clusters.map((c) => c.name).sort()).toEqual(
+              env === "dev" ? ["cc-ds11v2", "cc-nc6sv3"] : ["cc-retrain", "cc-scoring"],
+            );
             for (const c of [...clusters, ...cis]) {
-              expect(c.dependsOn).toEqual(visibility === "private" ? [`${env}/workspace`, `${env}/privateEndpoint`] : [`${env}/workspace`]);
+              expect(c.dependsOn).toEqual(
+                visibility === "private" ? [`${env}/workspace`, `${env}/privateEndpoint`] : [`${env}/workspace`],
+              );
             }
             for (const c of clusters) {
-              expect((c.body as { properties: { properties: { scaleSettings: { minNodeCount: number } } } }).properties.properties.scaleSettings.minNodeCount).toBe(0);
+              expect(
+                (c.body as { properties: { properties: { scaleSettings: { minNodeCount: number } } } }).properties
+                  .properties.scaleSettings.minNodeCount,
+              ).toBe(0);
             }
             // Git connection on every workspace.
             expect(stepsOf(plan, env, "gitConnection")).toHaveLength(1);
@@ -201,7 +274,12 @@ describe("[PLAN]: the journey's request, spelled out", () => {
         "computeCluster cc-ds11v2",
       ].sort(),
     );
-    expect(roles("dev")).toEqual(["Ada Admin: Atrium Workspace Admin", "Alice Scientist: Atrium Data Scientist", "Bob Scientist: Atrium Data Scientist", "Mo Ops: Atrium Data Scientist"]);
+    expect(roles("dev")).toEqual([
+      "Ada Admin: Atrium Workspace Admin",
+      "Alice Scientist: Atrium Data Scientist",
+      "Bob Scientist: Atrium Data Scientist",
+      "Mo Ops: Atrium Data Scientist",
+    ]);
   });
 
   it("test: the resources and the pipeline cluster, no instances", () => {
@@ -240,7 +318,12 @@ describe("[PLAN]: the journey's request, spelled out", () => {
         "computeCluster cc-scoring",
       ].sort(),
     );
-    expect(roles("prod")).toEqual(["Ada Admin: Atrium Workspace Admin", "Alice Scientist: Reader", "Bob Scientist: Reader", "Mo Ops: Contributor"]);
+    expect(roles("prod")).toEqual([
+      "Ada Admin: Atrium Workspace Admin",
+      "Alice Scientist: Reader",
+      "Bob Scientist: Reader",
+      "Mo Ops: Contributor",
+    ]);
   });
 
   it("role assignments: 4 in dev, 6 in test, 4 in prod; custom roles created once per subscription", () => {
@@ -250,7 +333,13 @@ describe("[PLAN]: the journey's request, spelled out", () => {
       ...Array(4).fill("prod"),
     ]);
     const defs = plan.steps.filter((s) => s.kind === "roleDefinition");
-    expect(defs.map((d) => `${d.target.subscriptionId} ${(d.body as { properties: { roleName: string } }).properties.roleName}`).sort()).toEqual([
+    expect(
+      defs
+        .map(
+          (d) => `${d.target.subscriptionId} ${(d.body as { properties: { roleName: string } }).properties.roleName}`,
+        )
+        .sort(),
+    ).toEqual([
       `${SUBSCRIPTIONS.dev} Atrium Data Scientist (${SUBSCRIPTIONS.dev})`,
       `${SUBSCRIPTIONS.dev} Atrium Workspace Admin (${SUBSCRIPTIONS.dev})`,
       `${SUBSCRIPTIONS.test} Atrium Test Operator (${SUBSCRIPTIONS.test})`,
@@ -259,14 +348,21 @@ describe("[PLAN]: the journey's request, spelled out", () => {
     ]);
     for (const d of defs) {
       expect(d.environment).toBeNull();
-      expect(d.resourceId).toBe(`/subscriptions/${d.target.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${d.name}`);
-      expect((d.body as { properties: { assignableScopes: string[]; type: string } }).properties).toMatchObject({ type: "CustomRole", assignableScopes: [`/subscriptions/${d.target.subscriptionId}`] });
+      expect(d.resourceId).toBe(
+        `/subscriptions/${d.target.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${d.name}`,
+      );
+      expect((d.body as { properties: { assignableScopes: string[]; type: string } }).properties).toMatchObject({
+        type: "CustomRole",
+        assignableScopes: [`/subscriptions/${d.target.subscriptionId}`],
+      });
     }
   });
 
   it("a data scientist's instance is theirs, private, with idle shutdown", () => {
     const ci = plan.steps.find((s) => s.id === "dev/ci/ci-alice-ixpvy")!;
-    expect(ci.resourceId).toBe(`/subscriptions/${SUBSCRIPTIONS.dev}/resourceGroups/rg-churn-dev-westeurope/providers/Microsoft.MachineLearningServices/workspaces/mlw-churn-dev/computes/ci-alice-ixpvy`);
+    expect(ci.resourceId).toBe(
+      `/subscriptions/${SUBSCRIPTIONS.dev}/resourceGroups/rg-churn-dev-westeurope/providers/Microsoft.MachineLearningServices/workspaces/mlw-churn-dev/computes/ci-alice-ixpvy`,
+    );
     expect(ci.apiVersion).toBe("2024-04-01");
     expect(ci.body).toMatchObject({
       location: "westeurope",
@@ -285,7 +381,10 @@ describe("[PLAN]: the journey's request, spelled out", () => {
   it("the pipeline cluster copies the first dev cluster's size and scales to 0", () => {
     const cc = plan.steps.find((s) => s.id === "prod/cc/cc-scoring")!;
     expect(cc.body).toMatchObject({
-      properties: { computeType: "AmlCompute", properties: { vmSize: "Standard_DS11_v2", scaleSettings: { minNodeCount: 0, maxNodeCount: 4 } } },
+      properties: {
+        computeType: "AmlCompute",
+        properties: { vmSize: "Standard_DS11_v2", scaleSettings: { minNodeCount: 0, maxNodeCount: 4 } },
+      },
     });
   });
 });
@@ -293,7 +392,9 @@ describe("[PLAN]: the journey's request, spelled out", () => {
 describe("[PLAN]: determinism and the hash", () => {
   it("the same request gives the same plan and hash, whatever the member order", () => {
     const a = buildPlan(journeyInput());
-    const b = buildPlan(journeyInput({ members: [MO, BOB, ALICE], settings: { ...SETTINGS, portalAdmins: [...SETTINGS.portalAdmins] } }));
+    const b = buildPlan(
+      journeyInput({ members: [MO, BOB, ALICE], settings: { ...SETTINGS, portalAdmins: [...SETTINGS.portalAdmins] } }),
+    );
     expect(b).toEqual(a);
     expect(planHash(b)).toBe(planHash(a));
     expect(planHash(a)).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -302,14 +403,24 @@ describe("[PLAN]: determinism and the hash", () => {
   it("a changed member, role, network or compute changes the hash", () => {
     const base = planHash(buildPlan(journeyInput()));
     expect(planHash(buildPlan(journeyInput({ members: [ALICE, MO] })))).not.toBe(base);
-    expect(planHash(buildPlan(journeyInput({ members: [ALICE, { ...BOB, role: "dataEngineer" }, MO] })))).not.toBe(base);
+    expect(planHash(buildPlan(journeyInput({ members: [ALICE, { ...BOB, role: "dataEngineer" }, MO] })))).not.toBe(
+      base,
+    );
     expect(planHash(buildPlan(journeyInput({ visibility: "public" })))).not.toBe(base);
-    expect(planHash(buildPlan(journeyInput({ compute: { ...journeyInput().compute, idleShutdownMinutes: 30 } })))).not.toBe(base);
+    expect(
+      planHash(buildPlan(journeyInput({ compute: { ...journeyInput().compute, idleShutdownMinutes: 30 } }))),
+    ).not.toBe(base);
   });
 
   it("names do not depend on the request id or requester (only tags do)", () => {
     const a = buildPlan(journeyInput());
-    const b = buildPlan(journeyInput({ requestId: "00000000-0000-4000-8000-000000000000", requestedBy: "bob@contoso.com", requestNumber: 7 }));
+    const b = buildPlan(
+      journeyInput({
+        requestId: "00000000-0000-4000-8000-000000000000",
+        requestedBy: "bob@contoso.com",
+        requestNumber: 7,
+      }),
+    );
     expect(b.steps.map((s) => s.resourceId)).toEqual(a.steps.map((s) => s.resourceId));
     expect(planHash(b)).not.toBe(planHash(a));
   });
@@ -330,13 +441,19 @@ describe("[PLAN]: determinism and the hash", () => {
     const long = (slug: string) => journeyInput({ project: { slug, teamSlug: "fraud", costCenter: "x" } });
     const a = buildPlan(long("customer-lifetime-value-forecasting-emea"));
     const b = buildPlan(long("customer-lifetime-value-forecasting-apac"));
-    const names = (p: Plan) => p.steps.filter((s) => s.environment === "dev" && s.kind !== "roleAssignment").map((s) => s.name);
+    const names = (p: Plan) =>
+      p.steps.filter((s) => s.environment === "dev" && s.kind !== "roleAssignment").map((s) => s.name);
     expect(checkPlanNames(long("customer-lifetime-value-forecasting-emea"))).toEqual({});
-    for (const [x, y] of names(a).map((n, i) => [n, names(b)[i]])) if (!["default", "git-churn-model", "cc-ds11v2"].includes(x) && !x.startsWith("ci-")) expect(x).not.toBe(y);
+    for (const [x, y] of names(a).map((n, i) => [n, names(b)[i]]))
+      if (!["default", "git-churn-model", "cc-ds11v2"].includes(x) && !x.startsWith("ci-")) expect(x).not.toBe(y);
   });
 
   it("buildPlan refuses a plan whose names cannot be valid, with a field error", () => {
-    const bad = journeyInput({ pattern: "shared", project: null, team: { slug: "fraud", costCenter: "x", businessDivision: "***", allowedRegions: [] } });
+    const bad = journeyInput({
+      pattern: "shared",
+      project: null,
+      team: { slug: "fraud", costCenter: "x", businessDivision: "***", allowedRegions: [] },
+    });
     expect(checkPlanNames(bad)).toHaveProperty("team");
     expect(() => buildPlan(bad)).toThrow(PlanNameError);
   });

@@ -71,7 +71,9 @@ export class PlanNameError extends Error {
  */
 export function pipelineClusterSpec(compute: ComputeInput): { vmSize: string; maxNodes: number } {
   const first = compute.devClusters[0];
-  return first ? { vmSize: first.vmSize, maxNodes: first.maxNodes } : { vmSize: compute.instanceVmSize, maxNodes: DEFAULT_PIPELINE_MAX_NODES };
+  return first
+    ? { vmSize: first.vmSize, maxNodes: first.maxNodes }
+    : { vmSize: compute.instanceVmSize, maxNodes: DEFAULT_PIPELINE_MAX_NODES };
 }
 
 export function orderedEnvironments(envs: readonly PlanEnvironment[]): PlanEnvironment[] {
@@ -91,7 +93,10 @@ export function planTags(input: PlanInput, environment: string): Record<string, 
   };
 }
 
-const byKey = <T>(key: (t: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byKey =
+  <T>(key: (t: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 /**
  * Checks every name the plan would use against Azure's rules and returns field errors keyed by
@@ -104,7 +109,10 @@ export function checkPlanNames(input: PlanInput): FieldErrors {
   const scopeField = input.pattern === "project" ? "project" : "team";
   const scope = scopeSlugOf(input);
   if (!scope) {
-    add(scopeField, "This scope has no letters or digits to build Azure names from; ask an admin to give it a slug with letters or digits.");
+    add(
+      scopeField,
+      "This scope has no letters or digits to build Azure names from; ask an admin to give it a slug with letters or digits.",
+    );
     return errors;
   }
   const check = (field: string, kind: NamedKind, name: string, what: string) => {
@@ -122,20 +130,35 @@ export function checkPlanNames(input: PlanInput): FieldErrors {
     if (input.visibility === "private") check(scopeField, "privateEndpoint", n.privateEndpoint, "private endpoint");
     if (env === "dev") {
       input.members.forEach((m, i) => {
-        if (m.role === "dataScientist") check(`members.${i}.email`, "compute", computeInstanceName(scope, env, sub, m.email, m.entraObjectId), "compute instance");
+        if (m.role === "dataScientist")
+          check(
+            `members.${i}.email`,
+            "compute",
+            computeInstanceName(scope, env, sub, m.email, m.entraObjectId),
+            "compute instance",
+          );
       });
-      input.compute.devClusters.forEach((c, i) => check(`compute.devClusters.${i}.vmSize`, "compute", sizeClusterName(c.vmSize), "cluster"));
+      input.compute.devClusters.forEach((c, i) =>
+        check(`compute.devClusters.${i}.vmSize`, "compute", sizeClusterName(c.vmSize), "cluster"),
+      );
     } else {
-      input.compute.pipelines.forEach((p, i) => check(`compute.pipelines.${i}`, "compute", pipelineClusterName(p), "pipeline cluster"));
+      input.compute.pipelines.forEach((p, i) =>
+        check(`compute.pipelines.${i}`, "compute", pipelineClusterName(p), "pipeline cluster"),
+      );
     }
   }
-  if (input.gitRepositoryUrl) check("gitRepositoryUrl", "gitConnection", gitConnectionName(input.gitRepositoryUrl), "Git connection");
+  if (input.gitRepositoryUrl)
+    check("gitRepositoryUrl", "gitConnection", gitConnectionName(input.gitRepositoryUrl), "Git connection");
   // Two distinct inputs must never map to one compute name in the same workspace.
   const clusterNames = new Map<string, number>();
   input.compute.devClusters.forEach((c, i) => {
     const name = sizeClusterName(c.vmSize);
     const other = clusterNames.get(name);
-    if (other !== undefined) add(`compute.devClusters.${i}.vmSize`, `This VM size gives the same cluster name (${name}) as cluster ${other + 1}; list each size once.`);
+    if (other !== undefined)
+      add(
+        `compute.devClusters.${i}.vmSize`,
+        `This VM size gives the same cluster name (${name}) as cluster ${other + 1}; list each size once.`,
+      );
     clusterNames.set(name, i);
   });
   const instanceNames = new Map<string, number>();
@@ -143,14 +166,22 @@ export function checkPlanNames(input: PlanInput): FieldErrors {
     if (m.role !== "dataScientist") return;
     const name = computeInstanceName(scope, "dev", input.settings.subscriptions.dev, m.email, m.entraObjectId);
     const other = instanceNames.get(name);
-    if (other !== undefined) add(`members.${i}.email`, `This person's compute instance name (${name}) clashes with member ${other + 1}'s; ask an admin.`);
+    if (other !== undefined)
+      add(
+        `members.${i}.email`,
+        `This person's compute instance name (${name}) clashes with member ${other + 1}'s; ask an admin.`,
+      );
     instanceNames.set(name, i);
   });
   const pipelineNames = new Map<string, number>();
   input.compute.pipelines.forEach((p, i) => {
     const name = pipelineClusterName(p);
     const other = pipelineNames.get(name);
-    if (other !== undefined) add(`compute.pipelines.${i}`, `This pipeline gives the same cluster name (${name}) as pipeline ${other + 1}; rename one of them.`);
+    if (other !== undefined)
+      add(
+        `compute.pipelines.${i}`,
+        `This pipeline gives the same cluster name (${name}) as pipeline ${other + 1}; rename one of them.`,
+      );
     pipelineNames.set(name, i);
   });
   return errors;
@@ -190,7 +221,9 @@ export function buildPlan(input: PlanInput): Plan {
     const inWs = { subscriptionId: sub, resourceGroup: names.resourceGroup, parent: names.workspace, scope: null };
     const isPrivate = input.visibility === "private";
 
-    const step = (s: Omit<PlanStep, "environment" | "apiVersion" | "tags"> & { tags?: Record<string, string> }): PlanStep => ({
+    const step = (
+      s: Omit<PlanStep, "environment" | "apiVersion" | "tags"> & { tags?: Record<string, string> },
+    ): PlanStep => ({
       ...s,
       environment: env,
       apiVersion: API_VERSIONS[s.kind],
@@ -315,7 +348,12 @@ export function buildPlan(input: PlanInput): Plan {
           name: "default",
           resourceId: `${peId}/privateDnsZoneGroups/default`,
           dependsOn: [key("privateEndpoint")],
-          target: { subscriptionId: sub, resourceGroup: names.resourceGroup, parent: names.privateEndpoint, scope: null },
+          target: {
+            subscriptionId: sub,
+            resourceGroup: names.resourceGroup,
+            parent: names.privateEndpoint,
+            scope: null,
+          },
           body: {
             properties: {
               privateDnsZoneConfigs: settings.privateDnsZoneIds.map((zoneId) => ({
@@ -377,13 +415,21 @@ export function buildPlan(input: PlanInput): Plan {
         const rdId = roleDefinitionId(sub, role);
         const guid = roleAssignmentGuid(wsId, p.principalId, rdId);
         const stepId = key(`ra/${guid}`);
-        entry.roles.push({ roleName: roleDisplayName(role), roleDefinitionId: rdId, custom: isCustomRole(role), stepId });
+        entry.roles.push({
+          roleName: roleDisplayName(role),
+          roleDefinitionId: rdId,
+          custom: isCustomRole(role),
+          stepId,
+        });
         if (seenAssignments.has(guid)) continue;
         seenAssignments.add(guid);
         const deps = [key("workspace")];
         if (isCustomRole(role)) {
           deps.push(`roledef/${customRoleGuid(sub, role)}`);
-          const entryForSub = customBySubscription.get(sub) ?? { keys: new Set<CustomRoleKey>(), envs: new Set<PlanEnvironment>() };
+          const entryForSub = customBySubscription.get(sub) ?? {
+            keys: new Set<CustomRoleKey>(),
+            envs: new Set<PlanEnvironment>(),
+          };
           entryForSub.keys.add(role);
           entryForSub.envs.add(env);
           customBySubscription.set(sub, entryForSub);
@@ -437,7 +483,9 @@ export function buildPlan(input: PlanInput): Plan {
                   computeInstanceAuthorizationType: "personal",
                   enableNodePublicIp: !isPrivate,
                   sshSettings: { sshPublicAccess: "Disabled" },
-                  personalComputeInstanceSettings: { assignedUser: { objectId: m.entraObjectId, tenantId: settings.tenantId } },
+                  personalComputeInstanceSettings: {
+                    assignedUser: { objectId: m.entraObjectId, tenantId: settings.tenantId },
+                  },
                 },
               },
             },
@@ -447,8 +495,17 @@ export function buildPlan(input: PlanInput): Plan {
     }
     const clusters =
       env === "dev"
-        ? input.compute.devClusters.map((c) => ({ name: sizeClusterName(c.vmSize), vmSize: c.vmSize, maxNodes: c.maxNodes, description: `Shared ${c.vmSize} development cluster` }))
-        : input.compute.pipelines.map((p) => ({ name: pipelineClusterName(p), ...pipelineClusterSpec(input.compute), description: `Cluster of the production pipeline ${p}` }));
+        ? input.compute.devClusters.map((c) => ({
+            name: sizeClusterName(c.vmSize),
+            vmSize: c.vmSize,
+            maxNodes: c.maxNodes,
+            description: `Shared ${c.vmSize} development cluster`,
+          }))
+        : input.compute.pipelines.map((p) => ({
+            name: pipelineClusterName(p),
+            ...pipelineClusterSpec(input.compute),
+            description: `Cluster of the production pipeline ${p}`,
+          }));
     for (const c of clusters) {
       envSteps.push(
         step({
@@ -469,7 +526,11 @@ export function buildPlan(input: PlanInput): Plan {
                 vmSize: c.vmSize,
                 vmPriority: "Dedicated",
                 osType: "Linux",
-                scaleSettings: { minNodeCount: 0, maxNodeCount: c.maxNodes, nodeIdleTimeBeforeScaleDown: CLUSTER_SCALE_DOWN },
+                scaleSettings: {
+                  minNodeCount: 0,
+                  maxNodeCount: c.maxNodes,
+                  nodeIdleTimeBeforeScaleDown: CLUSTER_SCALE_DOWN,
+                },
                 remoteLoginPortPublicAccess: "Disabled",
                 enableNodePublicIp: !isPrivate,
               },

@@ -25,7 +25,9 @@ describe("[COST]: monthly estimate", () => {
   });
 
   it("public workspaces have no private-endpoint cost; unknown sizes are priced at 0 and said so", () => {
-    const plan = buildPlan(journeyInput({ visibility: "public", compute: { ...journeyInput().compute, instanceVmSize: "Standard_Z9_v9" } }));
+    const plan = buildPlan(
+      journeyInput({ visibility: "public", compute: { ...journeyInput().compute, instanceVmSize: "Standard_Z9_v9" } }),
+    );
     const cost = estimateCost(plan, []);
     expect(cost.lines.some((l) => l.kind === "privateEndpoint")).toBe(false);
     expect(cost.byEnvironment.test).toBeCloseTo(4.68, 2);

@@ -38,12 +38,17 @@ export function expectedInstanceHours(idleShutdownMinutes: number): number {
 
 function vmPrice(vmSize: string, vmSizes: PlanVmSize[]): { usd: number; from: string } | null {
   const fromSettings = vmSizes.find((v) => v.name.toLowerCase() === vmSize.toLowerCase());
-  if (fromSettings && fromSettings.hourlyPriceUsd > 0) return { usd: fromSettings.hourlyPriceUsd, from: "portal settings" };
+  if (fromSettings && fromSettings.hourlyPriceUsd > 0)
+    return { usd: fromSettings.hourlyPriceUsd, from: "portal settings" };
   const key = Object.keys(VM_HOURLY_PRICES).find((k) => k.toLowerCase() === vmSize.toLowerCase());
   return key ? { usd: VM_HOURLY_PRICES[key].usd, from: "price table" } : null;
 }
 
-type ComputeBody = { properties?: { properties?: { vmSize?: string; idleTimeBeforeShutdown?: string; scaleSettings?: { maxNodeCount?: number } } } };
+type ComputeBody = {
+  properties?: {
+    properties?: { vmSize?: string; idleTimeBeforeShutdown?: string; scaleSettings?: { maxNodeCount?: number } };
+  };
+};
 
 export function estimateCost(plan: Pick<Plan, "steps" | "environments">, vmSizes: PlanVmSize[]): CostEstimate {
   const a = USAGE_ASSUMPTIONS;
@@ -55,7 +60,15 @@ export function estimateCost(plan: Pick<Plan, "steps" | "environments">, vmSizes
     a.appInsightsGb * FIXED_PRICES.appInsightsPerGb.usd;
 
   const add = (s: PlanStep, monthlyUsd: number, ceilingMonthlyUsd: number, basis: string) =>
-    lines.push({ environment: s.environment as PlanEnvironment, stepId: s.id, kind: s.kind, name: s.name, monthlyUsd: cents(monthlyUsd), ceilingMonthlyUsd: cents(ceilingMonthlyUsd), basis });
+    lines.push({
+      environment: s.environment as PlanEnvironment,
+      stepId: s.id,
+      kind: s.kind,
+      name: s.name,
+      monthlyUsd: cents(monthlyUsd),
+      ceilingMonthlyUsd: cents(ceilingMonthlyUsd),
+      basis,
+    });
 
   for (const s of plan.steps) {
     if (!s.environment) continue;
@@ -67,7 +80,12 @@ export function estimateCost(plan: Pick<Plan, "steps" | "environments">, vmSizes
       }
       case "keyVault": {
         const v = (a.keyVaultOperations / 10_000) * FIXED_PRICES.keyVaultPer10kOperations.usd;
-        add(s, v, v, `${a.keyVaultOperations.toLocaleString("en-US")} operations × $${FIXED_PRICES.keyVaultPer10kOperations.usd}/10k`);
+        add(
+          s,
+          v,
+          v,
+          `${a.keyVaultOperations.toLocaleString("en-US")} operations × $${FIXED_PRICES.keyVaultPer10kOperations.usd}/10k`,
+        );
         break;
       }
       case "applicationInsights": {
@@ -79,8 +97,15 @@ export function estimateCost(plan: Pick<Plan, "steps" | "environments">, vmSizes
         add(s, FIXED_PRICES.workspace.usd, FIXED_PRICES.workspace.usd, "Basic workspace: no charge of its own");
         break;
       case "privateEndpoint": {
-        const v = a.hoursPerMonth * FIXED_PRICES.privateEndpointPerHour.usd + a.privateEndpointGb * FIXED_PRICES.privateEndpointPerGb.usd;
-        add(s, v, v, `${a.hoursPerMonth} h × $${FIXED_PRICES.privateEndpointPerHour.usd}/h + ${a.privateEndpointGb} GB × $${FIXED_PRICES.privateEndpointPerGb.usd}/GB`);
+        const v =
+          a.hoursPerMonth * FIXED_PRICES.privateEndpointPerHour.usd +
+          a.privateEndpointGb * FIXED_PRICES.privateEndpointPerGb.usd;
+        add(
+          s,
+          v,
+          v,
+          `${a.hoursPerMonth} h × $${FIXED_PRICES.privateEndpointPerHour.usd}/h + ${a.privateEndpointGb} GB × $${FIXED_PRICES.privateEndpointPerGb.usd}/GB`,
+        );
         break;
       }
       case "computeInstance": {
@@ -90,7 +115,12 @@ export function estimateCost(plan: Pick<Plan, "steps" | "environments">, vmSizes
         const price = vmPrice(vmSize, vmSizes);
         if (!price) unpriced.add(vmSize);
         const hours = expectedInstanceHours(idle);
-        add(s, hours * (price?.usd ?? 0), a.hoursPerMonth * (price?.usd ?? 0), `${hours.toFixed(1)} h × $${price?.usd ?? 0}/h (${vmSize}, ${price?.from ?? "no price known"})`);
+        add(
+          s,
+          hours * (price?.usd ?? 0),
+          a.hoursPerMonth * (price?.usd ?? 0),
+          `${hours.toFixed(1)} h × $${price?.usd ?? 0}/h (${vmSize}, ${price?.from ?? "no price known"})`,
+        );
         break;
       }
       case "computeCluster": {
@@ -99,7 +129,12 @@ export function estimateCost(plan: Pick<Plan, "steps" | "environments">, vmSizes
         const maxNodes = p?.scaleSettings?.maxNodeCount ?? 0;
         const price = vmPrice(vmSize, vmSizes);
         if (!price) unpriced.add(vmSize);
-        add(s, 0, a.hoursPerMonth * maxNodes * (price?.usd ?? 0), `$0 when idle (min nodes 0); ceiling ${maxNodes} × ${vmSize} × ${a.hoursPerMonth} h × $${price?.usd ?? 0}/h`);
+        add(
+          s,
+          0,
+          a.hoursPerMonth * maxNodes * (price?.usd ?? 0),
+          `$0 when idle (min nodes 0); ceiling ${maxNodes} × ${vmSize} × ${a.hoursPerMonth} h × $${price?.usd ?? 0}/h`,
+        );
         break;
       }
       default:
@@ -111,7 +146,9 @@ export function estimateCost(plan: Pick<Plan, "steps" | "environments">, vmSizes
   const ceilingByEnvironment: Partial<Record<PlanEnvironment, number>> = {};
   for (const env of plan.environments) {
     byEnvironment[env] = cents(lines.filter((l) => l.environment === env).reduce((t, l) => t + l.monthlyUsd, 0));
-    ceilingByEnvironment[env] = cents(lines.filter((l) => l.environment === env).reduce((t, l) => t + l.ceilingMonthlyUsd, 0));
+    ceilingByEnvironment[env] = cents(
+      lines.filter((l) => l.environment === env).reduce((t, l) => t + l.ceilingMonthlyUsd, 0),
+    );
   }
   const assumptions = [
     `Compute instances run ${a.activeHoursPerWorkDay} hours on each of ${a.workDaysPerMonth} working days a month, then idle until idle shutdown stops them (at most ${a.hoursPerMonth} hours a month).`,

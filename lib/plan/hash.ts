@@ -20,6 +20,8 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function planHash(plan: Pick<Plan, "schemaVersion" | "steps">): string {
-  const digest = createHash("sha256").update(canonicalJson({ schemaVersion: plan.schemaVersion, steps: plan.steps })).digest("hex");
+  const digest = createHash("sha256")
+    .update(canonicalJson({ schemaVersion: plan.schemaVersion, steps: plan.steps }))
+    .digest("hex");
   return `sha256:${digest}`;
 }

@@ -96,7 +96,8 @@ export function nameRuleViolation(kind: NamedKind, name: string): string | null 
       return null;
     case "workspace":
       if (len < 3 || len > 33) return "a workspace name has 3 to 33 characters";
-      if (!/^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/.test(name)) return "a workspace name starts with a letter or digit and uses letters, digits, _ and -";
+      if (!/^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/.test(name))
+        return "a workspace name starts with a letter or digit and uses letters, digits, _ and -";
       return null;
     case "storageAccount":
       if (len < 3 || len > 24) return "a storage account name has 3 to 24 characters";
@@ -104,7 +105,8 @@ export function nameRuleViolation(kind: NamedKind, name: string): string | null 
       return null;
     case "keyVault":
       if (len < 3 || len > 24) return "a key vault name has 3 to 24 characters";
-      if (!/^[a-zA-Z][a-zA-Z0-9-]*[a-zA-Z0-9]$/.test(name)) return "a key vault name starts with a letter, ends with a letter or digit and uses letters, digits and hyphens";
+      if (!/^[a-zA-Z][a-zA-Z0-9-]*[a-zA-Z0-9]$/.test(name))
+        return "a key vault name starts with a letter, ends with a letter or digit and uses letters, digits and hyphens";
       if (name.includes("--")) return "a key vault name can't contain consecutive hyphens";
       return null;
     case "applicationInsights":
@@ -113,15 +115,18 @@ export function nameRuleViolation(kind: NamedKind, name: string): string | null 
       return null;
     case "privateEndpoint":
       if (len < 2 || len > 64) return "a private endpoint name has 2 to 64 characters";
-      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9_]$/.test(name)) return "a private endpoint name starts with a letter or digit and ends with a letter, digit or _";
+      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9_]$/.test(name))
+        return "a private endpoint name starts with a letter or digit and ends with a letter, digit or _";
       return null;
     case "compute":
       if (len < 3 || len > 16) return "a compute name has 3 to 16 characters";
-      if (!/^[a-zA-Z](?:[a-zA-Z0-9]|-(?=.*[a-zA-Z]))*$/.test(name)) return "a compute name starts with a letter, uses letters, digits and hyphens, and every hyphen is followed by a letter";
+      if (!/^[a-zA-Z](?:[a-zA-Z0-9]|-(?=.*[a-zA-Z]))*$/.test(name))
+        return "a compute name starts with a letter, uses letters, digits and hyphens, and every hyphen is followed by a letter";
       if (name.endsWith("-")) return "a compute name can't end with a hyphen";
       return null;
     case "gitConnection":
-      if (!/^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/.test(name)) return "a connection name has 3 to 33 letters, digits, _ or -, starting with a letter or digit";
+      if (!/^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/.test(name))
+        return "a connection name has 3 to 33 letters, digits, _ or -, starting with a letter or digit";
       return null;
   }
 }
@@ -146,7 +151,12 @@ export interface EnvironmentNames {
 }
 
 /** Names of the fixed resources of one environment. `subscriptionId` keeps global names (storage, key vault) apart across subscriptions. */
-export function environmentNames(scope: string, env: PlanEnvironment, region: string, subscriptionId: string): EnvironmentNames {
+export function environmentNames(
+  scope: string,
+  env: PlanEnvironment,
+  region: string,
+  subscriptionId: string,
+): EnvironmentNames {
   const globalKey = `${subscriptionId.toLowerCase()}/${scope}/${env}`;
   const workspace = `mlw-${fitSlug(scope, 33 - "mlw-".length - 1 - env.length)}-${env}`;
   const stScope = alnumPart(scope).slice(0, 24 - 2 - env.length - 6);
@@ -166,7 +176,8 @@ const COMPUTE_MAX = 16;
 /** `<prefix>-<part>`, or, when that breaks the compute rule, `<prefix>-<part…>-<4 letters>` of the full input. */
 function computeName(prefix: string, part: string, hashSource: string): string {
   const candidate = part ? `${prefix}-${part}` : "";
-  if (candidate && candidate.length <= COMPUTE_MAX && nameRuleViolation("compute", candidate) === null) return candidate;
+  if (candidate && candidate.length <= COMPUTE_MAX && nameRuleViolation("compute", candidate) === null)
+    return candidate;
   const h = letterHash(hashSource, 4);
   const room = COMPUTE_MAX - prefix.length - 1 - 1 - h.length;
   const head = trimHyphens(part.slice(0, room));
@@ -178,7 +189,13 @@ function computeName(prefix: string, part: string, hashSource: string): string {
  * per workspace, so the hash (of subscription, scope, environment and the person's object id) is
  * always added: two workspace sets in one region never ask for the same instance name.
  */
-export function computeInstanceName(scope: string, env: PlanEnvironment, subscriptionId: string, email: string, entraObjectId: string): string {
+export function computeInstanceName(
+  scope: string,
+  env: PlanEnvironment,
+  subscriptionId: string,
+  email: string,
+  entraObjectId: string,
+): string {
   const user = alnumPart(email.split("@")[0] ?? "").slice(0, 7);
   const h = letterHash(`${subscriptionId.toLowerCase()}/${scope}/${env}/${entraObjectId.toLowerCase()}`, 5);
   return user ? `ci-${user}-${h}` : `ci-${h}`;

@@ -56,12 +56,19 @@ const planInput: fc.Arbitrary<PlanInput> = fc
       restriction: r.restriction,
       region: r.region,
       members: r.members,
-      compute: { instanceVmSize: "Standard_DS3_v2", idleShutdownMinutes: r.idle, devClusters: r.sizes.map((vmSize) => ({ vmSize, maxNodes: 2 })), pipelines: r.pipelines },
+      compute: {
+        instanceVmSize: "Standard_DS3_v2",
+        idleShutdownMinutes: r.idle,
+        devClusters: r.sizes.map((vmSize) => ({ vmSize, maxNodes: 2 })),
+        pipelines: r.pipelines,
+      },
       gitRepositoryUrl: r.git,
     }),
   )
   // Distinct sizes can collapse to one short name (Standard_A_1 vs Standard_A1); checkPlanNames refuses those.
-  .filter((i) => new Set(i.compute.devClusters.map((c) => sizeClusterName(c.vmSize))).size === i.compute.devClusters.length);
+  .filter(
+    (i) => new Set(i.compute.devClusters.map((c) => sizeClusterName(c.vmSize))).size === i.compute.devClusters.length,
+  );
 
 describe("[PLAN]: properties", () => {
   it("environment names are always valid Azure names and deterministic", () => {
@@ -82,15 +89,25 @@ describe("[PLAN]: properties", () => {
 
   it("compute and connection names are always valid and deterministic", () => {
     fc.assert(
-      fc.property(slug, env, guid, localPart, guid, vmSize, pipeline, fc.webUrl({ validSchemes: ["https"] }), (scope, e, sub, user, oid, size, p, url) => {
-        const ci = computeInstanceName(scope, e, sub, `${user}@contoso.com`, oid);
-        expect(computeInstanceName(scope, e, sub, `${user}@contoso.com`, oid)).toBe(ci);
-        expect(nameRuleViolation("compute", ci)).toBeNull();
-        expect(nameRuleViolation("compute", sizeClusterName(size))).toBeNull();
-        expect(nameRuleViolation("compute", pipelineClusterName(p))).toBeNull();
-        expect(pipelineClusterName(p)).toBe(pipelineClusterName(p));
-        expect(nameRuleViolation("gitConnection", gitConnectionName(url))).toBeNull();
-      }),
+      fc.property(
+        slug,
+        env,
+        guid,
+        localPart,
+        guid,
+        vmSize,
+        pipeline,
+        fc.webUrl({ validSchemes: ["https"] }),
+        (scope, e, sub, user, oid, size, p, url) => {
+          const ci = computeInstanceName(scope, e, sub, `${user}@contoso.com`, oid);
+          expect(computeInstanceName(scope, e, sub, `${user}@contoso.com`, oid)).toBe(ci);
+          expect(nameRuleViolation("compute", ci)).toBeNull();
+          expect(nameRuleViolation("compute", sizeClusterName(size))).toBeNull();
+          expect(nameRuleViolation("compute", pipelineClusterName(p))).toBeNull();
+          expect(pipelineClusterName(p)).toBe(pipelineClusterName(p));
+          expect(nameRuleViolation("gitConnection", gitConnectionName(url))).toBeNull();
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -103,7 +120,9 @@ describe("[PLAN]: properties", () => {
     );
     fc.assert(
       fc.property(slug, guid, fc.uniqueArray(guid, { minLength: 2, maxLength: 8 }), (scope, sub, oids) => {
-        expect(new Set(oids.map((o) => computeInstanceName(scope, "dev", sub, "same.person@contoso.com", o))).size).toBe(oids.length);
+        expect(
+          new Set(oids.map((o) => computeInstanceName(scope, "dev", sub, "same.person@contoso.com", o))).size,
+        ).toBe(oids.length);
       }),
     );
   });
@@ -135,7 +154,18 @@ describe("[PLAN]: properties", () => {
         // Names valid.
         for (const s of plan.steps) {
           const kind = s.kind === "computeInstance" || s.kind === "computeCluster" ? "compute" : s.kind;
-          if (["resourceGroup", "workspace", "storageAccount", "keyVault", "applicationInsights", "privateEndpoint", "compute", "gitConnection"].includes(kind)) {
+          if (
+            [
+              "resourceGroup",
+              "workspace",
+              "storageAccount",
+              "keyVault",
+              "applicationInsights",
+              "privateEndpoint",
+              "compute",
+              "gitConnection",
+            ].includes(kind)
+          ) {
             expect(nameRuleViolation(kind as never, s.name), `${s.id}: ${s.name}`).toBeNull();
           }
         }

@@ -32,7 +32,12 @@ export const VM_HOURLY_PRICES: Record<string, Price> = {
 };
 
 export const FIXED_PRICES = {
-  workspace: { usd: 0, unit: "month (Basic workspace; compute billed separately)", source: ML_SOURCE, recordedOn: RECORDED },
+  workspace: {
+    usd: 0,
+    unit: "month (Basic workspace; compute billed separately)",
+    source: ML_SOURCE,
+    recordedOn: RECORDED,
+  },
   storagePerGbMonth: {
     usd: 0.0208,
     unit: "GB-month (Blob, hot, LRS)",

@@ -118,7 +118,10 @@ export function customRoleName(subscriptionId: string, key: CustomRoleKey): stri
 }
 
 export function roleDefinitionId(subscriptionId: string, key: RoleKey): string {
-  const guid = key in BUILT_IN_ROLES ? BUILT_IN_ROLES[key as keyof typeof BUILT_IN_ROLES].guid : customRoleGuid(subscriptionId, key as CustomRoleKey);
+  const guid =
+    key in BUILT_IN_ROLES
+      ? BUILT_IN_ROLES[key as keyof typeof BUILT_IN_ROLES].guid
+      : customRoleGuid(subscriptionId, key as CustomRoleKey);
   return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 }
 
@@ -151,5 +154,7 @@ export function portalAdminRoles(): RoleKey[] {
 
 /** Deterministic role-assignment name: UUIDv5 of scope, principal and role definition (like Bicep's guid()). */
 export function roleAssignmentGuid(scope: string, principalId: string, roleDefinitionIdValue: string): string {
-  return deterministicGuid(`roleAssignment/${scope.toLowerCase()}/${principalId.toLowerCase()}/${roleDefinitionIdValue.toLowerCase()}`);
+  return deterministicGuid(
+    `roleAssignment/${scope.toLowerCase()}/${principalId.toLowerCase()}/${roleDefinitionIdValue.toLowerCase()}`,
+  );
 }

@@ -7,7 +7,10 @@ export type PlatformServices = { azureLabel: string; stop: () => Promise<void> }
 /** How often the simulator's directory is refreshed with people added to Atrium after start-up. */
 const PRINCIPAL_REFRESH_MS = 30_000;
 
-export async function startPlatformServices(options: { log: (m: string) => void; childEnv: NodeJS.ProcessEnv }): Promise<PlatformServices> {
+export async function startPlatformServices(options: {
+  log: (m: string) => void;
+  childEnv: NodeJS.ProcessEnv;
+}): Promise<PlatformServices> {
   const e = env();
   const stops: Array<() => Promise<void>> = [];
   let azureLabel = "Azure: real subscriptions";

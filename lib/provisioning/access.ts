@@ -8,8 +8,12 @@ import { can, type SessionUser } from "@/lib/auth/session";
  */
 export function runVisibility(actor: SessionUser): Prisma.WorkspaceRequestWhereInput {
   if (can(actor, "run.read_all") || can(actor, "request.read_all")) return {};
-  const or: Prisma.WorkspaceRequestWhereInput[] = [{ requesterId: actor.id }, { members: { some: { userId: actor.id } } }];
-  if ((can(actor, "run.read_team") || can(actor, "request.read_team")) && actor.teamIds.length) or.push({ teamId: { in: actor.teamIds } });
+  const or: Prisma.WorkspaceRequestWhereInput[] = [
+    { requesterId: actor.id },
+    { members: { some: { userId: actor.id } } },
+  ];
+  if ((can(actor, "run.read_team") || can(actor, "request.read_team")) && actor.teamIds.length)
+    or.push({ teamId: { in: actor.teamIds } });
   return { OR: or };
 }
 

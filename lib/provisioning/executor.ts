@@ -67,7 +67,10 @@ class AbortedRun extends Error {
 }
 
 /** Runs (or resumes) one provisioning run. Safe to call again for the same run: finished runs are left alone. */
-export async function runProvisioning(job: { requestId: string; runId: string }, options: ExecutorOptions): Promise<RunOutcome> {
+export async function runProvisioning(
+  job: { requestId: string; runId: string },
+  options: ExecutorOptions,
+): Promise<RunOutcome> {
   const log = options.log ?? (() => {});
   // Every in-flight SDK call listens on the job's signal; a run has many at once.
   if (options.signal) setMaxListeners(0, options.signal);
@@ -79,10 +82,24 @@ export async function runProvisioning(job: { requestId: string; runId: string },
   if (run.status === "SUCCEEDED" || run.status === "FAILED" || run.status === "CANCELLED") return "SKIPPED";
   const request = await db.workspaceRequest.findUnique({
     where: { id: job.requestId },
-    select: { id: true, number: true, status: true, version: true, plan: true, requesterId: true, teamId: true, projectId: true, scopeSlug: true, region: true },
+    select: {
+      id: true,
+      number: true,
+      status: true,
+      version: true,
+      plan: true,
+      requesterId: true,
+      teamId: true,
+      projectId: true,
+      scopeSlug: true,
+      region: true,
+    },
   });
   if (!request?.plan) {
-    await finishRun(job, "FAILED", { errorCode: "NoPlan", errorMessage: "The request has no approved plan to provision." });
+    await finishRun(job, "FAILED", {
+      errorCode: "NoPlan",
+      errorMessage: "The request has no approved plan to provision.",
+    });
     return "FAILED";
   }
   const plan = request.plan as unknown as Plan;
@@ -90,10 +107,16 @@ export async function runProvisioning(job: { requestId: string; runId: string },
 
   // Start (or resume): run RUNNING, request PROVISIONING, one step row per plan step.
   const started = await db.$transaction(async (tx) => {
-    const current = await tx.workspaceRequest.findUnique({ where: { id: request.id }, select: { status: true, version: true } });
+    const current = await tx.workspaceRequest.findUnique({
+      where: { id: request.id },
+      select: { status: true, version: true },
+    });
     if (!current || !STARTABLE.includes(current.status)) return false;
     if (run.status === "QUEUED") {
-      const moved = await tx.provisioningRun.updateMany({ where: { id: run.id, status: "QUEUED" }, data: { status: "RUNNING", startedAt: new Date() } });
+      const moved = await tx.provisioningRun.updateMany({
+        where: { id: run.id, status: "QUEUED" },
+        data: { status: "RUNNING", startedAt: new Date() },
+      });
       if (moved.count === 0) return false;
     }
     if (current.status !== "PROVISIONING") {
@@ -101,7 +124,8 @@ export async function runProvisioning(job: { requestId: string; runId: string },
         where: { id: request.id, status: current.status, version: current.version },
         data: { status: "PROVISIONING", provisioningAt: new Date(), version: { increment: 1 } },
       });
-      if (moved.count === 0) throw new Error("The request changed while provisioning started; the job will be retried.");
+      if (moved.count === 0)
+        throw new Error("The request changed while provisioning started; the job will be retried.");
       await recordAuditEvent(tx, {
         actor: PROVISIONER,
         action: "request.provisioning_started",
@@ -128,18 +152,35 @@ export async function runProvisioning(job: { requestId: string; runId: string },
     // A retried run runs the failed and cancelled steps again (a failed operation's poller state is useless).
     await tx.provisioningStep.updateMany({
       where: { requestId: request.id, status: { in: ["FAILED", "CANCELLED"] } },
-      data: { status: "PENDING", errorCode: null, errorMessage: null, lroState: null, drift: Prisma.DbNull, runId: run.id },
+      data: {
+        status: "PENDING",
+        errorCode: null,
+        errorMessage: null,
+        lroState: null,
+        drift: Prisma.DbNull,
+        runId: run.id,
+      },
     });
     return true;
   });
   if (!started) {
-    log(`request ${formatRequestNumber(request.number)} is not in a state that can be provisioned; run ${run.id} cancelled`);
-    await finishRun(job, "CANCELLED", { errorCode: "NotProvisionable", errorMessage: "The request is no longer approved for provisioning." });
+    log(
+      `request ${formatRequestNumber(request.number)} is not in a state that can be provisioned; run ${run.id} cancelled`,
+    );
+    await finishRun(job, "CANCELLED", {
+      errorCode: "NotProvisionable",
+      errorMessage: "The request is no longer approved for provisioning.",
+    });
     return "CANCELLED";
   }
-  log(`run ${run.id} (${formatRequestNumber(request.number)}, attempt ${run.attempt}) started: ${plan.steps.length} steps`);
+  log(
+    `run ${run.id} (${formatRequestNumber(request.number)}, attempt ${run.attempt}) started: ${plan.steps.length} steps`,
+  );
 
-  const rows = await db.provisioningStep.findMany({ where: { requestId: request.id }, select: { stepKey: true, status: true, attempts: true, lroState: true } });
+  const rows = await db.provisioningStep.findMany({
+    where: { requestId: request.id },
+    select: { stepKey: true, status: true, attempts: true, lroState: true },
+  });
   const state = new Map(rows.map((r) => [r.stepKey, r]));
   const done = new Set(rows.filter((r) => r.status === "SUCCEEDED").map((r) => r.stepKey));
   const byId = new Map(plan.steps.map((s) => [s.id, s]));
@@ -151,7 +192,9 @@ export async function runProvisioning(job: { requestId: string; runId: string },
 
   const runStep = async (step: PlanStep) => {
     const row = state.get(step.id);
-    const result = await singleFlight(step, () => executeWithRetries(request.id, step, run.id, row?.attempts ?? 0, row?.lroState ?? null, options));
+    const result = await singleFlight(step, () =>
+      executeWithRetries(request.id, step, run.id, row?.attempts ?? 0, row?.lroState ?? null, options),
+    );
     if (result.ok) done.add(step.id);
     else if (result.aborted) aborted = true;
     else if (!failed) failed = { step, code: result.code, message: result.message };
@@ -179,30 +222,49 @@ export async function runProvisioning(job: { requestId: string; runId: string },
 
   if (aborted) throw new AbortedRun();
   if (cancelled) {
-    await db.provisioningStep.updateMany({ where: { requestId: request.id, status: "PENDING" }, data: { status: "CANCELLED", runId: run.id } });
+    await db.provisioningStep.updateMany({
+      where: { requestId: request.id, status: "PENDING" },
+      data: { status: "CANCELLED", runId: run.id },
+    });
     log(`run ${run.id} cancelled`);
     return "CANCELLED";
   }
   const failure = failed as { step: PlanStep; code: string; message: string } | null;
   if (failure) {
-    await failRun(request, run, { failedStepKey: failure.step.id, errorCode: failure.code, errorMessage: failure.message });
+    await failRun(request, run, {
+      failedStepKey: failure.step.id,
+      errorCode: failure.code,
+      errorMessage: failure.message,
+    });
     log(`run ${run.id} failed at ${failure.step.id}: ${failure.message}`);
     return "FAILED";
   }
   if (waiting.size > 0) {
     // Unreachable with a valid plan (every dependency is a plan step); refuse to call it a success.
-    await failRun(request, run, { failedStepKey: [...waiting][0], errorCode: "UnresolvedDependency", errorMessage: "Some steps depend on steps that are not in the plan." });
+    await failRun(request, run, {
+      failedStepKey: [...waiting][0],
+      errorCode: "UnresolvedDependency",
+      errorMessage: "Some steps depend on steps that are not in the plan.",
+    });
     return "FAILED";
   }
 
   // Verification: read everything back and check the intent.
   let verification: VerificationResult;
   try {
-    verification = await verifyPlan(plan, options.factory, { concurrency: options.concurrency, maxAttempts: options.maxStepAttempts, retryBaseMs: options.retryBaseMs });
+    verification = await verifyPlan(plan, options.factory, {
+      concurrency: options.concurrency,
+      maxAttempts: options.maxStepAttempts,
+      retryBaseMs: options.retryBaseMs,
+    });
   } catch (err) {
     const info = armErrorInfo(err);
     if (options.signal?.aborted) throw new AbortedRun();
-    await failRun(request, run, { failedStepKey: "verification", errorCode: info.code, errorMessage: `Reading the resources back failed (${info.code}): ${info.message}` });
+    await failRun(request, run, {
+      failedStepKey: "verification",
+      errorCode: info.code,
+      errorMessage: `Reading the resources back failed (${info.code}): ${info.message}`,
+    });
     return "FAILED";
   }
   if (!verification.ok) {
@@ -241,9 +303,17 @@ async function singleFlight<T>(step: PlanStep, fn: () => Promise<T>): Promise<T>
   }
 }
 
-type StepOutcome = { ok: true } | { ok: false; aborted: true } | { ok: false; aborted: false; code: string; message: string };
+type StepOutcome =
+  { ok: true } | { ok: false; aborted: true } | { ok: false; aborted: false; code: string; message: string };
 
-async function executeWithRetries(requestId: string, step: PlanStep, runId: string, priorAttempts: number, savedLro: string | null, options: ExecutorOptions): Promise<StepOutcome> {
+async function executeWithRetries(
+  requestId: string,
+  step: PlanStep,
+  runId: string,
+  priorAttempts: number,
+  savedLro: string | null,
+  options: ExecutorOptions,
+): Promise<StepOutcome> {
   let lroState = savedLro;
   let attempts = priorAttempts;
   const factory = options.factory;
@@ -251,7 +321,11 @@ async function executeWithRetries(requestId: string, step: PlanStep, runId: stri
     if (options.signal?.aborted) return { ok: false, aborted: true };
     attempts += 1;
     const correlationId = randomUUID();
-    const ids: { requestId: string | null; correlationId: string | null; write: boolean } = { requestId: null, correlationId: null, write: false };
+    const ids: { requestId: string | null; correlationId: string | null; write: boolean } = {
+      requestId: null,
+      correlationId: null,
+      write: false,
+    };
     await db.provisioningStep.update({
       where: { requestId_stepKey: { requestId: requestId, stepKey: step.id } },
       data: { status: "RUNNING", attempts, runId, startedAt: new Date(), finishedAt: null, correlationId },
@@ -273,20 +347,22 @@ async function executeWithRetries(requestId: string, step: PlanStep, runId: stri
           },
         },
         () =>
-          serialisedIfShared(step, () => executeStep(step, {
-            clients: factory.forSubscription(step.target.subscriptionId),
-            pollIntervalMs: options.pollIntervalMs,
-            signal: options.signal,
-            lroState,
-            previousAttempts: attempts - 1,
-            saveLroState: async (s) => {
-              lroState = s;
-              await db.provisioningStep.update({
-                where: { requestId_stepKey: { requestId: requestId, stepKey: step.id } },
-                data: { lroState: s, armRequestId: ids.requestId, correlationId: ids.correlationId ?? correlationId },
-              });
-            },
-          })),
+          serialisedIfShared(step, () =>
+            executeStep(step, {
+              clients: factory.forSubscription(step.target.subscriptionId),
+              pollIntervalMs: options.pollIntervalMs,
+              signal: options.signal,
+              lroState,
+              previousAttempts: attempts - 1,
+              saveLroState: async (s) => {
+                lroState = s;
+                await db.provisioningStep.update({
+                  where: { requestId_stepKey: { requestId: requestId, stepKey: step.id } },
+                  data: { lroState: s, armRequestId: ids.requestId, correlationId: ids.correlationId ?? correlationId },
+                });
+              },
+            }),
+          ),
       );
     } catch (err) {
       if (options.signal?.aborted) return { ok: false, aborted: true };
@@ -315,22 +391,42 @@ async function executeWithRetries(requestId: string, step: PlanStep, runId: stri
             entityType: "provisioning_step",
             entityId: `${requestId}/${step.id}`,
             requestId: requestId,
-            after: { stepKey: step.id, kind: step.kind, name: step.name, attempts, errorCode: info.code, errorMessage: info.message, armRequestId: ids.requestId },
+            after: {
+              stepKey: step.id,
+              kind: step.kind,
+              name: step.name,
+              attempts,
+              errorCode: info.code,
+              errorMessage: info.message,
+              armRequestId: ids.requestId,
+            },
             correlationId: runId,
           }),
         );
         return { ok: false, aborted: false, code: info.code, message };
       }
-      const backoff = Math.min(options.retryMaxMs ?? 60_000, options.retryBaseMs * 2 ** (attemptInRun - 1)) * (0.75 + Math.random() * 0.5);
+      const backoff =
+        Math.min(options.retryMaxMs ?? 60_000, options.retryBaseMs * 2 ** (attemptInRun - 1)) *
+        (0.75 + Math.random() * 0.5);
       await sleep(Math.max(backoff, info.retryAfterMs ?? 0), options.signal);
       continue;
     }
     if (result.outcome === "drift") {
-      const info = { code: "ComputeDrift", message: `Differences: ${result.drift.map((d) => `${d.field} is ${JSON.stringify(d.actual)}, plan says ${JSON.stringify(d.expected)}`).join("; ")}.` };
+      const info = {
+        code: "ComputeDrift",
+        message: `Differences: ${result.drift.map((d) => `${d.field} is ${JSON.stringify(d.actual)}, plan says ${JSON.stringify(d.expected)}`).join("; ")}.`,
+      };
       const message = describeStepError(step, info);
       await db.provisioningStep.update({
         where: { requestId_stepKey: { requestId: requestId, stepKey: step.id } },
-        data: { status: "FAILED", finishedAt: new Date(), errorCode: info.code, errorMessage: message, drift: jsonValue(result.drift), armRequestId: ids.requestId },
+        data: {
+          status: "FAILED",
+          finishedAt: new Date(),
+          errorCode: info.code,
+          errorMessage: message,
+          drift: jsonValue(result.drift),
+          armRequestId: ids.requestId,
+        },
       });
       await db.$transaction((tx) =>
         recordAuditEvent(tx, {
@@ -361,10 +457,22 @@ async function executeWithRetries(requestId: string, step: PlanStep, runId: stri
   }
 }
 
-type RequestForRun = { id: string; number: number; requesterId: string; teamId: string | null; projectId: string | null; scopeSlug: string | null; region: string | null };
+type RequestForRun = {
+  id: string;
+  number: number;
+  requesterId: string;
+  teamId: string | null;
+  projectId: string | null;
+  scopeSlug: string | null;
+  region: string | null;
+};
 type RunRow = { id: string; attempt: number };
 
-async function finishRun(job: { requestId: string; runId: string }, status: "FAILED" | "CANCELLED", error: { errorCode: string; errorMessage: string }) {
+async function finishRun(
+  job: { requestId: string; runId: string },
+  status: "FAILED" | "CANCELLED",
+  error: { errorCode: string; errorMessage: string },
+) {
   await db.provisioningRun.updateMany({
     where: { id: job.runId, status: { in: ["QUEUED", "RUNNING"] } },
     data: { status, finishedAt: new Date(), ...error },
@@ -381,10 +489,18 @@ async function failRun(
   await db.$transaction(async (tx) => {
     const moved = await tx.provisioningRun.updateMany({
       where: { id: run.id, status: "RUNNING" },
-      data: { status: "FAILED", finishedAt: new Date(), ...error, ...(verification ? { verification: jsonValue(verification) } : {}) },
+      data: {
+        status: "FAILED",
+        finishedAt: new Date(),
+        ...error,
+        ...(verification ? { verification: jsonValue(verification) } : {}),
+      },
     });
     if (moved.count === 0) return; // cancelled meanwhile
-    const current = await tx.workspaceRequest.findUnique({ where: { id: request.id }, select: { status: true, version: true } });
+    const current = await tx.workspaceRequest.findUnique({
+      where: { id: request.id },
+      select: { status: true, version: true },
+    });
     if (current?.status === "PROVISIONING") {
       await tx.workspaceRequest.updateMany({
         where: { id: request.id, status: "PROVISIONING", version: current.version },
@@ -401,7 +517,12 @@ async function failRun(
       after: { status: "FAILED", runId: run.id, attempt: run.attempt, ...error },
       correlationId: run.id,
     });
-    const note = { kind: "provisioning.failed", title: `${label}: provisioning failed`, body: error.errorMessage, requestId: request.id };
+    const note = {
+      kind: "provisioning.failed",
+      title: `${label}: provisioning failed`,
+      body: error.errorMessage,
+      requestId: request.id,
+    };
     await notifyUsers(tx, [request.requesterId], note);
     await notifyRole(tx, "ADMIN", note, [request.requesterId]);
   });
@@ -412,10 +533,20 @@ async function succeedRun(request: RequestForRun, run: RunRow, plan: Plan, verif
   await db.$transaction(async (tx) => {
     const moved = await tx.provisioningRun.updateMany({
       where: { id: run.id, status: "RUNNING" },
-      data: { status: "SUCCEEDED", finishedAt: new Date(), verification: jsonValue(verification), failedStepKey: null, errorCode: null, errorMessage: null },
+      data: {
+        status: "SUCCEEDED",
+        finishedAt: new Date(),
+        verification: jsonValue(verification),
+        failedStepKey: null,
+        errorCode: null,
+        errorMessage: null,
+      },
     });
     if (moved.count === 0) return;
-    const current = await tx.workspaceRequest.findUnique({ where: { id: request.id }, select: { status: true, version: true } });
+    const current = await tx.workspaceRequest.findUnique({
+      where: { id: request.id },
+      select: { status: true, version: true },
+    });
     if (current?.status === "PROVISIONING") {
       await tx.workspaceRequest.updateMany({
         where: { id: request.id, status: "PROVISIONING", version: current.version },
@@ -434,7 +565,11 @@ async function succeedRun(request: RequestForRun, run: RunRow, plan: Plan, verif
         projectId: request.projectId,
         status: "ACTIVE" as const,
       };
-      const ws = await tx.workspace.upsert({ where: { armId: step.resourceId }, create: { armId: step.resourceId, ...data }, update: data });
+      const ws = await tx.workspace.upsert({
+        where: { armId: step.resourceId },
+        create: { armId: step.resourceId, ...data },
+        update: data,
+      });
       await recordAuditEvent(tx, {
         actor: PROVISIONER,
         action: "workspace.verified",
@@ -457,7 +592,12 @@ async function succeedRun(request: RequestForRun, run: RunRow, plan: Plan, verif
       entityId: request.id,
       requestId: request.id,
       before: { status: "PROVISIONING" },
-      after: { status: "PROVISIONED", runId: run.id, attempt: run.attempt, workspaces: plan.steps.filter((s) => s.kind === "workspace").map((s) => s.resourceId) },
+      after: {
+        status: "PROVISIONED",
+        runId: run.id,
+        attempt: run.attempt,
+        workspaces: plan.steps.filter((s) => s.kind === "workspace").map((s) => s.resourceId),
+      },
       correlationId: run.id,
     });
     await notifyUsers(tx, [request.requesterId], {

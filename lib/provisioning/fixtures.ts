@@ -49,7 +49,9 @@ export async function createApprovedRequestRow(spec: FixtureRequest, settings?: 
   const planSettings = settings ?? (await loadSettingsForPlan());
   const environments = spec.environments ?? ["dev"];
   const team = await db.team.findUniqueOrThrow({ where: { slug: spec.teamSlug ?? "fraud" } });
-  const requester = await db.user.findUniqueOrThrow({ where: { email: spec.requesterEmail ?? "amara.okafor@contoso.com" } });
+  const requester = await db.user.findUniqueOrThrow({
+    where: { email: spec.requesterEmail ?? "amara.okafor@contoso.com" },
+  });
   const memberSpecs = spec.members ?? [
     { email: "amara.okafor@contoso.com", role: "dataScientist" as const },
     { email: "diana.reyes@contoso.com", role: "mlops" as const },
@@ -64,7 +66,9 @@ export async function createApprovedRequestRow(spec: FixtureRequest, settings?: 
   const compute = {
     instanceVmSize: spec.instanceVmSize ?? planSettings.vmSizes.find((v) => v.allowed)?.name ?? "Standard_DS3_v2",
     idleShutdownMinutes: 60,
-    devClusters: (spec.devClusterSizes ?? [planSettings.vmSizes.find((v) => v.allowed)?.name ?? "Standard_DS3_v2"]).map((vmSize) => ({ vmSize, maxNodes: 4 })),
+    devClusters: (spec.devClusterSizes ?? [planSettings.vmSizes.find((v) => v.allowed)?.name ?? "Standard_DS3_v2"]).map(
+      (vmSize) => ({ vmSize, maxNodes: 4 }),
+    ),
     pipelines: spec.pipelines ?? (environments.some((e) => e !== "dev") ? ["scoring"] : []),
   };
   const created = await db.workspaceRequest.create({
@@ -92,7 +96,12 @@ export async function createApprovedRequestRow(spec: FixtureRequest, settings?: 
     requestNumber: created.number,
     requestedBy: requester.email,
     pattern: "team",
-    team: { slug: spec.scope, costCenter: team.costCenter, businessDivision: team.businessDivision, allowedRegions: [] },
+    team: {
+      slug: spec.scope,
+      costCenter: team.costCenter,
+      businessDivision: team.businessDivision,
+      allowedRegions: [],
+    },
     project: null,
     environments,
     visibility: spec.visibility ?? "public",
@@ -106,8 +115,13 @@ export async function createApprovedRequestRow(spec: FixtureRequest, settings?: 
   };
   const plan = buildPlan(input);
   const run = await db.$transaction(async (tx) => {
-    await tx.workspaceRequest.update({ where: { id: created.id }, data: { plan: JSON.parse(JSON.stringify(plan)), planHash: planHash(plan) } });
-    await tx.requestMember.createMany({ data: members.map((m) => ({ requestId: created.id, userId: m.userId, role: DB_ROLE[m.role] })) });
+    await tx.workspaceRequest.update({
+      where: { id: created.id },
+      data: { plan: JSON.parse(JSON.stringify(plan)), planHash: planHash(plan) },
+    });
+    await tx.requestMember.createMany({
+      data: members.map((m) => ({ requestId: created.id, userId: m.userId, role: DB_ROLE[m.role] })),
+    });
     return tx.provisioningRun.create({ data: { requestId: created.id, attempt: 1, status: "QUEUED" } });
   });
   return { requestId: created.id, runId: run.id, number: created.number, plan };

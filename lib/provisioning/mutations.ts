@@ -10,7 +10,12 @@ import { runControlScope } from "./access";
 
 async function controllableRequest(actor: SessionUser, requestId: string) {
   const scope = runControlScope(actor);
-  const request = scope ? await db.workspaceRequest.findFirst({ where: { id: requestId, ...scope }, select: { id: true, number: true, status: true, version: true, requesterId: true } }) : null;
+  const request = scope
+    ? await db.workspaceRequest.findFirst({
+        where: { id: requestId, ...scope },
+        select: { id: true, number: true, status: true, version: true, requesterId: true },
+      })
+    : null;
   if (!request) throw new AppError("NOT_FOUND", "No such request, or it is not one of your teams' requests.");
   return request;
 }
@@ -26,9 +31,14 @@ export async function retryRun(actor: SessionUser, requestId: string, correlatio
     if (request.status !== "FAILED" || !last || (last.status !== "FAILED" && last.status !== "CANCELLED")) {
       throw new AppError("CONFLICT", "Only a failed or stopped provisioning can be retried.");
     }
-    const moved = await tx.workspaceRequest.updateMany({ where: { id: requestId, status: "FAILED", version: request.version }, data: { version: { increment: 1 } } });
+    const moved = await tx.workspaceRequest.updateMany({
+      where: { id: requestId, status: "FAILED", version: request.version },
+      data: { version: { increment: 1 } },
+    });
     if (moved.count === 0) throw new AppError("CONFLICT", "The request changed meanwhile; reload and try again.");
-    const run = await tx.provisioningRun.create({ data: { requestId, attempt: last.attempt + 1, status: "QUEUED", triggeredById: actor.id } });
+    const run = await tx.provisioningRun.create({
+      data: { requestId, attempt: last.attempt + 1, status: "QUEUED", triggeredById: actor.id },
+    });
     const jobId = await enqueueProvisioning(tx, { requestId, runId: run.id });
     if (!jobId) throw new AppError("CONFLICT", "The previous run is still stopping; try again in a moment.");
     await tx.provisioningRun.update({ where: { id: run.id }, data: { jobId } });
@@ -53,16 +63,30 @@ export async function retryRun(actor: SessionUser, requestId: string, correlatio
 export async function cancelRun(actor: SessionUser, requestId: string, correlationId: string) {
   const request = await controllableRequest(actor, requestId);
   await db.$transaction(async (tx) => {
-    const run = await tx.provisioningRun.findFirst({ where: { requestId, status: { in: ["QUEUED", "RUNNING"] } }, orderBy: { attempt: "desc" } });
+    const run = await tx.provisioningRun.findFirst({
+      where: { requestId, status: { in: ["QUEUED", "RUNNING"] } },
+      orderBy: { attempt: "desc" },
+    });
     if (!run) throw new AppError("CONFLICT", "No provisioning is queued or running for this request.");
     const moved = await tx.provisioningRun.updateMany({
       where: { id: run.id, status: { in: ["QUEUED", "RUNNING"] } },
-      data: { status: "CANCELLED", finishedAt: new Date(), errorCode: "Cancelled", errorMessage: `Stopped by ${actor.name}.` },
+      data: {
+        status: "CANCELLED",
+        finishedAt: new Date(),
+        errorCode: "Cancelled",
+        errorMessage: `Stopped by ${actor.name}.`,
+      },
     });
     if (moved.count === 0) throw new AppError("CONFLICT", "The run finished meanwhile.");
-    const current = await tx.workspaceRequest.findUniqueOrThrow({ where: { id: requestId }, select: { status: true, version: true } });
+    const current = await tx.workspaceRequest.findUniqueOrThrow({
+      where: { id: requestId },
+      select: { status: true, version: true },
+    });
     if (["PROVISIONING", "APPROVED", "STAKEHOLDER_APPROVED"].includes(current.status)) {
-      await tx.workspaceRequest.updateMany({ where: { id: requestId, version: current.version }, data: { status: "FAILED", version: { increment: 1 } } });
+      await tx.workspaceRequest.updateMany({
+        where: { id: requestId, version: current.version },
+        data: { status: "FAILED", version: { increment: 1 } },
+      });
     }
     await recordAuditEvent(tx, {
       actor: { kind: "user", id: actor.id },

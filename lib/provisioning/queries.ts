@@ -38,7 +38,11 @@ export type ProvisioningProgress = {
     failedStepKey: string | null;
     errorCode: string | null;
     errorMessage: string | null;
-    verification: { ok: boolean; checks: number; mismatches: { label: string; expected: unknown; actual: unknown }[] } | null;
+    verification: {
+      ok: boolean;
+      checks: number;
+      mismatches: { label: string; expected: unknown; actual: unknown }[];
+    } | null;
   } | null;
   groups: { environment: string; steps: StepView[] }[];
   counts: Record<StepView["status"], number>;
@@ -47,10 +51,18 @@ export type ProvisioningProgress = {
   active: boolean;
 };
 
-const ENV_LABEL: Record<string, string> = { dev: "Development", test: "Test", prod: "Production", shared: "Subscription (custom roles)" };
+const ENV_LABEL: Record<string, string> = {
+  dev: "Development",
+  test: "Test",
+  prod: "Production",
+  shared: "Subscription (custom roles)",
+};
 
 /** Live progress of a request's provisioning for someone allowed to see the request; null otherwise. */
-export async function getProvisioningProgress(actor: SessionUser, requestId: string): Promise<ProvisioningProgress | null> {
+export async function getProvisioningProgress(
+  actor: SessionUser,
+  requestId: string,
+): Promise<ProvisioningProgress | null> {
   const request = await db.workspaceRequest.findFirst({
     where: { id: requestId, ...runVisibility(actor) },
     select: { id: true, number: true, status: true, plan: true, teamId: true },
@@ -66,7 +78,10 @@ export async function getProvisioningProgress(actor: SessionUser, requestId: str
   const plan = request.plan as unknown as Plan | null;
   const byKey = new Map(rows.map((r) => [r.stepKey, r]));
   const now = Date.now();
-  const views: (StepView & { environment: string })[] = (plan?.steps ?? rows.map((r) => ({ id: r.stepKey, kind: r.kind, name: r.name, environment: r.environment?.toLowerCase() ?? null }))).map((s) => {
+  const views: (StepView & { environment: string })[] = (
+    plan?.steps ??
+    rows.map((r) => ({ id: r.stepKey, kind: r.kind, name: r.name, environment: r.environment?.toLowerCase() ?? null }))
+  ).map((s) => {
     const r = byKey.get(s.id);
     const started = r?.startedAt?.getTime() ?? null;
     const finished = r?.finishedAt?.getTime() ?? null;
@@ -88,13 +103,18 @@ export async function getProvisioningProgress(actor: SessionUser, requestId: str
   });
   const order = ["shared", "dev", "test", "prod"];
   const groups = order
-    .map((env) => ({ environment: ENV_LABEL[env] ?? env, steps: views.filter((v) => v.environment === env).map(({ environment: _e, ...v }) => v) }))
+    .map((env) => ({
+      environment: ENV_LABEL[env] ?? env,
+      steps: views.filter((v) => v.environment === env).map(({ environment: _e, ...v }) => v),
+    }))
     .filter((g) => g.steps.length > 0);
   const counts = { PENDING: 0, RUNNING: 0, SUCCEEDED: 0, FAILED: 0, CANCELLED: 0 } as ProvisioningProgress["counts"];
   for (const v of views) counts[v.status] += 1;
   const verification = run?.verification as unknown as VerificationResult | null;
   const control = runControlScope(actor);
-  const mayControl = !!control && (Object.keys(control).length === 0 || (request.teamId !== null && actor.teamIds.includes(request.teamId)));
+  const mayControl =
+    !!control &&
+    (Object.keys(control).length === 0 || (request.teamId !== null && actor.teamIds.includes(request.teamId)));
   return {
     requestId: request.id,
     number: formatRequestNumber(request.number),
@@ -114,14 +134,20 @@ export async function getProvisioningProgress(actor: SessionUser, requestId: str
             ? {
                 ok: verification.ok,
                 checks: verification.checks.length,
-                mismatches: verification.checks.filter((c) => !c.ok).map((c) => ({ label: c.label, expected: c.expected, actual: c.actual })),
+                mismatches: verification.checks
+                  .filter((c) => !c.ok)
+                  .map((c) => ({ label: c.label, expected: c.expected, actual: c.actual })),
               }
             : null,
         }
       : null,
     groups,
     counts,
-    canRetry: mayControl && can(actor, "run.retry") && request.status === "FAILED" && (run?.status === "FAILED" || run?.status === "CANCELLED"),
+    canRetry:
+      mayControl &&
+      can(actor, "run.retry") &&
+      request.status === "FAILED" &&
+      (run?.status === "FAILED" || run?.status === "CANCELLED"),
     canCancel: mayControl && can(actor, "run.cancel") && (run?.status === "QUEUED" || run?.status === "RUNNING"),
     active: run?.status === "QUEUED" || run?.status === "RUNNING",
   };
@@ -160,10 +186,14 @@ export async function listRuns(actor: SessionUser, filters: RunListFilters, take
     where: { ...(filters.status ? { status: filters.status } : {}), request: requestWhere },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take,
-    include: { request: { select: { number: true, scopeSlug: true, environments: true, team: { select: { name: true } } } } },
+    include: {
+      request: { select: { number: true, scopeSlug: true, environments: true, team: { select: { name: true } } } },
+    },
   });
   const triggerIds = [...new Set(runs.map((r) => r.triggeredById).filter((x): x is string => !!x))];
-  const people = triggerIds.length ? await db.user.findMany({ where: { id: { in: triggerIds } }, select: { id: true, name: true } }) : [];
+  const people = triggerIds.length
+    ? await db.user.findMany({ where: { id: { in: triggerIds } }, select: { id: true, name: true } })
+    : [];
   return runs.map((r) => ({
     id: r.id,
     requestId: r.requestId,

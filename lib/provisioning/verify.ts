@@ -32,11 +32,15 @@ const norm = (s: unknown) => (typeof s === "string" ? s.replace(/^\/+/, "/").toL
 /** The checks for one step, given the resource as ARM returns it (null = missing). */
 export function checkStep(step: PlanStep, raw: Json | null): VerificationCheck[] {
   const base = { stepKey: step.id, environment: step.environment };
-  if (!raw) return [{ ...base, label: `${step.kind} ${step.name} exists`, ok: false, expected: "present", actual: "missing" }];
-  const checks: VerificationCheck[] = [{ ...base, label: `${step.kind} ${step.name} exists`, ok: true, expected: "present", actual: "present" }];
+  if (!raw)
+    return [{ ...base, label: `${step.kind} ${step.name} exists`, ok: false, expected: "present", actual: "missing" }];
+  const checks: VerificationCheck[] = [
+    { ...base, label: `${step.kind} ${step.name} exists`, ok: true, expected: "present", actual: "present" },
+  ];
   const want = obj(step.body.properties);
   const have = obj(raw.properties);
-  const add = (label: string, expected: unknown, actual: unknown, ok = expected === actual) => checks.push({ ...base, label, ok, expected, actual: actual ?? null });
+  const add = (label: string, expected: unknown, actual: unknown, ok = expected === actual) =>
+    checks.push({ ...base, label, ok, expected, actual: actual ?? null });
   switch (step.kind) {
     case "workspace":
       add(`workspace ${step.name} public network access`, want.publicNetworkAccess, have.publicNetworkAccess);
@@ -44,7 +48,12 @@ export function checkStep(step: PlanStep, raw: Json | null): VerificationCheck[]
     case "computeInstance": {
       const wi = obj(want.properties);
       const hi = obj(have.properties);
-      add(`compute instance ${step.name} idle shutdown`, wi.idleTimeBeforeShutdown, hi.idleTimeBeforeShutdown, typeof hi.idleTimeBeforeShutdown === "string" && hi.idleTimeBeforeShutdown === wi.idleTimeBeforeShutdown);
+      add(
+        `compute instance ${step.name} idle shutdown`,
+        wi.idleTimeBeforeShutdown,
+        hi.idleTimeBeforeShutdown,
+        typeof hi.idleTimeBeforeShutdown === "string" && hi.idleTimeBeforeShutdown === wi.idleTimeBeforeShutdown,
+      );
       break;
     }
     case "computeCluster": {
@@ -54,7 +63,11 @@ export function checkStep(step: PlanStep, raw: Json | null): VerificationCheck[]
     }
     case "roleAssignment": {
       add(`role assignment ${step.name} role`, guidOf(want.roleDefinitionId), guidOf(have.roleDefinitionId));
-      add(`role assignment ${step.name} principal`, String(want.principalId).toLowerCase(), typeof have.principalId === "string" ? have.principalId.toLowerCase() : null);
+      add(
+        `role assignment ${step.name} principal`,
+        String(want.principalId).toLowerCase(),
+        typeof have.principalId === "string" ? have.principalId.toLowerCase() : null,
+      );
       add(`role assignment ${step.name} scope`, norm(step.target.scope), norm(have.scope));
       break;
     }
@@ -65,7 +78,11 @@ export function checkStep(step: PlanStep, raw: Json | null): VerificationCheck[]
 }
 
 /** Reads with the executor's retry policy for transient errors (429 without Retry-After, resets, 5xx after the SDK's own retries). */
-async function readWithRetries(step: PlanStep, factory: ClientFactory, options: { maxAttempts: number; retryBaseMs: number }) {
+async function readWithRetries(
+  step: PlanStep,
+  factory: ClientFactory,
+  options: { maxAttempts: number; retryBaseMs: number },
+) {
   for (let attempt = 1; ; attempt++) {
     try {
       return await readStepResource(step, factory.forSubscription(step.target.subscriptionId));

@@ -84,12 +84,16 @@ export async function startProvisioningWorker(options: WorkerOptions = {}): Prom
         const outcome = await runProvisioning(job.data, { ...base, signal: job.signal });
         log(`job ${job.id} end request=${job.data.requestId} outcome=${outcome}`);
       } catch (err) {
-        log(`job ${job.id} released request=${job.data.requestId}: ${err instanceof Error ? err.message : String(err)}`);
+        log(
+          `job ${job.id} released request=${job.data.requestId}: ${err instanceof Error ? err.message : String(err)}`,
+        );
         throw err;
       }
     },
   );
-  log(`listening on ${PROVISION_QUEUE} (${options.jobs ?? env().ATRIUM_WORKER_JOBS} runs at once, ${base.concurrency} steps per run)`);
+  log(
+    `listening on ${PROVISION_QUEUE} (${options.jobs ?? env().ATRIUM_WORKER_JOBS} runs at once, ${base.concurrency} steps per run)`,
+  );
   return {
     boss,
     factory,

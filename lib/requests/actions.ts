@@ -20,28 +20,37 @@ function ref<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 /** Saves one wizard step and moves to the next one. */
-export const saveDraftStepAction = guardedAction("request.create", async (actor, _prev: ActionState, formData: FormData) => {
-  const { draftId, step, ...raw } = formDataToObject(formData);
-  const target = ref(stepRef, { draftId: draftId || undefined, step });
-  const { id } = await saveDraftStep(actor, { draftId: target.draftId ?? null, step: target.step, raw });
-  const next = WIZARD_STEPS[WIZARD_STEPS.findIndex((s) => s.key === target.step) + 1]?.key ?? "review";
-  revalidatePath("/requests");
-  redirect(`/requests/new?draft=${id}&step=${next}`);
-});
+export const saveDraftStepAction = guardedAction(
+  "request.create",
+  async (actor, _prev: ActionState, formData: FormData) => {
+    const { draftId, step, ...raw } = formDataToObject(formData);
+    const target = ref(stepRef, { draftId: draftId || undefined, step });
+    const { id } = await saveDraftStep(actor, { draftId: target.draftId ?? null, step: target.step, raw });
+    const next = WIZARD_STEPS[WIZARD_STEPS.findIndex((s) => s.key === target.step) + 1]?.key ?? "review";
+    revalidatePath("/requests");
+    redirect(`/requests/new?draft=${id}&step=${next}`);
+  },
+);
 
 /** Submits the reviewed draft (the version the requester saw). */
-export const submitRequestAction = guardedAction("request.create", async (actor, _prev: ActionState, formData: FormData) => {
-  const { id, version } = ref(requestRef, { id: formData.get("id"), version: formData.get("version") });
-  await submitRequest(actor, { id, version });
-  revalidatePath("/requests");
-  redirect(`/requests/${id}?submitted=1`);
-});
+export const submitRequestAction = guardedAction(
+  "request.create",
+  async (actor, _prev: ActionState, formData: FormData) => {
+    const { id, version } = ref(requestRef, { id: formData.get("id"), version: formData.get("version") });
+    await submitRequest(actor, { id, version });
+    revalidatePath("/requests");
+    redirect(`/requests/${id}?submitted=1`);
+  },
+);
 
 /** Cancels one of the actor's own requests before provisioning. */
-export const cancelRequestAction = guardedAction("request.create", async (actor, _prev: ActionState, formData: FormData) => {
-  const { id } = ref(z.object({ id: z.uuid() }), { id: formData.get("id") });
-  await cancelRequest(actor, { id });
-  revalidatePath("/requests");
-  revalidatePath(`/requests/${id}`);
-  return { ok: true, message: "The request was cancelled." };
-});
+export const cancelRequestAction = guardedAction(
+  "request.create",
+  async (actor, _prev: ActionState, formData: FormData) => {
+    const { id } = ref(z.object({ id: z.uuid() }), { id: formData.get("id") });
+    await cancelRequest(actor, { id });
+    revalidatePath("/requests");
+    revalidatePath(`/requests/${id}`);
+    return { ok: true, message: "The request was cancelled." };
+  },
+);

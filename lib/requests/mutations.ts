@@ -40,7 +40,9 @@ const STEP_FIELDS: Record<Exclude<WizardStepKey, "review">, string[]> = {
 const STEP_INDEX: Record<WizardStepKey, number> = { scope: 1, environments: 2, members: 3, compute: 4, review: 5 };
 
 function onlyStepFields(errors: FieldErrors, step: keyof typeof STEP_FIELDS): FieldErrors {
-  return Object.fromEntries(Object.entries(errors).filter(([k]) => STEP_FIELDS[step].some((f) => k === f || k.startsWith(`${f}.`))));
+  return Object.fromEntries(
+    Object.entries(errors).filter(([k]) => STEP_FIELDS[step].some((f) => k === f || k.startsWith(`${f}.`))),
+  );
 }
 
 function throwIfInvalid(errors: FieldErrors) {
@@ -50,7 +52,11 @@ function throwIfInvalid(errors: FieldErrors) {
 async function loadOwnDraft(actor: SessionUser, id: string) {
   const row = await db.workspaceRequest.findFirst({
     where: { id, requesterId: actor.id, status: "DRAFT" },
-    include: { team: { select: { slug: true } }, project: { select: { slug: true } }, members: { include: { user: { select: { email: true } } } } },
+    include: {
+      team: { select: { slug: true } },
+      project: { select: { slug: true } },
+      members: { include: { user: { select: { email: true } } } },
+    },
   });
   if (!row) throw new AppError("NOT_FOUND", "This draft does not exist, is not yours, or was already submitted.");
   return row;
@@ -60,8 +66,16 @@ async function loadOwnDraft(actor: SessionUser, id: string) {
  * Saves one wizard step of a draft (creating the draft on the first step). Validates the step with
  * the shared schema and the rules that concern its fields; nothing is stored when anything is invalid.
  */
-export async function saveDraftStep(actor: SessionUser, args: { draftId: string | null; step: keyof typeof STEP_FIELDS; raw: Record<string, unknown> }): Promise<{ id: string }> {
-  const schema = { scope: scopeStepSchema, environments: environmentsNetworkStepSchema, members: membersStepSchema, compute: computeStepSchema }[args.step];
+export async function saveDraftStep(
+  actor: SessionUser,
+  args: { draftId: string | null; step: keyof typeof STEP_FIELDS; raw: Record<string, unknown> },
+): Promise<{ id: string }> {
+  const schema = {
+    scope: scopeStepSchema,
+    environments: environmentsNetworkStepSchema,
+    members: membersStepSchema,
+    compute: computeStepSchema,
+  }[args.step];
   const parsed = parseWith(schema as typeof scopeStepSchema, args.raw);
   if (!parsed.ok) throw new AppError("INVALID", INVALID, onlyStepFields(parsed.fieldErrors, args.step));
   const data = parsed.data as unknown as Partial<WorkspaceRequestInput>;
@@ -69,7 +83,10 @@ export async function saveDraftStep(actor: SessionUser, args: { draftId: string 
   const existing = args.draftId ? await loadOwnDraft(actor, args.draftId) : null;
   if (!existing && args.step !== "scope") throw new AppError("NOT_FOUND", "Start with the scope step.");
   const merged = { ...(existing ? requestRowToInput(existing) : {}), ...data } as Partial<WorkspaceRequestInput>;
-  const { ctx, resolved } = await loadRuleContext(merged, { requesterTeamSlugs: await teamSlugsOf(actor), excludeRequestId: existing?.id ?? null });
+  const { ctx, resolved } = await loadRuleContext(merged, {
+    requesterTeamSlugs: await teamSlugsOf(actor),
+    excludeRequestId: existing?.id ?? null,
+  });
   throwIfInvalid(onlyStepFields(checkRequestRules(merged, ctx), args.step));
 
   const correlationId = await getCorrelationId();
@@ -87,17 +104,30 @@ export async function saveDraftStep(actor: SessionUser, args: { draftId: string 
     });
   } else if (args.step === "environments") {
     const d = data as Pick<WorkspaceRequestInput, "environments" | "visibility" | "restriction" | "region">;
-    Object.assign(stepData, { environments: d.environments.map(toDbEnvironment), visibility: toDbVisibility(d.visibility), restriction: toDbRestriction(d.restriction), region: d.region });
+    Object.assign(stepData, {
+      environments: d.environments.map(toDbEnvironment),
+      visibility: toDbVisibility(d.visibility),
+      restriction: toDbRestriction(d.restriction),
+      region: d.region,
+    });
   } else if (args.step === "compute") {
     const d = data as Pick<WorkspaceRequestInput, "compute" | "gitRepositoryUrl">;
-    Object.assign(stepData, { compute: d.compute as unknown as Prisma.InputJsonValue, gitRepositoryUrl: d.gitRepositoryUrl ?? null });
+    Object.assign(stepData, {
+      compute: d.compute as unknown as Prisma.InputJsonValue,
+      gitRepositoryUrl: d.gitRepositoryUrl ?? null,
+    });
   }
 
   return db.$transaction(async (tx) => {
     let id: string;
     if (!existing) {
       const created = await tx.workspaceRequest.create({
-        data: { ...(stepData as Prisma.WorkspaceRequestUncheckedCreateInput), requesterId: actor.id, status: "DRAFT", draftStep },
+        data: {
+          ...(stepData as Prisma.WorkspaceRequestUncheckedCreateInput),
+          requesterId: actor.id,
+          status: "DRAFT",
+          draftStep,
+        },
         select: { id: true, number: true },
       });
       id = created.id;
@@ -116,12 +146,22 @@ export async function saveDraftStep(actor: SessionUser, args: { draftId: string 
         where: { id, requesterId: actor.id, status: "DRAFT", version: existing.version },
         data: { ...(stepData as Prisma.WorkspaceRequestUpdateManyMutationInput), draftStep, version: { increment: 1 } },
       });
-      if (count === 0) throw new AppError("CONFLICT", "This draft changed in another window or was submitted. Reload it and try again.");
+      if (count === 0)
+        throw new AppError(
+          "CONFLICT",
+          "This draft changed in another window or was submitted. Reload it and try again.",
+        );
     }
     if (args.step === "members") {
       const members = (data as Pick<WorkspaceRequestInput, "members">).members;
       await tx.requestMember.deleteMany({ where: { requestId: id } });
-      await tx.requestMember.createMany({ data: members.map((m, i) => ({ requestId: id, userId: resolved.members[i]!.userId, role: toDbMemberRole(m.role) })) });
+      await tx.requestMember.createMany({
+        data: members.map((m, i) => ({
+          requestId: id,
+          userId: resolved.members[i]!.userId,
+          role: toDbMemberRole(m.role),
+        })),
+      });
     }
     return { id };
   });
@@ -133,13 +173,18 @@ export async function saveDraftStep(actor: SessionUser, args: { draftId: string 
  */
 export async function submitRequest(actor: SessionUser, args: { id: string; version: number }) {
   const draft = await loadOwnDraft(actor, args.id);
-  if (draft.version !== args.version) throw new AppError("CONFLICT", "The request changed since you reviewed it. Review the plan again before submitting.");
+  if (draft.version !== args.version)
+    throw new AppError(
+      "CONFLICT",
+      "The request changed since you reviewed it. Review the plan again before submitting.",
+    );
   const outcome = await planRequest(
     requestRowToInput(draft),
     { requestId: draft.id, requestNumber: draft.number, requestedBy: actor.email },
     { requesterTeamSlugs: await teamSlugsOf(actor), excludeRequestId: draft.id },
   );
-  if (!outcome.ok) throw new AppError("INVALID", "The request can't be submitted yet: fix the fields below.", outcome.fieldErrors);
+  if (!outcome.ok)
+    throw new AppError("INVALID", "The request can't be submitted yet: fix the fields below.", outcome.fieldErrors);
   const { plan, planHash, cost, input, resolved } = outcome;
   const stored: StoredPlan = { ...plan, cost };
   const number = formatRequestNumber(draft.number);
@@ -165,7 +210,11 @@ export async function submitRequest(actor: SessionUser, args: { id: string; vers
         draftStep: 5,
       },
     });
-    if (count === 0) throw new AppError("CONFLICT", "The request changed since you reviewed it. Review the plan again before submitting.");
+    if (count === 0)
+      throw new AppError(
+        "CONFLICT",
+        "The request changed since you reviewed it. Review the plan again before submitting.",
+      );
     await recordAuditEvent(tx, {
       actor: { kind: "user", id: actor.id },
       action: "request.submitted",
@@ -201,16 +250,28 @@ export async function submitRequest(actor: SessionUser, args: { id: string; vers
 }
 
 function emptyRuleContext() {
-  return { team: null, project: null, settings: { allowedRegions: [], vmSizes: [] }, members: [], requesterTeamSlugs: null };
+  return {
+    team: null,
+    project: null,
+    settings: { allowedRegions: [], vmSizes: [] },
+    members: [],
+    requesterTeamSlugs: null,
+  };
 }
 
 /** Cancels a request: only its requester, only before provisioning starts. */
 export async function cancelRequest(actor: SessionUser, args: { id: string }) {
-  const row = await db.workspaceRequest.findFirst({ where: { id: args.id, requesterId: actor.id }, select: { id: true, number: true, status: true, version: true } });
+  const row = await db.workspaceRequest.findFirst({
+    where: { id: args.id, requesterId: actor.id },
+    select: { id: true, number: true, status: true, version: true },
+  });
   if (!row) throw new AppError("NOT_FOUND", "This request does not exist or is not yours to cancel.");
   const cancellable = CANCELLABLE_STATUSES.map(toDbStatus);
   if (!cancellable.includes(row.status)) {
-    throw new AppError("CONFLICT", `A ${row.status.toLowerCase().replace("_", " ")} request can't be cancelled${row.status === "PROVISIONING" ? " once provisioning has started" : ""}.`);
+    throw new AppError(
+      "CONFLICT",
+      `A ${row.status.toLowerCase().replace("_", " ")} request can't be cancelled${row.status === "PROVISIONING" ? " once provisioning has started" : ""}.`,
+    );
   }
   const correlationId = await getCorrelationId();
   await db.$transaction(async (tx) => {
@@ -218,12 +279,21 @@ export async function cancelRequest(actor: SessionUser, args: { id: string }) {
       where: { id: row.id, requesterId: actor.id, status: { in: cancellable }, version: row.version },
       data: { status: "CANCELLED", version: { increment: 1 }, closedAt: new Date() },
     });
-    if (count === 0) throw new AppError("CONFLICT", "The request changed meanwhile (perhaps provisioning started). Reload and try again.");
+    if (count === 0)
+      throw new AppError(
+        "CONFLICT",
+        "The request changed meanwhile (perhaps provisioning started). Reload and try again.",
+      );
     // A queued run (final approval given, no worker has started) ends with the request; a worker that picks
     // its job up later finds the request no longer approved and provisions nothing.
     await tx.provisioningRun.updateMany({
       where: { requestId: row.id, status: "QUEUED" },
-      data: { status: "CANCELLED", finishedAt: new Date(), errorCode: "CancelledByRequester", errorMessage: "The requester cancelled the request before provisioning started." },
+      data: {
+        status: "CANCELLED",
+        finishedAt: new Date(),
+        errorCode: "CancelledByRequester",
+        errorMessage: "The requester cancelled the request before provisioning started.",
+      },
     });
     await recordAuditEvent(tx, {
       actor: { kind: "user", id: actor.id },
@@ -236,7 +306,17 @@ export async function cancelRequest(actor: SessionUser, args: { id: string }) {
       correlationId,
     });
     if (row.status !== "DRAFT") {
-      await notifyRole(tx, "ADMIN", { kind: "request.cancelled", title: `${formatRequestNumber(row.number)} was cancelled`, body: `${actor.name} cancelled the request.`, requestId: row.id }, [actor.id]);
+      await notifyRole(
+        tx,
+        "ADMIN",
+        {
+          kind: "request.cancelled",
+          title: `${formatRequestNumber(row.number)} was cancelled`,
+          body: `${actor.name} cancelled the request.`,
+          requestId: row.id,
+        },
+        [actor.id],
+      );
     }
   });
 }

@@ -43,7 +43,8 @@ export async function loadPlanSettings(client: Client = db): Promise<PlanSetting
       orderBy: { id: "asc" },
     }),
   ]);
-  if (!settings) throw new Error("Portal settings are missing: run the seed (npm run db:seed) or ask an admin to configure Atrium.");
+  if (!settings)
+    throw new Error("Portal settings are missing: run the seed (npm run db:seed) or ask an admin to configure Atrium.");
   const sub = (env: Environment) => subscriptions.find((s) => s.environment === env)?.subscriptionId ?? "";
   return {
     tenantId: settings.azureTenantId,
@@ -51,40 +52,97 @@ export async function loadPlanSettings(client: Client = db): Promise<PlanSetting
     allowedRegions: settings.allowedRegions,
     privateEndpointSubnetId: settings.privateEndpointSubnetId,
     privateDnsZoneIds: settings.privateDnsZoneIds,
-    vmSizes: vmSizes.map((v) => ({ name: v.name, vcpus: v.vcpus, hourlyPriceUsd: Number(v.hourlyPriceUsd.toString()), allowed: v.allowed })),
-    portalAdmins: admins.map((a) => ({ userId: a.id, entraObjectId: a.entraObjectId!, displayName: a.name, email: a.email })),
+    vmSizes: vmSizes.map((v) => ({
+      name: v.name,
+      vcpus: v.vcpus,
+      hourlyPriceUsd: Number(v.hourlyPriceUsd.toString()),
+      allowed: v.allowed,
+    })),
+    portalAdmins: admins.map((a) => ({
+      userId: a.id,
+      entraObjectId: a.entraObjectId!,
+      displayName: a.name,
+      email: a.email,
+    })),
   };
 }
 
 export interface ResolvedRequest {
-  team: { id: string; slug: string; name: string; costCenter: string; businessDivision: string; allowedRegions: string[] } | null;
+  team: {
+    id: string;
+    slug: string;
+    name: string;
+    costCenter: string;
+    businessDivision: string;
+    allowedRegions: string[];
+  } | null;
   project: { id: string; slug: string; name: string; teamSlug: string; costCenter: string } | null;
-  members: ({ userId: string; email: string; displayName: string; entraObjectId: string | null; disabled: boolean } | null)[];
+  members: ({
+    userId: string;
+    email: string;
+    displayName: string;
+    entraObjectId: string | null;
+    disabled: boolean;
+  } | null)[];
   scopeSlug: string | null;
 }
 
 /** Looks up the team, project and members a (possibly partial) request names. */
-export async function resolveRequest(input: Partial<WorkspaceRequestInput>, client: Client = db): Promise<ResolvedRequest> {
+export async function resolveRequest(
+  input: Partial<WorkspaceRequestInput>,
+  client: Client = db,
+): Promise<ResolvedRequest> {
   const emails = (input.members ?? []).map((m) => m.email.toLowerCase());
   const [team, project, users] = await Promise.all([
     input.team ? client.team.findUnique({ where: { slug: input.team } }) : null,
-    input.project ? client.project.findUnique({ where: { slug: input.project }, include: { team: { select: { slug: true } } } }) : null,
+    input.project
+      ? client.project.findUnique({ where: { slug: input.project }, include: { team: { select: { slug: true } } } })
+      : null,
     emails.length
-      ? client.user.findMany({ where: { email: { in: emails, mode: "insensitive" } }, select: { id: true, email: true, name: true, entraObjectId: true, disabled: true } })
+      ? client.user.findMany({
+          where: { email: { in: emails, mode: "insensitive" } },
+          select: { id: true, email: true, name: true, entraObjectId: true, disabled: true },
+        })
       : [],
   ]);
   const byEmail = new Map(users.map((u) => [u.email.toLowerCase(), u]));
   const resolvedTeam = team
-    ? { id: team.id, slug: team.slug, name: team.name, costCenter: team.costCenter, businessDivision: team.businessDivision, allowedRegions: team.allowedRegions }
+    ? {
+        id: team.id,
+        slug: team.slug,
+        name: team.name,
+        costCenter: team.costCenter,
+        businessDivision: team.businessDivision,
+        allowedRegions: team.allowedRegions,
+      }
     : null;
   return {
     team: resolvedTeam,
-    project: project ? { id: project.id, slug: project.slug, name: project.name, teamSlug: project.team.slug, costCenter: project.costCenter } : null,
+    project: project
+      ? {
+          id: project.id,
+          slug: project.slug,
+          name: project.name,
+          teamSlug: project.team.slug,
+          costCenter: project.costCenter,
+        }
+      : null,
     members: emails.map((e) => {
       const u = byEmail.get(e);
-      return u ? { userId: u.id, email: u.email.toLowerCase(), displayName: u.name, entraObjectId: u.entraObjectId, disabled: u.disabled } : null;
+      return u
+        ? {
+            userId: u.id,
+            email: u.email.toLowerCase(),
+            displayName: u.name,
+            entraObjectId: u.entraObjectId,
+            disabled: u.disabled,
+          }
+        : null;
     }),
-    scopeSlug: input.pattern && input.team ? scopeSlugFor({ pattern: input.pattern, team: input.team, project: input.project }, resolvedTeam) : null,
+    scopeSlug:
+      input.pattern && input.team
+        ? scopeSlugFor({ pattern: input.pattern, team: input.team, project: input.project }, resolvedTeam)
+        : null,
   };
 }
 
@@ -98,14 +156,26 @@ export async function loadScopeClaims(scopeSlug: string | null, excludeRequestId
       orderBy: { createdAt: "asc" },
     }),
     client.workspaceRequest.findMany({
-      where: { scopeSlug, status: { in: OPEN_STATUSES.map(toDbStatus) }, ...(excludeRequestId ? { id: { not: excludeRequestId } } : {}) },
+      where: {
+        scopeSlug,
+        status: { in: OPEN_STATUSES.map(toDbStatus) },
+        ...(excludeRequestId ? { id: { not: excludeRequestId } } : {}),
+      },
       select: { number: true, status: true, environments: true },
       orderBy: { number: "asc" },
     }),
   ]);
   return {
-    activeWorkspaces: workspaces.map((w) => ({ name: w.name, environment: fromDbEnvironment(w.environment), requestNumber: w.request?.number ?? null })),
-    openRequests: requests.map((r) => ({ number: r.number, status: fromDbStatus(r.status), environments: r.environments.map(fromDbEnvironment) })),
+    activeWorkspaces: workspaces.map((w) => ({
+      name: w.name,
+      environment: fromDbEnvironment(w.environment),
+      requestNumber: w.request?.number ?? null,
+    })),
+    openRequests: requests.map((r) => ({
+      number: r.number,
+      status: fromDbStatus(r.status),
+      environments: r.environments.map(fromDbEnvironment),
+    })),
   };
 }
 
@@ -134,13 +204,26 @@ export interface PlanMeta {
 }
 
 /** Assembles the pure plan input. Call only when the rules passed (team, members with object ids). */
-export function toPlanInput(input: WorkspaceRequestInput, resolved: ResolvedRequest, settings: PlanSettings, meta: PlanMeta): PlanInput {
+export function toPlanInput(
+  input: WorkspaceRequestInput,
+  resolved: ResolvedRequest,
+  settings: PlanSettings,
+  meta: PlanMeta,
+): PlanInput {
   if (!resolved.team) throw new Error("toPlanInput: the team is not resolved");
   return {
     ...meta,
     pattern: input.pattern,
-    team: { slug: resolved.team.slug, costCenter: resolved.team.costCenter, businessDivision: resolved.team.businessDivision, allowedRegions: resolved.team.allowedRegions },
-    project: input.pattern === "project" && resolved.project ? { slug: resolved.project.slug, teamSlug: resolved.project.teamSlug, costCenter: resolved.project.costCenter } : null,
+    team: {
+      slug: resolved.team.slug,
+      costCenter: resolved.team.costCenter,
+      businessDivision: resolved.team.businessDivision,
+      allowedRegions: resolved.team.allowedRegions,
+    },
+    project:
+      input.pattern === "project" && resolved.project
+        ? { slug: resolved.project.slug, teamSlug: resolved.project.teamSlug, costCenter: resolved.project.costCenter }
+        : null,
     environments: orderedEnvironments(input.environments),
     visibility: input.visibility,
     restriction: input.restriction,
@@ -148,7 +231,13 @@ export function toPlanInput(input: WorkspaceRequestInput, resolved: ResolvedRequ
     members: input.members.map((m, i) => {
       const r = resolved.members[i];
       if (!r?.entraObjectId) throw new Error(`toPlanInput: member ${m.email} has no Entra object id`);
-      return { userId: r.userId, email: r.email, displayName: r.displayName, entraObjectId: r.entraObjectId, role: m.role };
+      return {
+        userId: r.userId,
+        email: r.email,
+        displayName: r.displayName,
+        entraObjectId: r.entraObjectId,
+        role: m.role,
+      };
     }),
     compute: input.compute,
     gitRepositoryUrl: input.gitRepositoryUrl ?? null,
@@ -158,17 +247,37 @@ export function toPlanInput(input: WorkspaceRequestInput, resolved: ResolvedRequ
 }
 
 export type PlanOutcome =
-  | { ok: true; input: WorkspaceRequestInput; plan: Plan; planHash: string; cost: CostEstimate; planInput: PlanInput; resolved: ResolvedRequest }
+  | {
+      ok: true;
+      input: WorkspaceRequestInput;
+      plan: Plan;
+      planHash: string;
+      cost: CostEstimate;
+      planInput: PlanInput;
+      resolved: ResolvedRequest;
+    }
   | { ok: false; fieldErrors: FieldErrors };
 
 /** Settings that make planning impossible for the chosen environments, as field errors. */
 function settingsErrors(input: WorkspaceRequestInput, settings: PlanSettings): FieldErrors {
   const errors: FieldErrors = {};
   for (const env of input.environments as EnvironmentValue[]) {
-    if (!settings.subscriptions[env]) addFieldError(errors, "environments", `No Azure subscription is configured for ${env}. Ask an admin to set one in the settings.`);
+    if (!settings.subscriptions[env])
+      addFieldError(
+        errors,
+        "environments",
+        `No Azure subscription is configured for ${env}. Ask an admin to set one in the settings.`,
+      );
   }
-  if (input.visibility === "private" && (!settings.privateEndpointSubnetId || settings.privateDnsZoneIds.length === 0)) {
-    addFieldError(errors, "visibility", "Private Link is not configured (no private-endpoint subnet or DNS zones). Choose public, or ask an admin to configure Private Link.");
+  if (
+    input.visibility === "private" &&
+    (!settings.privateEndpointSubnetId || settings.privateDnsZoneIds.length === 0)
+  ) {
+    addFieldError(
+      errors,
+      "visibility",
+      "Private Link is not configured (no private-endpoint subnet or DNS zones). Choose public, or ask an admin to configure Private Link.",
+    );
   }
   return errors;
 }
@@ -199,7 +308,15 @@ export async function planRequest(
   const all = mergeFieldErrors(errors, nameErrors);
   if (Object.keys(all).length > 0) return { ok: false, fieldErrors: all };
   const plan = buildPlan(planInput);
-  return { ok: true, input, plan, planHash: planHash(plan), cost: estimateCost(plan, settings.vmSizes), planInput, resolved };
+  return {
+    ok: true,
+    input,
+    plan,
+    planHash: planHash(plan),
+    cost: estimateCost(plan, settings.vmSizes),
+    planInput,
+    resolved,
+  };
 }
 
 /** The request as stored, in the shared schema's shape (members ordered by e-mail). */
@@ -245,7 +362,9 @@ export function requestRowToInput(row: RequestRowForInput): Record<string, unkno
   if (row.restriction) out.restriction = fromDbRestriction(row.restriction);
   if (row.region) out.region = row.region;
   if (row.members.length)
-    out.members = [...row.members].sort((a, b) => (a.user.email < b.user.email ? -1 : 1)).map((m) => ({ email: m.user.email, role: fromDbMemberRole(m.role) }));
+    out.members = [...row.members]
+      .sort((a, b) => (a.user.email < b.user.email ? -1 : 1))
+      .map((m) => ({ email: m.user.email, role: fromDbMemberRole(m.role) }));
   if (row.compute && typeof row.compute === "object") out.compute = row.compute;
   if (row.gitRepositoryUrl) out.gitRepositoryUrl = row.gitRepositoryUrl;
   return out;
@@ -258,5 +377,10 @@ export function requestRowToInput(row: RequestRowForInput): Record<string, unkno
 export async function recomputePlanForRequest(requestId: string, client: Client = db): Promise<PlanOutcome | null> {
   const loaded = await loadRequestInput(requestId, client);
   if (!loaded) return null;
-  return planRequest(loaded.input, { requestId, requestNumber: loaded.row.number, requestedBy: loaded.row.requester.email }, { requesterTeamSlugs: null, excludeRequestId: requestId, checkRules: false }, client);
+  return planRequest(
+    loaded.input,
+    { requestId, requestNumber: loaded.row.number, requestedBy: loaded.row.requester.email },
+    { requesterTeamSlugs: null, excludeRequestId: requestId, checkRules: false },
+    client,
+  );
 }

@@ -70,11 +70,16 @@ function toListItem(r: Prisma.WorkspaceRequestGetPayload<{ select: typeof listSe
 }
 
 export function parseStatusFilter(value: unknown): RequestStatusValue | null {
-  return typeof value === "string" && (REQUEST_STATUSES as readonly string[]).includes(value) ? (value as RequestStatusValue) : null;
+  return typeof value === "string" && (REQUEST_STATUSES as readonly string[]).includes(value)
+    ? (value as RequestStatusValue)
+    : null;
 }
 
 /** The actor's own requests, newest first, optionally of one status. */
-export async function listMyRequests(actor: SessionUser, opts: { status?: RequestStatusValue | null; take?: number } = {}): Promise<RequestListItem[]> {
+export async function listMyRequests(
+  actor: SessionUser,
+  opts: { status?: RequestStatusValue | null; take?: number } = {},
+): Promise<RequestListItem[]> {
   const rows = await db.workspaceRequest.findMany({
     where: { requesterId: actor.id, ...(opts.status ? { status: toDbStatus(opts.status) } : {}) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -87,8 +92,12 @@ export async function listMyRequests(actor: SessionUser, opts: { status?: Reques
 /** Who may read a request: its requester, its members, people of its team, and readers of everything. */
 function viewerWhere(actor: SessionUser, id: string): Prisma.WorkspaceRequestWhereInput {
   if (can(actor, "request.read_all")) return { id };
-  const or: Prisma.WorkspaceRequestWhereInput[] = [{ requesterId: actor.id }, { members: { some: { userId: actor.id } } }];
-  if (can(actor, "request.read_team") && actor.teamIds.length) or.push({ teamId: { in: actor.teamIds }, status: { not: "DRAFT" } });
+  const or: Prisma.WorkspaceRequestWhereInput[] = [
+    { requesterId: actor.id },
+    { members: { some: { userId: actor.id } } },
+  ];
+  if (can(actor, "request.read_team") && actor.teamIds.length)
+    or.push({ teamId: { in: actor.teamIds }, status: { not: "DRAFT" } });
   return { id, OR: or };
 }
 
@@ -127,7 +136,12 @@ async function loadRequestDetail(actor: SessionUser, id: string) {
     pattern: r.pattern ? fromDbPattern(r.pattern) : null,
     visibility: r.visibility ? fromDbVisibility(r.visibility) : null,
     restriction: r.restriction ? fromDbRestriction(r.restriction) : null,
-    compute: r.compute as { instanceVmSize: string; idleShutdownMinutes: number; devClusters: { vmSize: string; maxNodes: number }[]; pipelines: string[] } | null,
+    compute: r.compute as {
+      instanceVmSize: string;
+      idleShutdownMinutes: number;
+      devClusters: { vmSize: string; maxNodes: number }[];
+      pipelines: string[];
+    } | null,
     gitRepositoryUrl: r.gitRepositoryUrl,
     costCenter: r.costCenter,
     justification: r.justification,
@@ -161,12 +175,25 @@ export async function getDraftForEditor(actor: SessionUser, id: string) {
     },
   });
   if (!row) return null;
-  return { id: row.id, number: row.number, version: row.version, draftStep: row.draftStep, values: requestRowToInput(row) };
+  return {
+    id: row.id,
+    number: row.number,
+    version: row.version,
+    draftStep: row.draftStep,
+    values: requestRowToInput(row),
+  };
 }
 
 /** The plan of a draft as it would be submitted now (for the review step), or its field errors. */
-export async function previewDraftPlan(actor: SessionUser, draft: { id: string; number: number; values: Record<string, unknown> }) {
-  return planRequest(draft.values, { requestId: draft.id, requestNumber: draft.number, requestedBy: actor.email }, { requesterTeamSlugs: await teamSlugsOf(actor), excludeRequestId: draft.id });
+export async function previewDraftPlan(
+  actor: SessionUser,
+  draft: { id: string; number: number; values: Record<string, unknown> },
+) {
+  return planRequest(
+    draft.values,
+    { requestId: draft.id, requestNumber: draft.number, requestedBy: actor.email },
+    { requesterTeamSlugs: await teamSlugsOf(actor), excludeRequestId: draft.id },
+  );
 }
 
 export async function teamSlugsOf(actor: SessionUser): Promise<string[]> {
@@ -183,11 +210,29 @@ export async function getWizardOptions(actor: SessionUser) {
     db.team.findMany({
       where: { id: { in: actor.teamIds } },
       orderBy: { name: "asc" },
-      select: { slug: true, name: true, costCenter: true, businessDivision: true, allowedRegions: true, projects: { select: { slug: true, name: true, costCenter: true }, orderBy: { name: "asc" } } },
+      select: {
+        slug: true,
+        name: true,
+        costCenter: true,
+        businessDivision: true,
+        allowedRegions: true,
+        projects: { select: { slug: true, name: true, costCenter: true }, orderBy: { name: "asc" } },
+      },
     }),
-    db.portalSettings.findUnique({ where: { id: 1 }, select: { allowedRegions: true, defaultIdleShutdownMinutes: true } }),
-    db.vmSize.findMany({ where: { allowed: true }, orderBy: [{ gpu: "asc" }, { vcpus: "asc" }, { name: "asc" }], select: { name: true, vcpus: true, memoryGb: true, gpu: true, hourlyPriceUsd: true } }),
-    db.user.findMany({ where: { disabled: false }, orderBy: { name: "asc" }, select: { name: true, email: true, entraObjectId: true } }),
+    db.portalSettings.findUnique({
+      where: { id: 1 },
+      select: { allowedRegions: true, defaultIdleShutdownMinutes: true },
+    }),
+    db.vmSize.findMany({
+      where: { allowed: true },
+      orderBy: [{ gpu: "asc" }, { vcpus: "asc" }, { name: "asc" }],
+      select: { name: true, vcpus: true, memoryGb: true, gpu: true, hourlyPriceUsd: true },
+    }),
+    db.user.findMany({
+      where: { disabled: false },
+      orderBy: { name: "asc" },
+      select: { name: true, email: true, entraObjectId: true },
+    }),
   ]);
   return {
     teams,

@@ -28,7 +28,10 @@ export interface RuleContext {
 export const OPEN_STATUSES: RequestStatusValue[] = ["submitted", "approved", "stakeholderApproved", "provisioning"];
 
 /** The slug that names the workspace set: team slug, project slug, or business-division slug for `shared`. */
-export function scopeSlugFor(req: Pick<WorkspaceRequestInput, "pattern" | "team" | "project">, team: { businessDivision: string } | null): string | null {
+export function scopeSlugFor(
+  req: Pick<WorkspaceRequestInput, "pattern" | "team" | "project">,
+  team: { businessDivision: string } | null,
+): string | null {
   if (req.pattern === "project") return req.project ?? null;
   if (req.pattern === "shared") return team ? slugPart(team.businessDivision) || null : null;
   return req.team;
@@ -49,40 +52,74 @@ export function checkRequestRules(input: Partial<WorkspaceRequestInput>, ctx: Ru
     add("team", `There is no team "${input.team}". Choose one of the teams in the list.`);
   }
   if (input.pattern === "project" && input.project) {
-    if (!ctx.project) add("project", `There is no project "${input.project}". Choose one of the projects of your team.`);
+    if (!ctx.project)
+      add("project", `There is no project "${input.project}". Choose one of the projects of your team.`);
     else if (ctx.team && ctx.project.teamSlug !== ctx.team.slug)
-      add("project", `The project ${ctx.project.name} belongs to another team (${ctx.project.teamSlug}), not ${ctx.team.name}. Choose a project of ${ctx.team.name} or change the team.`);
+      add(
+        "project",
+        `The project ${ctx.project.name} belongs to another team (${ctx.project.teamSlug}), not ${ctx.team.name}. Choose a project of ${ctx.team.name} or change the team.`,
+      );
   }
 
-  if (input.team !== undefined && ctx.team && ctx.requesterTeamSlugs && !ctx.requesterTeamSlugs.includes(ctx.team.slug)) {
-    add("team", `You are not a member of ${ctx.team.name}. Choose one of your teams, or ask an admin to add you to ${ctx.team.name}.`);
+  if (
+    input.team !== undefined &&
+    ctx.team &&
+    ctx.requesterTeamSlugs &&
+    !ctx.requesterTeamSlugs.includes(ctx.team.slug)
+  ) {
+    add(
+      "team",
+      `You are not a member of ${ctx.team.name}. Choose one of your teams, or ask an admin to add you to ${ctx.team.name}.`,
+    );
   }
 
   // Region: allowed by the admins, and by the team's data-residency list.
   if (input.region === undefined) {
     // not chosen yet
   } else if (!ctx.settings.allowedRegions.includes(input.region)) {
-    add("region", `The region ${input.region} is not allowed. Choose one of: ${ctx.settings.allowedRegions.join(", ") || "(none configured; ask an admin)"}.`);
+    add(
+      "region",
+      `The region ${input.region} is not allowed. Choose one of: ${ctx.settings.allowedRegions.join(", ") || "(none configured; ask an admin)"}.`,
+    );
   } else if (ctx.team && ctx.team.allowedRegions.length > 0 && !ctx.team.allowedRegions.includes(input.region)) {
-    add("region", `The team ${ctx.team.name} may only use ${ctx.team.allowedRegions.join(", ")} (data residency). Choose one of those regions.`);
+    add(
+      "region",
+      `The team ${ctx.team.name} may only use ${ctx.team.allowedRegions.join(", ")} (data residency). Choose one of those regions.`,
+    );
   }
 
   // VM sizes.
   const allowedSizes = ctx.settings.vmSizes.filter((v) => v.allowed).map((v) => v.name);
   const sizeAllowed = (s: string) => allowedSizes.some((a) => a.toLowerCase() === s.toLowerCase());
   const sizeHelp = `Allowed sizes: ${allowedSizes.join(", ") || "(none configured; ask an admin)"}.`;
-  if (input.compute && !sizeAllowed(input.compute.instanceVmSize)) add("compute.instanceVmSize", `The VM size ${input.compute.instanceVmSize} is not allowed for compute instances. ${sizeHelp}`);
+  if (input.compute && !sizeAllowed(input.compute.instanceVmSize))
+    add(
+      "compute.instanceVmSize",
+      `The VM size ${input.compute.instanceVmSize} is not allowed for compute instances. ${sizeHelp}`,
+    );
   input.compute?.devClusters.forEach((c, i) => {
-    if (!sizeAllowed(c.vmSize)) add(`compute.devClusters.${i}.vmSize`, `The VM size ${c.vmSize} is not allowed for clusters. ${sizeHelp}`);
+    if (!sizeAllowed(c.vmSize))
+      add(`compute.devClusters.${i}.vmSize`, `The VM size ${c.vmSize} is not allowed for clusters. ${sizeHelp}`);
   });
 
   // Members.
   input.members?.forEach((m, i) => {
     const found = ctx.members[i];
-    if (!found) add(`members.${i}.email`, `Nobody with the e-mail ${m.email} is in the directory. Check the address, or ask the person to sign in to Atrium once.`);
-    else if (found.disabled) add(`members.${i}.email`, `${m.email} is disabled in Atrium and can't be given access. Remove them or ask an admin.`);
+    if (!found)
+      add(
+        `members.${i}.email`,
+        `Nobody with the e-mail ${m.email} is in the directory. Check the address, or ask the person to sign in to Atrium once.`,
+      );
+    else if (found.disabled)
+      add(
+        `members.${i}.email`,
+        `${m.email} is disabled in Atrium and can't be given access. Remove them or ask an admin.`,
+      );
     else if (!found.entraObjectId)
-      add(`members.${i}.email`, `${m.email} has no Entra object id yet, so Azure roles can't be assigned. Ask them to sign in with their Microsoft account once, or ask an admin to link it.`);
+      add(
+        `members.${i}.email`,
+        `${m.email} has no Entra object id yet, so Azure roles can't be assigned. Ask them to sign in with their Microsoft account once, or ask an admin to link it.`,
+      );
   });
 
   // One workspace per scope and environment; prod needs test.
@@ -105,7 +142,11 @@ export function checkRequestRules(input: Partial<WorkspaceRequestInput>, ctx: Ru
   }
   if (environments.includes("prod") && !environments.includes("test")) {
     const testExists = ctx.activeWorkspaces.some((w) => w.environment === "test");
-    if (!testExists) add("environments", "Production needs a test workspace for the same scope. Add test to this request (none exists yet).");
+    if (!testExists)
+      add(
+        "environments",
+        "Production needs a test workspace for the same scope. Add test to this request (none exists yet).",
+      );
   }
   return errors;
 }

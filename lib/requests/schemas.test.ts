@@ -14,10 +14,13 @@ import {
 } from "./schemas";
 import { VALID_REQUEST } from "./test-fixtures";
 
-
 describe("[REQUESTS]: the shared schema", () => {
   it("accepts the journey's request and normalises it", () => {
-    const r = parseWith(workspaceRequestSchema, { ...VALID_REQUEST, environments: ["prod", "dev", "test"], members: [{ email: " Alice@Contoso.com ", role: "dataScientist" }] });
+    const r = parseWith(workspaceRequestSchema, {
+      ...VALID_REQUEST,
+      environments: ["prod", "dev", "test"],
+      members: [{ email: " Alice@Contoso.com ", role: "dataScientist" }],
+    });
     expect(r.ok).toBe(true);
     if (r.ok) {
       expect(r.data.environments).toEqual(["dev", "test", "prod"]);
@@ -32,7 +35,12 @@ describe("[REQUESTS]: the shared schema", () => {
       environments: [],
       region: "West Europe",
       members: [{ email: "not-an-email", role: "boss" }],
-      compute: { instanceVmSize: "DS3", idleShutdownMinutes: 5, devClusters: [{ vmSize: "Standard_DS11_v2", maxNodes: 0 }], pipelines: ["Bad Name"] },
+      compute: {
+        instanceVmSize: "DS3",
+        idleShutdownMinutes: 5,
+        devClusters: [{ vmSize: "Standard_DS11_v2", maxNodes: 0 }],
+        pipelines: ["Bad Name"],
+      },
       gitRepositoryUrl: "git@github.com:contoso/churn.git",
       justification: "short",
     });
@@ -51,18 +59,30 @@ describe("[REQUESTS]: the shared schema", () => {
       "project",
       "region",
     ]);
-    expect(r.fieldErrors["compute.idleShutdownMinutes"]).toEqual(["The idle shutdown time in minutes must be at least 15."]);
+    expect(r.fieldErrors["compute.idleShutdownMinutes"]).toEqual([
+      "The idle shutdown time in minutes must be at least 15.",
+    ]);
     expect(r.fieldErrors.gitRepositoryUrl[0]).toMatch(/https:\/\//);
     expect(r.fieldErrors.project[0]).toMatch(/Choose the project/);
   });
 
   it("idle shutdown is 15 to 4320 minutes", () => {
-    const c = (idleShutdownMinutes: unknown) => parseWith(computeStepSchema, { compute: { ...VALID_REQUEST.compute, idleShutdownMinutes } }).ok;
-    expect([c(15), c(4320), c("60"), c(14), c(4321), c(60.5), c("")]).toEqual([true, true, true, false, false, false, false]);
+    const c = (idleShutdownMinutes: unknown) =>
+      parseWith(computeStepSchema, { compute: { ...VALID_REQUEST.compute, idleShutdownMinutes } }).ok;
+    expect([c(15), c(4320), c("60"), c(14), c(4321), c(60.5), c("")]).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it("refuses http and credentials in the repository URL; empty means none", () => {
-    const g = (gitRepositoryUrl: unknown) => parseWith(computeStepSchema, { compute: VALID_REQUEST.compute, gitRepositoryUrl });
+    const g = (gitRepositoryUrl: unknown) =>
+      parseWith(computeStepSchema, { compute: VALID_REQUEST.compute, gitRepositoryUrl });
     expect(g("http://github.com/a/b").ok).toBe(false);
     expect(g("https://user:pw@github.com/a/b").ok).toBe(false);
     const empty = g("");
@@ -72,7 +92,9 @@ describe("[REQUESTS]: the shared schema", () => {
   it("a project only with the project pattern; duplicates refused", () => {
     expect(parseWith(scopeStepSchema, { ...VALID_REQUEST, pattern: "team" }).ok).toBe(false);
     expect(parseWith(scopeStepSchema, { ...VALID_REQUEST, pattern: "team", project: "" }).ok).toBe(true);
-    const dup = parseWith(membersStepSchema, { members: [VALID_REQUEST.members[0], { email: "ALICE@contoso.com", role: "mlops" }] });
+    const dup = parseWith(membersStepSchema, {
+      members: [VALID_REQUEST.members[0], { email: "ALICE@contoso.com", role: "mlops" }],
+    });
     expect(!dup.ok && dup.fieldErrors["members.1.email"][0]).toMatch(/already member 1/);
     const dupEnv = parseWith(environmentsNetworkStepSchema, { ...VALID_REQUEST, environments: ["dev", "dev"] });
     expect(dupEnv.ok).toBe(false);

@@ -51,8 +51,15 @@ export const PATTERN_LABELS: Record<OrgPatternValue, string> = {
   project: "Project",
   shared: "Shared (business division)",
 };
-export const ENVIRONMENT_LABELS: Record<EnvironmentValue, string> = { dev: "Development", test: "Test", prod: "Production" };
-export const VISIBILITY_LABELS: Record<VisibilityValue, string> = { public: "Public endpoint", private: "Private (Private Link)" };
+export const ENVIRONMENT_LABELS: Record<EnvironmentValue, string> = {
+  dev: "Development",
+  test: "Test",
+  prod: "Production",
+};
+export const VISIBILITY_LABELS: Record<VisibilityValue, string> = {
+  public: "Public endpoint",
+  private: "Private (Private Link)",
+};
 export const RESTRICTION_LABELS: Record<RestrictionValue, string> = {
   restricted: "Restricted (custom Data Scientist role)",
   unrestricted: "Unrestricted (Contributor)",
@@ -167,24 +174,27 @@ export const gitRepositoryUrlSchema = z.preprocess(
 // Wizard steps
 
 const scopeFields = {
-    pattern: enumSchema(ORG_PATTERNS, "an organisation pattern"),
-    team: slugSchema("team"),
-    project: z.preprocess(emptyToUndefined, slugSchema("project").optional()),
-    costCenter: z.preprocess(
-      trimmed,
-      z
-        .string({ error: "Enter the cost centre to charge." })
-        .min(1, "Enter the cost centre to charge.")
-        .max(64, "A cost centre has at most 64 characters.")
-        .regex(/^(?:[A-Za-z0-9][A-Za-z0-9 _.-]*)?$/, "A cost centre uses letters, digits, spaces, dots, dashes and underscores."),
-    ),
-    justification: z.preprocess(
-      trimmed,
-      z
-        .string({ error: "Explain why the workspaces are needed." })
-        .min(20, "Explain why the workspaces are needed (at least 20 characters).")
-        .max(2000, "Keep the justification under 2000 characters."),
-    ),
+  pattern: enumSchema(ORG_PATTERNS, "an organisation pattern"),
+  team: slugSchema("team"),
+  project: z.preprocess(emptyToUndefined, slugSchema("project").optional()),
+  costCenter: z.preprocess(
+    trimmed,
+    z
+      .string({ error: "Enter the cost centre to charge." })
+      .min(1, "Enter the cost centre to charge.")
+      .max(64, "A cost centre has at most 64 characters.")
+      .regex(
+        /^(?:[A-Za-z0-9][A-Za-z0-9 _.-]*)?$/,
+        "A cost centre uses letters, digits, spaces, dots, dashes and underscores.",
+      ),
+  ),
+  justification: z.preprocess(
+    trimmed,
+    z
+      .string({ error: "Explain why the workspaces are needed." })
+      .min(20, "Explain why the workspaces are needed (at least 20 characters).")
+      .max(2000, "Keep the justification under 2000 characters."),
+  ),
 };
 
 /** Runs even when other fields failed, so every field error shows at once (the value may be partial). */
@@ -193,10 +203,18 @@ const ALWAYS = { when: () => true };
 function refineProjectPattern(v: { pattern: OrgPatternValue; project?: string }, ctx: z.RefinementCtx) {
   if (!v || typeof v !== "object") return;
   if (v.pattern === "project" && !v.project) {
-    ctx.addIssue({ code: "custom", path: ["project"], message: "Choose the project: the project pattern gives one workspace set per project." });
+    ctx.addIssue({
+      code: "custom",
+      path: ["project"],
+      message: "Choose the project: the project pattern gives one workspace set per project.",
+    });
   }
   if (v.pattern !== "project" && v.project) {
-    ctx.addIssue({ code: "custom", path: ["project"], message: "Only the project pattern takes a project; clear it or choose the project pattern." });
+    ctx.addIssue({
+      code: "custom",
+      path: ["project"],
+      message: "Only the project pattern takes a project; clear it or choose the project pattern.",
+    });
   }
 }
 
@@ -233,7 +251,11 @@ export const membersStepSchema = z.object({
         members.forEach((m, i) => {
           const first = seen.get(m.email);
           if (first !== undefined) {
-            ctx.addIssue({ code: "custom", path: [i, "email"], message: `${m.email} is already member ${first + 1}; list each person once.` });
+            ctx.addIssue({
+              code: "custom",
+              path: [i, "email"],
+              message: `${m.email} is already member ${first + 1}; list each person once.`,
+            });
           } else {
             seen.set(m.email, i);
           }
@@ -259,7 +281,12 @@ export const computeSchema = z.object({
         const seen = new Set<string>();
         clusters.forEach((c, i) => {
           const key = c.vmSize.toLowerCase();
-          if (seen.has(key)) ctx.addIssue({ code: "custom", path: [i, "vmSize"], message: `${c.vmSize} is listed twice; one cluster per VM size.` });
+          if (seen.has(key))
+            ctx.addIssue({
+              code: "custom",
+              path: [i, "vmSize"],
+              message: `${c.vmSize} is listed twice; one cluster per VM size.`,
+            });
           seen.add(key);
         });
       }),

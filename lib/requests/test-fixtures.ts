@@ -12,7 +12,12 @@ export const VALID_REQUEST = {
     { email: "bob@contoso.com", role: "dataScientist" },
     { email: "mo@contoso.com", role: "mlops" },
   ],
-  compute: { instanceVmSize: "Standard_DS3_v2", idleShutdownMinutes: 60, devClusters: [{ vmSize: "Standard_DS11_v2", maxNodes: 4 }], pipelines: ["scoring"] },
+  compute: {
+    instanceVmSize: "Standard_DS3_v2",
+    idleShutdownMinutes: 60,
+    devClusters: [{ vmSize: "Standard_DS11_v2", maxNodes: 4 }],
+    pipelines: ["scoring"],
+  },
   gitRepositoryUrl: "https://github.com/contoso/churn-model",
   costCenter: "CC-1001",
   justification: "Churn prediction for the retail bank, replacing the 2019 model.",

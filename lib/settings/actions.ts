@@ -5,28 +5,31 @@ import { getCorrelationId } from "@/lib/correlation";
 import { updateSettings } from "./mutations";
 import { settingsSchema } from "./schemas";
 
-export const updateSettingsAction = guardedAction("settings.update", async (actor, _prev: unknown, formData: FormData) => {
-  const input = parseInput(settingsSchema, {
-    version: formData.get("version") ?? undefined,
-    azureTenantId: formData.get("azureTenantId") ?? undefined,
-    subscriptionDev: formData.get("subscriptionDev") ?? undefined,
-    subscriptionTest: formData.get("subscriptionTest") ?? undefined,
-    subscriptionProd: formData.get("subscriptionProd") ?? undefined,
-    allowedRegions: formData.get("allowedRegions") ?? undefined,
-    privateEndpointSubnetId: formData.get("privateEndpointSubnetId") ?? undefined,
-    apiDnsZoneId: formData.get("apiDnsZoneId") ?? undefined,
-    notebooksDnsZoneId: formData.get("notebooksDnsZoneId") ?? undefined,
-    defaultIdleShutdownMinutes: formData.get("defaultIdleShutdownMinutes") ?? undefined,
-    allowedVmSizes: formData.getAll("allowedVmSizes"),
-  });
-  const result = await updateSettings(actor, input, await getCorrelationId());
-  revalidatePath("/admin/settings");
-  revalidatePath("/approvals");
-  if (result.changed.length === 0) return { ok: true, message: "Nothing changed." };
-  const voided = result.requests?.voided ?? 0;
-  const replanned = (result.requests?.updated ?? 0) + voided;
-  return {
-    ok: true,
-    message: `Settings saved (${result.changed.join(", ")}).${replanned ? ` ${replanned} waiting request(s) were re-planned${voided ? `; approvals of ${voided} were voided` : ""}.` : ""}`,
-  };
-});
+export const updateSettingsAction = guardedAction(
+  "settings.update",
+  async (actor, _prev: unknown, formData: FormData) => {
+    const input = parseInput(settingsSchema, {
+      version: formData.get("version") ?? undefined,
+      azureTenantId: formData.get("azureTenantId") ?? undefined,
+      subscriptionDev: formData.get("subscriptionDev") ?? undefined,
+      subscriptionTest: formData.get("subscriptionTest") ?? undefined,
+      subscriptionProd: formData.get("subscriptionProd") ?? undefined,
+      allowedRegions: formData.get("allowedRegions") ?? undefined,
+      privateEndpointSubnetId: formData.get("privateEndpointSubnetId") ?? undefined,
+      apiDnsZoneId: formData.get("apiDnsZoneId") ?? undefined,
+      notebooksDnsZoneId: formData.get("notebooksDnsZoneId") ?? undefined,
+      defaultIdleShutdownMinutes: formData.get("defaultIdleShutdownMinutes") ?? undefined,
+      allowedVmSizes: formData.getAll("allowedVmSizes"),
+    });
+    const result = await updateSettings(actor, input, await getCorrelationId());
+    revalidatePath("/admin/settings");
+    revalidatePath("/approvals");
+    if (result.changed.length === 0) return { ok: true, message: "Nothing changed." };
+    const voided = result.requests?.voided ?? 0;
+    const replanned = (result.requests?.updated ?? 0) + voided;
+    return {
+      ok: true,
+      message: `Settings saved (${result.changed.join(", ")}).${replanned ? ` ${replanned} waiting request(s) were re-planned${voided ? `; approvals of ${voided} were voided` : ""}.` : ""}`,
+    };
+  },
+);

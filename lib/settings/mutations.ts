@@ -26,16 +26,28 @@ export async function updateSettings(
   return db.$transaction(
     async (tx) => {
       const current = await loadSettingsSnapshot(tx);
-      if (current.version !== input.version) throw new AppError("CONFLICT", "Someone changed the settings since you opened them. Reload to see their changes, then edit again.");
+      if (current.version !== input.version)
+        throw new AppError(
+          "CONFLICT",
+          "Someone changed the settings since you opened them. Reload to see their changes, then edit again.",
+        );
       const unknownSizes = input.allowedVmSizes.filter((name) => !current.vmSizes.some((v) => v.name === name));
-      if (unknownSizes.length) throw new AppError("INVALID", "Some fields need your attention.", { allowedVmSizes: [`Unknown VM size: ${unknownSizes.join(", ")}.`] });
+      if (unknownSizes.length)
+        throw new AppError("INVALID", "Some fields need your attention.", {
+          allowedVmSizes: [`Unknown VM size: ${unknownSizes.join(", ")}.`],
+        });
 
       const next: SettingsSnapshot = {
         azureTenantId: input.azureTenantId.toLowerCase(),
-        subscriptions: { dev: input.subscriptionDev?.toLowerCase() ?? null, test: input.subscriptionTest?.toLowerCase() ?? null, prod: input.subscriptionProd?.toLowerCase() ?? null },
+        subscriptions: {
+          dev: input.subscriptionDev?.toLowerCase() ?? null,
+          test: input.subscriptionTest?.toLowerCase() ?? null,
+          prod: input.subscriptionProd?.toLowerCase() ?? null,
+        },
         allowedRegions: input.allowedRegions,
         privateEndpointSubnetId: input.privateEndpointSubnetId ?? null,
-        privateDnsZoneIds: input.apiDnsZoneId && input.notebooksDnsZoneId ? [input.apiDnsZoneId, input.notebooksDnsZoneId] : [],
+        privateDnsZoneIds:
+          input.apiDnsZoneId && input.notebooksDnsZoneId ? [input.apiDnsZoneId, input.notebooksDnsZoneId] : [],
         defaultIdleShutdownMinutes: input.defaultIdleShutdownMinutes,
         allowedVmSizes: current.vmSizes.filter((v) => input.allowedVmSizes.includes(v.name)).map((v) => v.name),
       };
@@ -55,10 +67,19 @@ export async function updateSettings(
           version: { increment: 1 },
         },
       });
-      if (count !== 1) throw new AppError("CONFLICT", "Someone changed the settings since you opened them. Reload to see their changes, then edit again.");
+      if (count !== 1)
+        throw new AppError(
+          "CONFLICT",
+          "Someone changed the settings since you opened them. Reload to see their changes, then edit again.",
+        );
       for (const [environment, key] of ENVIRONMENTS) {
         const subscriptionId = next.subscriptions[key];
-        if (subscriptionId) await tx.environmentSubscription.upsert({ where: { environment }, update: { subscriptionId }, create: { environment, subscriptionId } });
+        if (subscriptionId)
+          await tx.environmentSubscription.upsert({
+            where: { environment },
+            update: { subscriptionId },
+            create: { environment, subscriptionId },
+          });
         else await tx.environmentSubscription.deleteMany({ where: { environment } });
       }
       if (changed.includes("allowedVmSizes")) {
@@ -74,7 +95,12 @@ export async function updateSettings(
         after: { version: input.version + 1, ...diff.after },
         correlationId,
       });
-      const requests = await revalidateWaitingRequests(tx, { kind: "user", id: actor.id }, correlationId, `The portal settings changed (${changed.join(", ")}).`);
+      const requests = await revalidateWaitingRequests(
+        tx,
+        { kind: "user", id: actor.id },
+        correlationId,
+        `The portal settings changed (${changed.join(", ")}).`,
+      );
       return { changed, requests };
     },
     { timeout: 60_000, maxWait: 10_000 },

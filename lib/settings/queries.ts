@@ -5,7 +5,13 @@ import { can, type SessionUser } from "@/lib/auth/session";
 import { API_ZONE, NOTEBOOKS_ZONE, type SettingsSnapshot } from "./schemas";
 
 /** The settings as stored, in the form's shape, with the version the form must send back. */
-export async function loadSettingsSnapshot(client: Db | Tx = db): Promise<{ version: number; snapshot: SettingsSnapshot; updatedAt: Date; updatedById: string | null; vmSizes: { name: string; vcpus: number; memoryGb: number; gpu: boolean; hourlyPriceUsd: number; allowed: boolean }[] }> {
+export async function loadSettingsSnapshot(client: Db | Tx = db): Promise<{
+  version: number;
+  snapshot: SettingsSnapshot;
+  updatedAt: Date;
+  updatedById: string | null;
+  vmSizes: { name: string; vcpus: number; memoryGb: number; gpu: boolean; hourlyPriceUsd: number; allowed: boolean }[];
+}> {
   const [settings, subscriptions, vmSizes] = await Promise.all([
     client.portalSettings.findUnique({ where: { id: 1 } }),
     client.environmentSubscription.findMany(),
@@ -27,14 +33,24 @@ export async function loadSettingsSnapshot(client: Db | Tx = db): Promise<{ vers
       defaultIdleShutdownMinutes: settings.defaultIdleShutdownMinutes,
       allowedVmSizes: vmSizes.filter((v) => v.allowed).map((v) => v.name),
     },
-    vmSizes: vmSizes.map((v) => ({ name: v.name, vcpus: v.vcpus, memoryGb: v.memoryGb, gpu: v.gpu, hourlyPriceUsd: Number(v.hourlyPriceUsd.toString()), allowed: v.allowed })),
+    vmSizes: vmSizes.map((v) => ({
+      name: v.name,
+      vcpus: v.vcpus,
+      memoryGb: v.memoryGb,
+      gpu: v.gpu,
+      hourlyPriceUsd: Number(v.hourlyPriceUsd.toString()),
+      allowed: v.allowed,
+    })),
   };
 }
 
 /** For the settings page (settings.read). */
 export async function getSettingsForAdmin(actor: SessionUser) {
-  if (!can(actor, "settings.read")) throw new AppError("FORBIDDEN", "Only platform admins can see the portal settings.");
+  if (!can(actor, "settings.read"))
+    throw new AppError("FORBIDDEN", "Only platform admins can see the portal settings.");
   const loaded = await loadSettingsSnapshot();
-  const updatedBy = loaded.updatedById ? await db.user.findUnique({ where: { id: loaded.updatedById }, select: { name: true } }) : null;
+  const updatedBy = loaded.updatedById
+    ? await db.user.findUnique({ where: { id: loaded.updatedById }, select: { name: true } })
+    : null;
   return { ...loaded, updatedByName: updatedBy?.name ?? null };
 }

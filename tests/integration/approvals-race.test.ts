@@ -55,7 +55,9 @@ async function countsPerRequest(sql: string, ids: string[]) {
 describe("[APPROVALS]: races", () => {
   beforeAll(async () => {
     await globalForDb.atriumDb?.$disconnect();
-    globalForDb.atriumDb = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL!, max: CONCURRENCY + 5 }) });
+    globalForDb.atriumDb = new PrismaClient({
+      adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL!, max: CONCURRENCY + 5 }),
+    });
   });
   afterAll(async () => {
     await stopProducer();
@@ -69,13 +71,30 @@ describe("[APPROVALS]: races", () => {
     const started = performance.now();
     for (const req of requests) {
       const results = await Promise.all(
-        Array.from({ length: CONCURRENCY }, (_, i) => outcome(approveRequest(ADMINS[i % ADMINS.length], "ADMIN", { requestId: req.id, version: req.version, planHash: req.planHash }, `race-${req.id}-${i}`))),
+        Array.from({ length: CONCURRENCY }, (_, i) =>
+          outcome(
+            approveRequest(
+              ADMINS[i % ADMINS.length],
+              "ADMIN",
+              { requestId: req.id, version: req.version, planHash: req.planHash },
+              `race-${req.id}-${i}`,
+            ),
+          ),
+        ),
       );
       expect(results.filter((r) => r === "ok")).toHaveLength(1);
       expect(results.filter((r) => r === "conflict")).toHaveLength(CONCURRENCY - 1);
     }
     const elapsedMs = performance.now() - started;
-    console.log(JSON.stringify({ test: "approve-race", repetitions: REPETITIONS, concurrency: CONCURRENCY, elapsedMs: Math.round(elapsedMs), perRepetitionMs: Math.round(elapsedMs / REPETITIONS) }));
+    console.log(
+      JSON.stringify({
+        test: "approve-race",
+        repetitions: REPETITIONS,
+        concurrency: CONCURRENCY,
+        elapsedMs: Math.round(elapsedMs),
+        perRepetitionMs: Math.round(elapsedMs / REPETITIONS),
+      }),
+    );
 
     const ids = requests.map((r) => r.id);
     const statuses = await db.workspaceRequest.groupBy({ by: ["status"], where: { id: { in: ids } }, _count: true });
@@ -83,23 +102,53 @@ describe("[APPROVALS]: races", () => {
     const versions = await db.workspaceRequest.findMany({ where: { id: { in: ids } }, select: { version: true } });
     expect(new Set(versions.map((v) => v.version))).toEqual(new Set([requests[0].version + 1]));
     for (const [label, sql] of [
-      ["approvals", `SELECT request_id::text AS id, count(*) AS n FROM approvals WHERE request_id::text = ANY($1) GROUP BY 1`],
-      ["audit", `SELECT request_id::text AS id, count(*) AS n FROM audit_events WHERE action = 'request.approved' AND request_id::text = ANY($1) GROUP BY 1`],
-      ["runs", `SELECT request_id::text AS id, count(*) AS n FROM provisioning_runs WHERE request_id::text = ANY($1) GROUP BY 1`],
-      ["jobs", `SELECT singleton_key AS id, count(*) AS n FROM pgboss.job WHERE name = 'provision-request' AND singleton_key = ANY($1) GROUP BY 1`],
+      [
+        "approvals",
+        `SELECT request_id::text AS id, count(*) AS n FROM approvals WHERE request_id::text = ANY($1) GROUP BY 1`,
+      ],
+      [
+        "audit",
+        `SELECT request_id::text AS id, count(*) AS n FROM audit_events WHERE action = 'request.approved' AND request_id::text = ANY($1) GROUP BY 1`,
+      ],
+      [
+        "runs",
+        `SELECT request_id::text AS id, count(*) AS n FROM provisioning_runs WHERE request_id::text = ANY($1) GROUP BY 1`,
+      ],
+      [
+        "jobs",
+        `SELECT singleton_key AS id, count(*) AS n FROM pgboss.job WHERE name = 'provision-request' AND singleton_key = ANY($1) GROUP BY 1`,
+      ],
     ] as const) {
       const counts = await countsPerRequest(sql, ids);
-      expect(ids.map((id) => counts.get(id) ?? 0), label).toEqual(ids.map(() => 1));
+      expect(
+        ids.map((id) => counts.get(id) ?? 0),
+        label,
+      ).toEqual(ids.map(() => 1));
     }
   });
 
   it("an approval racing the requester's cancel: never both a cancelled request and a queued provisioning job", async () => {
-    const requester = { id: "usr-amara", name: "Amara Okafor", email: "amara.okafor@contoso.com", roles: ["REQUESTER"], entraObjectId: null, teamIds: [], sessionId: "race" } satisfies SessionUser;
+    const requester = {
+      id: "usr-amara",
+      name: "Amara Okafor",
+      email: "amara.okafor@contoso.com",
+      roles: ["REQUESTER"],
+      entraObjectId: null,
+      teamIds: [],
+      sessionId: "race",
+    } satisfies SessionUser;
     const tally = { approved: 0, cancelled: 0, both: 0 };
     for (let i = 0; i < 50; i++) {
       const req = await createSubmittedRequest(db, SPEC);
       const [approved, cancelled] = await Promise.all([
-        outcome(approveRequest(ADMINS[0], "ADMIN", { requestId: req.id, version: req.version, planHash: req.planHash }, `race-cancel-${i}`)),
+        outcome(
+          approveRequest(
+            ADMINS[0],
+            "ADMIN",
+            { requestId: req.id, version: req.version, planHash: req.planHash },
+            `race-cancel-${i}`,
+          ),
+        ),
         outcome(cancelRequest(requester, { id: req.id })),
       ]);
       expect([approved, cancelled]).not.toContain("other");
@@ -109,7 +158,9 @@ describe("[APPROVALS]: races", () => {
         `SELECT count(*) AS n FROM pgboss.job WHERE name = 'provision-request' AND singleton_key = $1 AND state IN ('created', 'retry', 'active')`,
         req.id,
       );
-      const liveRuns = await db.provisioningRun.count({ where: { requestId: req.id, status: { in: ["QUEUED", "RUNNING"] } } });
+      const liveRuns = await db.provisioningRun.count({
+        where: { requestId: req.id, status: { in: ["QUEUED", "RUNNING"] } },
+      });
       if (row.status === "CANCELLED") {
         expect(Number(jobs.n), `request ${i} was cancelled but has a live job`).toBe(0);
         expect(liveRuns).toBe(0);

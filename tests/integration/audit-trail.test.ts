@@ -35,12 +35,19 @@ describe("[AUDIT]: append-only, hash-chained audit trail", () => {
 
   it("catches a row edited behind the application's back by a superuser", async () => {
     await appendSome(3);
-    const target = await db.auditEvent.findFirstOrThrow({ where: { action: "test.recorded" }, orderBy: { id: "desc" }, skip: 1 });
+    const target = await db.auditEvent.findFirstOrThrow({
+      where: { action: "test.recorded" },
+      orderBy: { id: "desc" },
+      skip: 1,
+    });
     const superuser = new Client({ connectionString: process.env.DATABASE_URL });
     await superuser.connect();
     const setAfter = async (value: unknown) => {
       await superuser.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete");
-      await superuser.query("UPDATE audit_events SET after = $2 WHERE id = $1", [target.id.toString(), JSON.stringify(value)]);
+      await superuser.query("UPDATE audit_events SET after = $2 WHERE id = $1", [
+        target.id.toString(),
+        JSON.stringify(value),
+      ]);
       await superuser.query("ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update_delete");
     };
     try {

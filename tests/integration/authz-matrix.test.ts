@@ -35,7 +35,8 @@ async function discoverActions(): Promise<Action[]> {
   for (const file of actionFiles(path.resolve("lib"))) {
     const mod = (await import(file)) as Record<string, unknown>;
     for (const [name, value] of Object.entries(mod)) {
-      if (typeof value === "function") actions.push({ file: path.relative(process.cwd(), file), name, fn: value as Action["fn"] });
+      if (typeof value === "function")
+        actions.push({ file: path.relative(process.cwd(), file), name, fn: value as Action["fn"] });
     }
   }
   return actions;
@@ -57,7 +58,9 @@ describe("[AUTHZ]: server action authorisation matrix", () => {
 
   it("every action except sign-in/out declares a permission through guardedAction", () => {
     expect(actions.length).toBeGreaterThan(0);
-    const unguarded = actions.filter((a) => !PUBLIC_ACTIONS.has(a.name) && !declaredPermission(a.fn)).map((a) => `${a.file}#${a.name}`);
+    const unguarded = actions
+      .filter((a) => !PUBLIC_ACTIONS.has(a.name) && !declaredPermission(a.fn))
+      .map((a) => `${a.file}#${a.name}`);
     expect(unguarded).toEqual([]);
   });
 

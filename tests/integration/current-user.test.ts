@@ -57,7 +57,10 @@ describe("[AUTH]: getCurrentUser", () => {
     const { header } = await signedInSession();
     actAnonymously();
     expect(await getCurrentUser()).toBeNull();
-    const [name, value] = [header.slice(0, header.indexOf("=")), decodeURIComponent(header.slice(header.indexOf("=") + 1))];
+    const [name, value] = [
+      header.slice(0, header.indexOf("=")),
+      decodeURIComponent(header.slice(header.indexOf("=") + 1)),
+    ];
     const [token, signature] = [value.slice(0, value.lastIndexOf(".")), value.slice(value.lastIndexOf(".") + 1)];
     const flipped = `${signature[0] === "A" ? "B" : "A"}${signature.slice(1)}`;
     requestContext.setCookieHeader(`${name}=${encodeURIComponent(`${token}.${flipped}`)}`);
@@ -98,7 +101,10 @@ describe("[AUTH]: getCurrentUser", () => {
     const { session } = await signedInSession();
     await getCurrentUser();
     await getCurrentUser();
-    const after = await db.session.findUniqueOrThrow({ where: { id: session.id }, select: { expiresAt: true, updatedAt: true } });
+    const after = await db.session.findUniqueOrThrow({
+      where: { id: session.id },
+      select: { expiresAt: true, updatedAt: true },
+    });
     expect(after).toEqual({ expiresAt: session.expiresAt, updatedAt: session.updatedAt });
   });
 });

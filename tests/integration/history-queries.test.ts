@@ -26,14 +26,22 @@ beforeAll(async () => {
   const client = new Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
   try {
-    await seedScale(client, { requests: 240, auditEvents: 2400, end: new Date(Date.now() - 365 * 86_400_000), seed: 7 });
+    await seedScale(client, {
+      requests: 240,
+      auditEvents: 2400,
+      end: new Date(Date.now() - 365 * 86_400_000),
+      seed: 7,
+    });
   } finally {
     await client.end();
   }
   fraudId = (await db.team.findUniqueOrThrow({ where: { slug: "fraud" } })).id;
   requester = { id: "usr-amara", roles: ["REQUESTER"], teamIds: [fraudId] };
-  otherTeamRequestId = (await db.workspaceRequest.findFirstOrThrow({ where: { team: { slug: "insights" }, status: "PROVISIONED" } })).id;
-  ownTeamRequestId = (await db.workspaceRequest.findFirstOrThrow({ where: { teamId: fraudId, status: "PROVISIONED" } })).id;
+  otherTeamRequestId = (
+    await db.workspaceRequest.findFirstOrThrow({ where: { team: { slug: "insights" }, status: "PROVISIONED" } })
+  ).id;
+  ownTeamRequestId = (await db.workspaceRequest.findFirstOrThrow({ where: { teamId: fraudId, status: "PROVISIONED" } }))
+    .id;
 }, 120_000);
 
 async function walk(actor: typeof stakeholder | typeof requester, params: Record<string, string>, limit: number) {
@@ -73,9 +81,17 @@ describe("[HISTORY]: list, authorisation and pagination", () => {
     expect(ids).toEqual(expected.map((r) => r.id));
 
     const first = await listHistory(stakeholder, parseHistoryFilters({ team: "fraud", env: "PROD" }), 10);
-    const second = await listHistory(stakeholder, parseHistoryFilters({ team: "fraud", env: "PROD", after: first.next! }), 10);
+    const second = await listHistory(
+      stakeholder,
+      parseHistoryFilters({ team: "fraud", env: "PROD", after: first.next! }),
+      10,
+    );
     expect(second.previous).not.toBeNull();
-    const back = await listHistory(stakeholder, parseHistoryFilters({ team: "fraud", env: "PROD", before: second.previous! }), 10);
+    const back = await listHistory(
+      stakeholder,
+      parseHistoryFilters({ team: "fraud", env: "PROD", before: second.previous! }),
+      10,
+    );
     expect(back.rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
     expect(back.previous).toBeNull();
   });
@@ -84,7 +100,11 @@ describe("[HISTORY]: list, authorisation and pagination", () => {
     const asc = await listHistory(stakeholder, parseHistoryFilters({ sort: "number", dir: "asc" }), 20);
     const numbers = asc.rows.map((r) => r.number);
     expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
-    const next = await listHistory(stakeholder, parseHistoryFilters({ sort: "number", dir: "asc", after: asc.next! }), 20);
+    const next = await listHistory(
+      stakeholder,
+      parseHistoryFilters({ sort: "number", dir: "asc", after: asc.next! }),
+      20,
+    );
     expect(next.rows[0].number).toBeGreaterThan(numbers[numbers.length - 1]);
   });
 
@@ -131,26 +151,36 @@ describe("[HISTORY]: export routes", () => {
     expect(response.headers.get("content-disposition")).toMatch(/attachment; filename="atrium-history-/);
     const [header, ...rows] = parseCsv(await response.text());
     expect(header).toEqual(HISTORY_EXPORT_COLUMNS);
-    const expected = await db.workspaceRequest.count({ where: { submittedAt: { not: null }, teamId: fraudId, environments: { has: "PROD" } } });
+    const expected = await db.workspaceRequest.count({
+      where: { submittedAt: { not: null }, teamId: fraudId, environments: { has: "PROD" } },
+    });
     expect(rows.length).toBe(expected);
     for (const row of rows) {
       expect(row[header.indexOf("team")]).toBe("fraud");
       expect(row[header.indexOf("environments")].split(";")).toContain("PROD");
     }
-    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "history.exported" }, orderBy: { id: "desc" } });
+    const audit = await db.auditEvent.findFirstOrThrow({
+      where: { action: "history.exported" },
+      orderBy: { id: "desc" },
+    });
     expect(audit).toMatchObject({ actorId: "usr-hannah" });
   });
 
   it("stream the history as JSON and the audit trail of one request with each event's hash", async () => {
     await actAs("hannah.schmidt@contoso.com");
-    const json = (await (await exportHistory(get("/history/export?team=supply&format=json"))).json()) as { team: string }[];
+    const json = (await (await exportHistory(get("/history/export?team=supply&format=json"))).json()) as {
+      team: string;
+    }[];
     expect(json.length).toBeGreaterThan(0);
     expect(json.every((r) => r.team === "supply")).toBe(true);
 
     const response = await exportAudit(get(`/history/export/audit?request=${ownTeamRequestId}&format=csv`));
     expect(response.status).toBe(200);
     const [header, ...rows] = parseCsv(await response.text());
-    const events = await db.auditEvent.findMany({ where: { requestId: ownTeamRequestId }, orderBy: [{ occurredAt: "asc" }, { id: "asc" }] });
+    const events = await db.auditEvent.findMany({
+      where: { requestId: ownTeamRequestId },
+      orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
+    });
     expect(rows.map((r) => r[header.indexOf("hash")])).toEqual(events.map((e) => e.hash));
   });
 });

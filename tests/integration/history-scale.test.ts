@@ -32,11 +32,14 @@ function nodes(plan: PlanNode): PlanNode[] {
 }
 
 async function explain(sql: Prisma.Sql): Promise<PlanNode[]> {
-  const rows = await prisma.$queryRaw<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(Prisma.sql`EXPLAIN (FORMAT JSON) ${sql}`);
+  const rows = await prisma.$queryRaw<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(
+    Prisma.sql`EXPLAIN (FORMAT JSON) ${sql}`,
+  );
   return nodes(rows[0]["QUERY PLAN"][0].Plan);
 }
 
-const scansOf = (plan: PlanNode[], relation: string) => plan.filter((n) => n["Relation Name"] === relation && /Scan/.test(n["Node Type"]));
+const scansOf = (plan: PlanNode[], relation: string) =>
+  plan.filter((n) => n["Relation Name"] === relation && /Scan/.test(n["Node Type"]));
 const indexesOf = (plan: PlanNode[]) => plan.map((n) => n["Index Name"]).filter(Boolean);
 
 beforeAll(async () => {
@@ -84,7 +87,9 @@ describe("[HISTORY]: query plans at scale", () => {
   });
 
   it("the next page (keyset cursor) reads through an index", async () => {
-    const first = await prisma.$queryRaw<HistoryRow[]>(historyPageSql(stakeholder, parseHistoryFilters({ team: "supply" })));
+    const first = await prisma.$queryRaw<HistoryRow[]>(
+      historyPageSql(stakeholder, parseHistoryFilters({ team: "supply" })),
+    );
     expect(first.length).toBe(HISTORY_PAGE_SIZE + 1);
     const edge = first[HISTORY_PAGE_SIZE - 1];
     const after = encodeCursor({ v: edge.submittedAt.toISOString(), id: edge.id });
@@ -93,7 +98,9 @@ describe("[HISTORY]: query plans at scale", () => {
   });
 
   it("a request's timeline reads audit_events through audit_events_request_id_id_idx, never a sequential scan", async () => {
-    const [{ id }] = await prisma.$queryRaw<{ id: string }[]>`SELECT id::text FROM workspace_requests WHERE status = 'PROVISIONED' LIMIT 1`;
+    const [{ id }] = await prisma.$queryRaw<
+      { id: string }[]
+    >`SELECT id::text FROM workspace_requests WHERE status = 'PROVISIONED' LIMIT 1`;
     const plan = await explain(timelineAuditSql(id));
     const scans = scansOf(plan, "audit_events");
     expect(scans.length).toBeGreaterThan(0);
@@ -146,7 +153,13 @@ describe("[HISTORY]: exports stream with bounded memory", () => {
 
   it("exports the whole history as JSON in batches", async () => {
     const result = await drain(historyExportStream(stakeholder, parseHistoryFilters({}), "json", prisma));
-    const submitted = Number((await prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM workspace_requests WHERE submitted_at IS NOT NULL`)[0].n);
+    const submitted = Number(
+      (
+        await prisma.$queryRaw<
+          { n: bigint }[]
+        >`SELECT count(*) AS n FROM workspace_requests WHERE submitted_at IS NOT NULL`
+      )[0].n,
+    );
     expect(result.newlines).toBe(submitted + 2); // "[", one line per request, "]"
     expect(result.chunks).toBeGreaterThan(5);
   }, 120_000);

@@ -7,7 +7,16 @@ import { db } from "@/lib/db/client";
 import { stopProducer } from "@/lib/jobs/queue";
 import { createApprovedRequest, type CreatedRequest } from "@/lib/provisioning/fixtures";
 import { startProvisioningWorker, type ProvisioningWorker } from "@/lib/provisioning/worker";
-import { createdResourceIds, effectivePutsByPath, FAST_EXECUTOR, planResourceIds, simulatorFactory, startTestSimulator, waitForRuns, clearProvisioningQueue } from "./provisioning-support";
+import {
+  createdResourceIds,
+  effectivePutsByPath,
+  FAST_EXECUTOR,
+  planResourceIds,
+  simulatorFactory,
+  startTestSimulator,
+  waitForRuns,
+  clearProvisioningQueue,
+} from "./provisioning-support";
 
 const ARM = "^/subscriptions/";
 // Five transport faults at 4.5 % each ≈ 20 % of all ARM requests, plus 20 % of operations ending Failed and 20 % of
@@ -18,7 +27,13 @@ const RULES: FaultRule[] = [
   { kind: "internal-error", rate: 0.045, pathPattern: ARM },
   { kind: "service-unavailable", rate: 0.045, pathPattern: ARM },
   { kind: "connection-reset", rate: 0.045, pathPattern: ARM },
-  { kind: "lro-failed", method: "PUT", rate: 0.2, errorCode: "InternalServerError", errorMessage: "The operation failed (injected fault)." },
+  {
+    kind: "lro-failed",
+    method: "PUT",
+    rate: 0.2,
+    errorCode: "InternalServerError",
+    errorMessage: "The operation failed (injected fault).",
+  },
   { kind: "principal-not-found", rate: 0.2 },
 ];
 
@@ -29,7 +44,12 @@ const created: CreatedRequest[] = [];
 beforeAll(async () => {
   sim = await startTestSimulator({ faults: { seed: 20261123, rules: RULES } });
   await clearProvisioningQueue();
-  worker = await startProvisioningWorker({ factory: simulatorFactory(sim), jobs: 4, executor: FAST_EXECUTOR, log: () => {} });
+  worker = await startProvisioningWorker({
+    factory: simulatorFactory(sim),
+    jobs: 4,
+    executor: FAST_EXECUTOR,
+    log: () => {},
+  });
 });
 
 afterAll(async () => {
@@ -47,8 +67,14 @@ describe("[PROVISIONING] injected faults", () => {
       { scope: "fprvunr", visibility: "private", restriction: "unrestricted" },
     ] as const;
     for (const c of configs) created.push(await createApprovedRequest({ ...c, environments: ["dev", "test", "prod"] }));
-    const statuses = await waitForRuns(created.map((c) => c.runId), 90_000);
-    const runs = await db.provisioningRun.findMany({ where: { id: { in: created.map((c) => c.runId) } }, select: { status: true, errorMessage: true } });
+    const statuses = await waitForRuns(
+      created.map((c) => c.runId),
+      90_000,
+    );
+    const runs = await db.provisioningRun.findMany({
+      where: { id: { in: created.map((c) => c.runId) } },
+      select: { status: true, errorMessage: true },
+    });
     expect(runs).toEqual(created.map(() => ({ status: "SUCCEEDED", errorMessage: null })));
     expect(Object.values(statuses).every((s) => s === "SUCCEEDED")).toBe(true);
 
@@ -57,7 +83,14 @@ describe("[PROVISIONING] injected faults", () => {
     const faulted = arm.filter((r) => r.fault && r.fault !== "lro-failed" && r.fault !== "principal-not-found");
     // The faults really happened, in every flavour, at about the configured rate.
     const kinds = new Set(log.map((r) => r.fault).filter(Boolean));
-    for (const k of ["throttle", "throttle-no-retry-after", "internal-error", "service-unavailable", "connection-reset", "lro-failed"]) {
+    for (const k of [
+      "throttle",
+      "throttle-no-retry-after",
+      "internal-error",
+      "service-unavailable",
+      "connection-reset",
+      "lro-failed",
+    ]) {
       expect(kinds, `fault ${k} injected`).toContain(k);
     }
     expect(log.some((r) => r.errorCode === "PrincipalNotFound")).toBe(true);

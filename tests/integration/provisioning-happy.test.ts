@@ -7,7 +7,16 @@ import { db } from "@/lib/db/client";
 import { stopProducer } from "@/lib/jobs/queue";
 import { createApprovedRequest, type CreatedRequest } from "@/lib/provisioning/fixtures";
 import { startProvisioningWorker, type ProvisioningWorker } from "@/lib/provisioning/worker";
-import { createdResourceIds, effectivePutsByPath, FAST_EXECUTOR, planResourceIds, simulatorFactory, startTestSimulator, waitForRuns, clearProvisioningQueue } from "./provisioning-support";
+import {
+  createdResourceIds,
+  effectivePutsByPath,
+  FAST_EXECUTOR,
+  planResourceIds,
+  simulatorFactory,
+  startTestSimulator,
+  waitForRuns,
+  clearProvisioningQueue,
+} from "./provisioning-support";
 
 let sim: ArmSimulator;
 let worker: ProvisioningWorker;
@@ -16,7 +25,12 @@ const created: CreatedRequest[] = [];
 beforeAll(async () => {
   sim = await startTestSimulator();
   await clearProvisioningQueue();
-  worker = await startProvisioningWorker({ factory: simulatorFactory(sim), jobs: 4, executor: FAST_EXECUTOR, log: () => {} });
+  worker = await startProvisioningWorker({
+    factory: simulatorFactory(sim),
+    jobs: 4,
+    executor: FAST_EXECUTOR,
+    log: () => {},
+  });
 });
 
 afterAll(async () => {
@@ -67,15 +81,24 @@ describe("[PROVISIONING] happy path", () => {
         expect(s.armRequestId).toMatch(/^[0-9a-f-]{36}$/);
         expect(s.lroState).toBeNull();
       }
-      const workspaces = await db.workspace.findMany({ where: { requestId: c.requestId }, orderBy: { environment: "asc" } });
+      const workspaces = await db.workspace.findMany({
+        where: { requestId: c.requestId },
+        orderBy: { environment: "asc" },
+      });
       expect(workspaces.map((w) => [w.environment, w.armId, w.status])).toEqual(
-        c.plan.steps.filter((s) => s.kind === "workspace").map((s) => [s.environment!.toUpperCase(), s.resourceId, "ACTIVE"]),
+        c.plan.steps
+          .filter((s) => s.kind === "workspace")
+          .map((s) => [s.environment!.toUpperCase(), s.resourceId, "ACTIVE"]),
       );
       const run = runs.find((r) => r.id === c.runId)!;
       expect((run.verification as { ok: boolean }).ok).toBe(true);
       const audit = await db.auditEvent.findMany({ where: { requestId: c.requestId }, select: { action: true } });
-      expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["request.provisioning_started", "workspace.verified", "request.provisioned"]));
-      const notes = await db.notification.findMany({ where: { requestId: c.requestId, kind: "provisioning.succeeded" } });
+      expect(audit.map((a) => a.action)).toEqual(
+        expect.arrayContaining(["request.provisioning_started", "workspace.verified", "request.provisioned"]),
+      );
+      const notes = await db.notification.findMany({
+        where: { requestId: c.requestId, kind: "provisioning.succeeded" },
+      });
       expect(notes).toHaveLength(1);
     }
 
@@ -96,12 +119,17 @@ describe("[PROVISIONING] happy path", () => {
     const privatePuts = workspacePuts.filter((r) => /hprv/.test(r.path));
     expect(privatePuts).toHaveLength(6);
     for (const put of privatePuts) {
-      expect((put.body as { properties: { managedNetwork?: unknown } }).properties.managedNetwork).toEqual({ isolationMode: "AllowInternetOutbound" });
+      expect((put.body as { properties: { managedNetwork?: unknown } }).properties.managedNetwork).toEqual({
+        isolationMode: "AllowInternetOutbound",
+      });
     }
     const instancePuts = log.filter((r) => r.method === "PUT" && /\/computes\/ci-/i.test(r.path));
     expect(instancePuts.length).toBe(4);
     for (const put of instancePuts) {
-      expect((put.body as { properties: { properties: { idleTimeBeforeShutdown?: string } } }).properties.properties.idleTimeBeforeShutdown).toBe("PT60M");
+      expect(
+        (put.body as { properties: { properties: { idleTimeBeforeShutdown?: string } } }).properties.properties
+          .idleTimeBeforeShutdown,
+      ).toBe("PT60M");
     }
   });
 });

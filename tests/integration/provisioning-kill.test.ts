@@ -7,7 +7,14 @@ import type { ArmSimulator } from "@/lib/azure/simulator/server";
 import { db } from "@/lib/db/client";
 import { stopProducer } from "@/lib/jobs/queue";
 import { createApprovedRequest, enqueueRun, type CreatedRequest } from "@/lib/provisioning/fixtures";
-import { createdResourceIds, effectivePutsByPath, planResourceIds, startTestSimulator, waitForRuns, clearProvisioningQueue } from "./provisioning-support";
+import {
+  createdResourceIds,
+  effectivePutsByPath,
+  planResourceIds,
+  startTestSimulator,
+  waitForRuns,
+  clearProvisioningQueue,
+} from "./provisioning-support";
 
 type Line = { pid: number; at: number; text: string };
 
@@ -47,8 +54,12 @@ function startWorker(extraEnv: Record<string, string> = {}): Promise<ChildProces
         if (text.includes("listening on")) resolve(child);
       }
     });
-    child.stderr!.on("data", (chunk: Buffer) => lines.push({ pid: child.pid!, at: Date.now(), text: `stderr: ${chunk.toString()}` }));
-    child.once("exit", (code) => reject(new Error(`worker exited (${code}) before listening:\n${lines.map((l) => l.text).join("\n")}`)));
+    child.stderr!.on("data", (chunk: Buffer) =>
+      lines.push({ pid: child.pid!, at: Date.now(), text: `stderr: ${chunk.toString()}` }),
+    );
+    child.once("exit", (code) =>
+      reject(new Error(`worker exited (${code}) before listening:\n${lines.map((l) => l.text).join("\n")}`)),
+    );
   });
 }
 
@@ -68,12 +79,22 @@ function holderOf(requestId: string): number | null {
   return holder;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
     if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${lines.slice(-30).map((l) => `${l.pid} ${l.text}`).join("\n")}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}\n${lines
+          .slice(-30)
+          .map((l) => `${l.pid} ${l.text}`)
+          .join("\n")}`,
+      );
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -93,36 +114,50 @@ afterAll(async () => {
 });
 
 describe("[PROVISIONING] worker crashes", () => {
-  it("resumes a run whose worker was SIGKILLed during a long-running operation, without re-sending the PUT", { timeout: 120_000 }, async () => {
-    const [a] = await Promise.all([startWorker(), startWorker()]);
-    expect(a.pid).toBeDefined();
-    for (const scope of ["kla", "klb", "klc"]) {
-      all.push(await createApprovedRequest({ scope, environments: ["dev"], visibility: "private" }));
-    }
-    // The outbox refuses a second job for a request that already has one: one active attempt per request.
-    expect(await enqueueRun(all[0])).toBeNull();
+  it(
+    "resumes a run whose worker was SIGKILLed during a long-running operation, without re-sending the PUT",
+    { timeout: 120_000 },
+    async () => {
+      const [a] = await Promise.all([startWorker(), startWorker()]);
+      expect(a.pid).toBeDefined();
+      for (const scope of ["kla", "klb", "klc"]) {
+        all.push(await createApprovedRequest({ scope, environments: ["dev"], visibility: "private" }));
+      }
+      // The outbox refuses a second job for a request that already has one: one active attempt per request.
+      expect(await enqueueRun(all[0])).toBeNull();
 
-    const target = all[0];
-    const inFlight = await until("a long-running operation in flight", () =>
-      db.provisioningStep.findFirst({
-        where: { requestId: target.requestId, status: "RUNNING", lroState: { not: null }, kind: { in: ["workspace", "computeInstance"] } },
-      }),
-    );
-    const holder = holderOf(target.requestId);
-    expect(holder).not.toBeNull();
-    kill([...children].find((c) => c.pid === holder)!);
-    // A replacement worker; the survivor or the replacement picks the job up once its heartbeat is missed.
-    await startWorker();
+      const target = all[0];
+      const inFlight = await until("a long-running operation in flight", () =>
+        db.provisioningStep.findFirst({
+          where: {
+            requestId: target.requestId,
+            status: "RUNNING",
+            lroState: { not: null },
+            kind: { in: ["workspace", "computeInstance"] },
+          },
+        }),
+      );
+      const holder = holderOf(target.requestId);
+      expect(holder).not.toBeNull();
+      kill([...children].find((c) => c.pid === holder)!);
+      // A replacement worker; the survivor or the replacement picks the job up once its heartbeat is missed.
+      await startWorker();
 
-    const statuses = await waitForRuns(all.map((c) => c.runId), 90_000);
-    expect(Object.values(statuses)).toEqual(["SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]);
-    const step = await db.provisioningStep.findUniqueOrThrow({ where: { requestId_stepKey: { requestId: target.requestId, stepKey: inFlight.stepKey } } });
-    expect(step.status).toBe("SUCCEEDED");
-    expect(step.attempts).toBe(2);
-    // Exactly one PUT for the resource whose operation was in flight: the new worker resumed polling.
-    const puts = effectivePutsByPath(sim.requestLog());
-    expect(puts.get(inFlight.resourceId.toLowerCase())?.length).toBe(1);
-  });
+      const statuses = await waitForRuns(
+        all.map((c) => c.runId),
+        90_000,
+      );
+      expect(Object.values(statuses)).toEqual(["SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]);
+      const step = await db.provisioningStep.findUniqueOrThrow({
+        where: { requestId_stepKey: { requestId: target.requestId, stepKey: inFlight.stepKey } },
+      });
+      expect(step.status).toBe("SUCCEEDED");
+      expect(step.attempts).toBe(2);
+      // Exactly one PUT for the resource whose operation was in flight: the new worker resumed polling.
+      const puts = effectivePutsByPath(sim.requestLog());
+      expect(puts.get(inFlight.resourceId.toLowerCase())?.length).toBe(1);
+    },
+  );
 
   it("resumes a run whose worker was SIGKILLed between steps", { timeout: 120_000 }, async () => {
     for (const c of [...children]) c.kill("SIGTERM");
@@ -130,7 +165,11 @@ describe("[PROVISIONING] worker crashes", () => {
     const serial = await startWorker({ ATRIUM_PROVISION_CONCURRENCY: "1" });
     const target = await createApprovedRequest({ scope: "kld", environments: ["dev"], visibility: "public" });
     all.push(target);
-    await until("three steps done", async () => (await db.provisioningStep.count({ where: { requestId: target.requestId, status: "SUCCEEDED" } })) >= 3);
+    await until(
+      "three steps done",
+      async () =>
+        (await db.provisioningStep.count({ where: { requestId: target.requestId, status: "SUCCEEDED" } })) >= 3,
+    );
     kill(serial);
     await startWorker();
     const statuses = await waitForRuns([target.runId], 90_000);
@@ -155,11 +194,14 @@ describe("[PROVISIONING] worker crashes", () => {
         open.delete(key);
       }
     }
-    for (const [key, o] of open) intervals.push({ request: key.split("|")[0], pid: o.pid, from: o.from, to: killedAt.get(o.pid) ?? Date.now() });
+    for (const [key, o] of open)
+      intervals.push({ request: key.split("|")[0], pid: o.pid, from: o.from, to: killedAt.get(o.pid) ?? Date.now() });
     for (const x of intervals) {
       for (const y of intervals) {
         if (x === y || x.request !== y.request || x.pid === y.pid) continue;
-        expect(x.to <= y.from || y.to <= x.from, `request ${x.request} held by ${x.pid} and ${y.pid} at once`).toBe(true);
+        expect(x.to <= y.from || y.to <= x.from, `request ${x.request} held by ${x.pid} and ${y.pid} at once`).toBe(
+          true,
+        );
       }
     }
     expect(intervals.length).toBeGreaterThanOrEqual(all.length + 2);

@@ -9,7 +9,14 @@ import { cancelRunAction, retryRunAction } from "@/lib/provisioning/actions";
 import { createApprovedRequestRow, enqueueRun, type CreatedRequest } from "@/lib/provisioning/fixtures";
 import { startProvisioningWorker, type ProvisioningWorker } from "@/lib/provisioning/worker";
 import { actAs } from "../support/act-as";
-import { effectivePutsByPath, FAST_EXECUTOR, simulatorFactory, startTestSimulator, waitForRuns, clearProvisioningQueue } from "./provisioning-support";
+import {
+  effectivePutsByPath,
+  FAST_EXECUTOR,
+  simulatorFactory,
+  startTestSimulator,
+  waitForRuns,
+  clearProvisioningQueue,
+} from "./provisioning-support";
 
 let sim: ArmSimulator;
 let worker: ProvisioningWorker;
@@ -17,7 +24,12 @@ let worker: ProvisioningWorker;
 beforeAll(async () => {
   sim = await startTestSimulator();
   await clearProvisioningQueue();
-  worker = await startProvisioningWorker({ factory: simulatorFactory(sim), jobs: 2, executor: FAST_EXECUTOR, log: () => {} });
+  worker = await startProvisioningWorker({
+    factory: simulatorFactory(sim),
+    jobs: 2,
+    executor: FAST_EXECUTOR,
+    log: () => {},
+  });
 });
 
 afterAll(async () => {
@@ -27,7 +39,8 @@ afterAll(async () => {
 });
 
 const form = () => new FormData();
-const latestRun = (requestId: string) => db.provisioningRun.findFirstOrThrow({ where: { requestId }, orderBy: { attempt: "desc" } });
+const latestRun = (requestId: string) =>
+  db.provisioningRun.findFirstOrThrow({ where: { requestId }, orderBy: { attempt: "desc" } });
 const clusterStep = (c: CreatedRequest) => c.plan.steps.find((s) => s.kind === "computeCluster")!;
 
 describe("[PROVISIONING] failure, retry, drift, stop", () => {
@@ -36,7 +49,19 @@ describe("[PROVISIONING] failure, retry, drift, stop", () => {
   it("fails a run visibly at the failing step, with Azure's error in actionable words, audited and notified", async () => {
     failed = await createApprovedRequestRow({ scope: "rtquota", environments: ["dev"] });
     const cluster = clusterStep(failed);
-    sim.setFaults({ rules: [{ kind: "lro-failed", method: "PUT", pathPattern: `/computes/${cluster.name}$`, count: 1, errorCode: "QuotaExceeded", errorMessage: "Operation could not be completed as it results in exceeding approved standardDSv2Family Cores quota." }] });
+    sim.setFaults({
+      rules: [
+        {
+          kind: "lro-failed",
+          method: "PUT",
+          pathPattern: `/computes/${cluster.name}$`,
+          count: 1,
+          errorCode: "QuotaExceeded",
+          errorMessage:
+            "Operation could not be completed as it results in exceeding approved standardDSv2Family Cores quota.",
+        },
+      ],
+    });
     await enqueueRun(failed);
     await waitForRuns([failed.runId]);
     sim.setFaults({ rules: [] });
@@ -47,12 +72,27 @@ describe("[PROVISIONING] failure, retry, drift, stop", () => {
     expect(run.errorMessage).toContain("Request more quota");
     expect(run.errorMessage).toContain("standardDSv2Family Cores quota");
     expect((await db.workspaceRequest.findUniqueOrThrow({ where: { id: failed.requestId } })).status).toBe("FAILED");
-    const step = await db.provisioningStep.findUniqueOrThrow({ where: { requestId_stepKey: { requestId: failed.requestId, stepKey: cluster.id } } });
+    const step = await db.provisioningStep.findUniqueOrThrow({
+      where: { requestId_stepKey: { requestId: failed.requestId, stepKey: cluster.id } },
+    });
     expect(step).toMatchObject({ status: "FAILED", attempts: 1, errorCode: "QuotaExceeded" });
-    const actions = (await db.auditEvent.findMany({ where: { requestId: failed.requestId }, orderBy: { id: "asc" } })).map((e) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(["request.provisioning_started", "provisioning.step_failed", "request.provisioning_failed"]));
-    const notified = await db.notification.findMany({ where: { requestId: failed.requestId, kind: "provisioning.failed" }, select: { userId: true } });
-    expect(notified.map((n) => n.userId).sort()).toEqual(expect.arrayContaining(["usr-amara", "usr-fatima", "usr-george", "usr-isabel"]));
+    const actions = (
+      await db.auditEvent.findMany({ where: { requestId: failed.requestId }, orderBy: { id: "asc" } })
+    ).map((e) => e.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        "request.provisioning_started",
+        "provisioning.step_failed",
+        "request.provisioning_failed",
+      ]),
+    );
+    const notified = await db.notification.findMany({
+      where: { requestId: failed.requestId, kind: "provisioning.failed" },
+      select: { userId: true },
+    });
+    expect(notified.map((n) => n.userId).sort()).toEqual(
+      expect.arrayContaining(["usr-amara", "usr-fatima", "usr-george", "usr-isabel"]),
+    );
   });
 
   it("lets only admins and the team's MLOps retry, and the retry skips the completed steps", async () => {
@@ -60,32 +100,56 @@ describe("[PROVISIONING] failure, retry, drift, stop", () => {
     await actAs("amara.okafor@contoso.com"); // requester: no run.retry
     expect(await retryRunAction(failed.requestId, { ok: true }, form())).toMatchObject({ ok: false });
     await actAs("keiko.tanaka@contoso.com"); // MLOps of other teams
-    expect(await retryRunAction(failed.requestId, { ok: true }, form())).toMatchObject({ ok: false, message: expect.stringContaining("not one of your teams") });
+    expect(await retryRunAction(failed.requestId, { ok: true }, form())).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("not one of your teams"),
+    });
     expect(await db.provisioningRun.count({ where: { requestId: failed.requestId } })).toBe(before);
 
     const putsBefore = effectivePutsByPath(sim.requestLog());
     await actAs("diana.reyes@contoso.com"); // MLOps of the fraud team
-    expect(await retryRunAction(failed.requestId, { ok: true }, form())).toMatchObject({ ok: true, message: expect.stringContaining("Attempt 2") });
+    expect(await retryRunAction(failed.requestId, { ok: true }, form())).toMatchObject({
+      ok: true,
+      message: expect.stringContaining("Attempt 2"),
+    });
     const retry = await latestRun(failed.requestId);
     expect(retry).toMatchObject({ attempt: 2, triggeredById: "usr-diana" });
     await waitForRuns([retry.id]);
     expect(await latestRun(failed.requestId)).toMatchObject({ status: "SUCCEEDED" });
-    expect((await db.workspaceRequest.findUniqueOrThrow({ where: { id: failed.requestId } })).status).toBe("PROVISIONED");
+    expect((await db.workspaceRequest.findUniqueOrThrow({ where: { id: failed.requestId } })).status).toBe(
+      "PROVISIONED",
+    );
 
     const steps = await db.provisioningStep.findMany({ where: { requestId: failed.requestId } });
     const cluster = clusterStep(failed);
     for (const s of steps) expect([s.stepKey, s.attempts]).toEqual([s.stepKey, s.stepKey === cluster.id ? 2 : 1]);
     // Only the failed cluster was written again.
     const putsAfter = effectivePutsByPath(sim.requestLog());
-    const rewritten = [...putsAfter.entries()].filter(([p, l]) => p.includes(failed.plan.scopeSlug) && l.length > (putsBefore.get(p)?.length ?? 0)).map(([p]) => p);
+    const rewritten = [...putsAfter.entries()]
+      .filter(([p, l]) => p.includes(failed.plan.scopeSlug) && l.length > (putsBefore.get(p)?.length ?? 0))
+      .map(([p]) => p);
     expect(rewritten).toEqual([cluster.resourceId.toLowerCase()]);
-    expect((await db.auditEvent.findMany({ where: { requestId: failed.requestId, action: "provisioning.run_retried" } })).length).toBe(1);
+    expect(
+      (await db.auditEvent.findMany({ where: { requestId: failed.requestId, action: "provisioning.run_retried" } }))
+        .length,
+    ).toBe(1);
   });
 
   it("reports a compute that exists with another spec as drift and never overwrites it", async () => {
     const req = await createApprovedRequestRow({ scope: "rtdrift", environments: ["dev"] });
     const cluster = clusterStep(req);
-    sim.setFaults({ rules: [{ kind: "lro-failed", method: "PUT", pathPattern: `/computes/${cluster.name}$`, count: 1, errorCode: "QuotaExceeded", errorMessage: "No cores." }] });
+    sim.setFaults({
+      rules: [
+        {
+          kind: "lro-failed",
+          method: "PUT",
+          pathPattern: `/computes/${cluster.name}$`,
+          count: 1,
+          errorCode: "QuotaExceeded",
+          errorMessage: "No cores.",
+        },
+      ],
+    });
     await enqueueRun(req);
     await waitForRuns([req.runId]);
     sim.setFaults({ rules: [] });
@@ -96,7 +160,13 @@ describe("[PROVISIONING] failure, retry, drift, stop", () => {
       cluster.target.resourceGroup!,
       cluster.target.parent!,
       cluster.name,
-      { location: String(cluster.body.location), properties: { computeType: "AmlCompute", properties: { vmSize: String(inner.vmSize), scaleSettings: { minNodeCount: 0, maxNodeCount: 8 } } } },
+      {
+        location: String(cluster.body.location),
+        properties: {
+          computeType: "AmlCompute",
+          properties: { vmSize: String(inner.vmSize), scaleSettings: { minNodeCount: 0, maxNodeCount: 8 } },
+        },
+      },
       { updateIntervalInMs: 10 },
     );
     const putsBefore = effectivePutsByPath(sim.requestLog()).get(cluster.resourceId.toLowerCase())?.length ?? 0;
@@ -108,7 +178,9 @@ describe("[PROVISIONING] failure, retry, drift, stop", () => {
     const run = await latestRun(req.requestId);
     expect(run).toMatchObject({ status: "FAILED", failedStepKey: cluster.id, errorCode: "ComputeDrift" });
     expect(run.errorMessage).toContain("never overwrites a compute");
-    const step = await db.provisioningStep.findUniqueOrThrow({ where: { requestId_stepKey: { requestId: req.requestId, stepKey: cluster.id } } });
+    const step = await db.provisioningStep.findUniqueOrThrow({
+      where: { requestId_stepKey: { requestId: req.requestId, stepKey: cluster.id } },
+    });
     expect(step.drift).toEqual([{ field: "scaleSettings.maxNodeCount", expected: 4, actual: 8 }]);
     expect(effectivePutsByPath(sim.requestLog()).get(cluster.resourceId.toLowerCase())?.length ?? 0).toBe(putsBefore);
   });
@@ -119,14 +191,19 @@ describe("[PROVISIONING] failure, retry, drift, stop", () => {
     expect(await cancelRunAction(req.requestId, { ok: true }, form())).toMatchObject({ ok: true });
     expect(await latestRun(req.requestId)).toMatchObject({ status: "CANCELLED" });
     expect((await db.workspaceRequest.findUniqueOrThrow({ where: { id: req.requestId } })).status).toBe("FAILED");
-    expect((await db.auditEvent.findMany({ where: { requestId: req.requestId, action: "provisioning.run_cancelled" } })).length).toBe(1);
+    expect(
+      (await db.auditEvent.findMany({ where: { requestId: req.requestId, action: "provisioning.run_cancelled" } }))
+        .length,
+    ).toBe(1);
     expect(await cancelRunAction(req.requestId, { ok: true }, form())).toMatchObject({ ok: false });
 
     sim.resetLog();
     expect(await enqueueRun(req)).toBeTruthy(); // a stale job for the stopped run
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const [job] = await db.$queryRaw<{ state: string }[]>`SELECT state FROM pgboss.job WHERE singleton_key = ${req.requestId}`;
+      const [job] = await db.$queryRaw<
+        { state: string }[]
+      >`SELECT state FROM pgboss.job WHERE singleton_key = ${req.requestId}`;
       if (job?.state === "completed") break;
       if (Date.now() > deadline) throw new Error(`stale job not completed: ${JSON.stringify(job)}`);
       await new Promise((r) => setTimeout(r, 50));

@@ -2,7 +2,12 @@
 // an SDK client factory pointed at it, and waits/assertions over the database and the simulator's log.
 import os from "node:os";
 import path from "node:path";
-import { startArmSimulator, type ArmSimulator, type ArmSimulatorOptions, type LoggedRequest } from "@/lib/azure/simulator/server";
+import {
+  startArmSimulator,
+  type ArmSimulator,
+  type ArmSimulatorOptions,
+  type LoggedRequest,
+} from "@/lib/azure/simulator/server";
 import { createClientFactory, type ClientFactory } from "@/lib/azure/clients";
 import { db } from "@/lib/db/client";
 import { getProducer, PROVISION_QUEUE } from "@/lib/jobs/queue";
@@ -12,7 +17,13 @@ import type { Plan } from "@/lib/plan/types";
 export const CERT_DIR = path.join(os.tmpdir(), "atrium-provisioning-test-cert");
 
 /** Fast settings for tests: tiny time scale, 10 ms polls, short SDK and step retry delays. */
-export const FAST_EXECUTOR = { pollIntervalMs: 10, retryBaseMs: 20, retryMaxMs: 500, maxStepAttempts: 8, concurrency: 8 };
+export const FAST_EXECUTOR = {
+  pollIntervalMs: 10,
+  retryBaseMs: 20,
+  retryMaxMs: 500,
+  maxStepAttempts: 8,
+  concurrency: 8,
+};
 export const FAST_RETRY = { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 100 };
 
 export async function startTestSimulator(options: ArmSimulatorOptions = {}): Promise<ArmSimulator> {
@@ -31,14 +42,20 @@ export async function startTestSimulator(options: ArmSimulatorOptions = {}): Pro
 }
 
 export function simulatorFactory(sim: ArmSimulator): ClientFactory {
-  return createClientFactory({ target: { mode: "simulator", endpoint: sim.url, ca: sim.certPem }, retryOptions: FAST_RETRY });
+  return createClientFactory({
+    target: { mode: "simulator", endpoint: sim.url, ca: sim.certPem },
+    retryOptions: FAST_RETRY,
+  });
 }
 
 /** Waits (polling the database) until every run reached a final status; returns the statuses. */
 export async function waitForRuns(runIds: string[], timeoutMs = 60_000): Promise<Record<string, string>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const runs = await db.provisioningRun.findMany({ where: { id: { in: runIds } }, select: { id: true, status: true } });
+    const runs = await db.provisioningRun.findMany({
+      where: { id: { in: runIds } },
+      select: { id: true, status: true },
+    });
     if (runs.length === runIds.length && runs.every((r) => ["SUCCEEDED", "FAILED", "CANCELLED"].includes(r.status))) {
       return Object.fromEntries(runs.map((r) => [r.id, r.status]));
     }
@@ -56,7 +73,12 @@ const lower = (s: string) => s.toLowerCase();
 export function createdResourceIds(sim: ArmSimulator): string[] {
   return sim
     .resources()
-    .filter((r) => r.tags["managed-by"] !== "landing-zone" && !/\/resourcegroups\/rg-hub-/i.test(r.id) && !/\/privateendpointconnections\//i.test(r.id))
+    .filter(
+      (r) =>
+        r.tags["managed-by"] !== "landing-zone" &&
+        !/\/resourcegroups\/rg-hub-/i.test(r.id) &&
+        !/\/privateendpointconnections\//i.test(r.id),
+    )
     .map((r) => lower(r.id))
     .sort();
 }

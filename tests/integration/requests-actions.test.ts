@@ -35,7 +35,13 @@ const SCOPE = {
   costCenter: "CC-4110",
   justification: "Real-time fraud scoring models for card payments.",
 };
-const ENVS = { step: "environments", environments: ["dev", "test", "prod"], visibility: "private", restriction: "restricted", region: "westeurope" };
+const ENVS = {
+  step: "environments",
+  environments: ["dev", "test", "prod"],
+  visibility: "private",
+  restriction: "restricted",
+  region: "westeurope",
+};
 const MEMBERS = {
   step: "members",
   "members.0.email": "amara.okafor@contoso.com",
@@ -55,13 +61,21 @@ const COMPUTE = {
   gitRepositoryUrl: "https://github.com/contoso/fraudrt",
 };
 
-async function draftThroughCompute(overrides: { scope?: Record<string, string>; envs?: Record<string, string | string[]> } = {}) {
+async function draftThroughCompute(
+  overrides: { scope?: Record<string, string>; envs?: Record<string, string | string[]> } = {},
+) {
   const first = await redirected(saveDraftStepAction({ ok: true }, form({ ...SCOPE, ...overrides.scope })));
   const draftId = new URL(first, "http://x").searchParams.get("draft")!;
   expect(first).toBe(`/requests/new?draft=${draftId}&step=environments`);
-  expect(await redirected(saveDraftStepAction({ ok: true }, form({ ...ENVS, ...overrides.envs, draftId })))).toBe(`/requests/new?draft=${draftId}&step=members`);
-  expect(await redirected(saveDraftStepAction({ ok: true }, form({ ...MEMBERS, draftId })))).toBe(`/requests/new?draft=${draftId}&step=compute`);
-  expect(await redirected(saveDraftStepAction({ ok: true }, form({ ...COMPUTE, draftId })))).toBe(`/requests/new?draft=${draftId}&step=review`);
+  expect(await redirected(saveDraftStepAction({ ok: true }, form({ ...ENVS, ...overrides.envs, draftId })))).toBe(
+    `/requests/new?draft=${draftId}&step=members`,
+  );
+  expect(await redirected(saveDraftStepAction({ ok: true }, form({ ...MEMBERS, draftId })))).toBe(
+    `/requests/new?draft=${draftId}&step=compute`,
+  );
+  expect(await redirected(saveDraftStepAction({ ok: true }, form({ ...COMPUTE, draftId })))).toBe(
+    `/requests/new?draft=${draftId}&step=review`,
+  );
   return draftId;
 }
 
@@ -69,7 +83,10 @@ describe("[REQUESTS]: wizard steps", () => {
   it("invalid input gives field errors and stores nothing", async () => {
     await actAs("amara.okafor@contoso.com");
     const before = await tableCounts();
-    const result = await saveDraftStepAction({ ok: true }, form({ step: "scope", pattern: "project", team: "fraud", project: "", costCenter: "", justification: "short" }));
+    const result = await saveDraftStepAction(
+      { ok: true },
+      form({ step: "scope", pattern: "project", team: "fraud", project: "", costCenter: "", justification: "short" }),
+    );
     expect(result.ok).toBe(false);
     expect(!result.ok && result.fieldErrors).toMatchObject({
       project: [expect.stringMatching(/Choose the project/)],
@@ -94,14 +111,34 @@ describe("[REQUESTS]: wizard steps", () => {
     const first = await redirected(saveDraftStepAction({ ok: true }, form(SCOPE)));
     const draftId = new URL(first, "http://x").searchParams.get("draft")!;
     const region = await saveDraftStepAction({ ok: true }, form({ ...ENVS, region: "eastus", draftId }));
-    expect(!region.ok && region.fieldErrors?.region?.[0]).toMatch(/Fraud Analytics may only use westeurope, northeurope/);
-    const members = await saveDraftStepAction({ ok: true }, form({ ...MEMBERS, "members.3.email": "noah.fischer@partner.example", "members.3.role": "dataEngineer", draftId }));
+    expect(!region.ok && region.fieldErrors?.region?.[0]).toMatch(
+      /Fraud Analytics may only use westeurope, northeurope/,
+    );
+    const members = await saveDraftStepAction(
+      { ok: true },
+      form({
+        ...MEMBERS,
+        "members.3.email": "noah.fischer@partner.example",
+        "members.3.role": "dataEngineer",
+        draftId,
+      }),
+    );
     expect(!members.ok && members.fieldErrors?.["members.3.email"]?.[0]).toMatch(/no Entra object id/);
     expect(await db.requestMember.count({ where: { requestId: draftId } })).toBe(0);
-    const http = await saveDraftStepAction({ ok: true }, form({ ...COMPUTE, gitRepositoryUrl: "http://github.com/x/y", draftId }));
-    expect(!http.ok && http.fieldErrors).toEqual({ gitRepositoryUrl: ["Use an https:// URL for the repository (ssh and http are not accepted)."] });
-    const size = await saveDraftStepAction({ ok: true }, form({ ...COMPUTE, "compute.devClusters.0.vmSize": "Standard_ND40rs_v2", draftId }));
-    expect(!size.ok && size.fieldErrors?.["compute.devClusters.0.vmSize"]?.[0]).toMatch(/Standard_ND40rs_v2 is not allowed for clusters/);
+    const http = await saveDraftStepAction(
+      { ok: true },
+      form({ ...COMPUTE, gitRepositoryUrl: "http://github.com/x/y", draftId }),
+    );
+    expect(!http.ok && http.fieldErrors).toEqual({
+      gitRepositoryUrl: ["Use an https:// URL for the repository (ssh and http are not accepted)."],
+    });
+    const size = await saveDraftStepAction(
+      { ok: true },
+      form({ ...COMPUTE, "compute.devClusters.0.vmSize": "Standard_ND40rs_v2", draftId }),
+    );
+    expect(!size.ok && size.fieldErrors?.["compute.devClusters.0.vmSize"]?.[0]).toMatch(
+      /Standard_ND40rs_v2 is not allowed for clusters/,
+    );
     const row = await db.workspaceRequest.findUniqueOrThrow({ where: { id: draftId } });
     expect(row).toMatchObject({ status: "DRAFT", region: null, compute: null, draftStep: 2 });
   });
@@ -116,7 +153,12 @@ describe("[REQUESTS]: submission", () => {
     expect(target).toBe(`/requests/${draftId}?submitted=1`);
 
     const row = await db.workspaceRequest.findUniqueOrThrow({ where: { id: draftId }, include: { members: true } });
-    expect(row).toMatchObject({ status: "SUBMITTED", version: draft.version + 1, scopeSlug: "fraudrt", environments: ["DEV", "TEST", "PROD"] });
+    expect(row).toMatchObject({
+      status: "SUBMITTED",
+      version: draft.version + 1,
+      scopeSlug: "fraudrt",
+      environments: ["DEV", "TEST", "PROD"],
+    });
     expect(row.submittedAt).toBeInstanceOf(Date);
     expect(row.planHash).toMatch(/^sha256:[0-9a-f]{64}$/);
     const recomputed = await recomputePlanForRequest(draftId);
@@ -127,20 +169,34 @@ describe("[REQUESTS]: submission", () => {
     expect(plan.steps.filter((s) => s.kind === "computeInstance")).toHaveLength(2);
     expect(Number(row.estimatedMonthlyUsd)).toBeCloseTo(plan.cost.monthlyTotal, 2);
 
-    const audit = await db.auditEvent.findMany({ where: { requestId: draftId }, orderBy: { id: "asc" }, select: { action: true, actorId: true, after: true } });
+    const audit = await db.auditEvent.findMany({
+      where: { requestId: draftId },
+      orderBy: { id: "asc" },
+      select: { action: true, actorId: true, after: true },
+    });
     expect(audit.map((a) => a.action)).toEqual(["request.drafted", "request.submitted"]);
     expect(audit[1]).toMatchObject({ actorId: userId, after: { status: "submitted", planHash: row.planHash } });
-    const inbox = await db.notification.findMany({ where: { requestId: draftId, kind: "request.submitted" }, select: { userId: true } });
+    const inbox = await db.notification.findMany({
+      where: { requestId: draftId, kind: "request.submitted" },
+      select: { userId: true },
+    });
     expect(inbox.map((n) => n.userId).sort()).toEqual(["usr-fatima", "usr-george", "usr-isabel"]);
   });
 
   it("a stale version is refused and changes nothing; a second request for the same scope and environment is refused, naming the first", async () => {
     await actAs("ben.carter@contoso.com");
-    const draftId = await draftThroughCompute({ scope: { project: "fraudgraph" }, envs: { environments: ["dev"], visibility: "public" } });
+    const draftId = await draftThroughCompute({
+      scope: { project: "fraudgraph" },
+      envs: { environments: ["dev"], visibility: "public" },
+    });
     const draft = await db.workspaceRequest.findUniqueOrThrow({ where: { id: draftId } });
     const stale = await submitRequestAction({ ok: true }, form({ id: draftId, version: draft.version - 1 }));
     expect(stale).toMatchObject({ ok: false, message: expect.stringMatching(/changed since you reviewed it/) });
-    expect(await db.workspaceRequest.findUniqueOrThrow({ where: { id: draftId } })).toMatchObject({ status: "DRAFT", version: draft.version, planHash: null });
+    expect(await db.workspaceRequest.findUniqueOrThrow({ where: { id: draftId } })).toMatchObject({
+      status: "DRAFT",
+      version: draft.version,
+      planHash: null,
+    });
     await redirected(submitRequestAction({ ok: true }, form({ id: draftId, version: draft.version })));
     const first = await db.workspaceRequest.findUniqueOrThrow({ where: { id: draftId } });
 
@@ -155,17 +211,24 @@ describe("[REQUESTS]: submission", () => {
 
   it("prod without test is refused at the environments step", async () => {
     await actAs("maya.patel@contoso.com");
-    const first = await redirected(saveDraftStepAction({ ok: true }, form({ ...SCOPE, pattern: "team", team: "insights", project: "" })));
+    const first = await redirected(
+      saveDraftStepAction({ ok: true }, form({ ...SCOPE, pattern: "team", team: "insights", project: "" })),
+    );
     const draftId = new URL(first, "http://x").searchParams.get("draft")!;
     const r = await saveDraftStepAction({ ok: true }, form({ ...ENVS, environments: ["dev", "prod"], draftId }));
-    expect(!r.ok && r.fieldErrors?.environments).toEqual(["Production needs a test workspace for the same scope. Add test to this request (none exists yet)."]);
+    expect(!r.ok && r.fieldErrors?.environments).toEqual([
+      "Production needs a test workspace for the same scope. Add test to this request (none exists yet).",
+    ]);
   });
 });
 
 describe("[REQUESTS]: cancellation", () => {
   it("only the requester cancels, and only before provisioning", async () => {
     await actAs("chen.wei@contoso.com");
-    const draftId = await draftThroughCompute({ scope: { pattern: "team", team: "insights", project: "" }, envs: { environments: ["dev", "test"], visibility: "public" } });
+    const draftId = await draftThroughCompute({
+      scope: { pattern: "team", team: "insights", project: "" },
+      envs: { environments: ["dev", "test"], visibility: "public" },
+    });
     const draft = await db.workspaceRequest.findUniqueOrThrow({ where: { id: draftId } });
     await redirected(submitRequestAction({ ok: true }, form({ id: draftId, version: draft.version })));
 
@@ -189,7 +252,10 @@ describe("[REQUESTS]: cancellation", () => {
 
   it("a provisioning request can't be cancelled", async () => {
     await actAs("liam.obrien@contoso.com");
-    const draftId = await draftThroughCompute({ scope: { pattern: "project", team: "insights", project: "recsys" }, envs: { environments: ["dev"], visibility: "public" } });
+    const draftId = await draftThroughCompute({
+      scope: { pattern: "project", team: "insights", project: "recsys" },
+      envs: { environments: ["dev"], visibility: "public" },
+    });
     const draft = await db.workspaceRequest.findUniqueOrThrow({ where: { id: draftId } });
     await redirected(submitRequestAction({ ok: true }, form({ id: draftId, version: draft.version })));
     await db.workspaceRequest.update({ where: { id: draftId }, data: { status: "PROVISIONING" } });

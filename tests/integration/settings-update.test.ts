@@ -74,7 +74,16 @@ describe("[SETTINGS]: portal settings", () => {
     );
     expect(result.ok).toBe(false);
     const errors = (result as { fieldErrors: Record<string, string[]> }).fieldErrors;
-    expect(Object.keys(errors).sort()).toEqual(["allowedRegions", "allowedVmSizes", "apiDnsZoneId", "azureTenantId", "defaultIdleShutdownMinutes", "privateEndpointSubnetId"].sort());
+    expect(Object.keys(errors).sort()).toEqual(
+      [
+        "allowedRegions",
+        "allowedVmSizes",
+        "apiDnsZoneId",
+        "azureTenantId",
+        "defaultIdleShutdownMinutes",
+        "privateEndpointSubnetId",
+      ].sort(),
+    );
     expect(await loadSettingsSnapshot()).toEqual(before);
   });
 
@@ -82,15 +91,35 @@ describe("[SETTINGS]: portal settings", () => {
     await actAs("fatima.khan@contoso.com");
     const staleForm = await currentForm();
     const { version } = await loadSettingsSnapshot();
-    const result = await updateSettingsAction({ ok: true }, await currentForm({ defaultIdleShutdownMinutes: "45", allowedRegions: "westeurope northeurope swedencentral eastus eastus2 uksouth" }));
+    const result = await updateSettingsAction(
+      { ok: true },
+      await currentForm({
+        defaultIdleShutdownMinutes: "45",
+        allowedRegions: "westeurope northeurope swedencentral eastus eastus2 uksouth",
+      }),
+    );
     expect(result).toMatchObject({ ok: true });
-    const event = await db.auditEvent.findFirstOrThrow({ where: { action: "settings.updated" }, orderBy: { id: "desc" } });
+    const event = await db.auditEvent.findFirstOrThrow({
+      where: { action: "settings.updated" },
+      orderBy: { id: "desc" },
+    });
     expect(event.actorId).toBe("usr-fatima");
-    expect(event.before).toEqual({ version, defaultIdleShutdownMinutes: 60, allowedRegions: ["westeurope", "northeurope", "swedencentral", "eastus", "eastus2"] });
-    expect(event.after).toEqual({ version: version + 1, defaultIdleShutdownMinutes: 45, allowedRegions: ["westeurope", "northeurope", "swedencentral", "eastus", "eastus2", "uksouth"] });
+    expect(event.before).toEqual({
+      version,
+      defaultIdleShutdownMinutes: 60,
+      allowedRegions: ["westeurope", "northeurope", "swedencentral", "eastus", "eastus2"],
+    });
+    expect(event.after).toEqual({
+      version: version + 1,
+      defaultIdleShutdownMinutes: 45,
+      allowedRegions: ["westeurope", "northeurope", "swedencentral", "eastus", "eastus2", "uksouth"],
+    });
 
     const stale = await updateSettingsAction({ ok: true }, staleForm);
-    expect(stale).toMatchObject({ ok: false, message: expect.stringMatching(/changed the settings since you opened them/) });
+    expect(stale).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/changed the settings since you opened them/),
+    });
     expect((await loadSettingsSnapshot()).snapshot.defaultIdleShutdownMinutes).toBe(45);
     expect(await verifyAuditChain()).toMatchObject({ intact: true });
   });
@@ -100,23 +129,40 @@ describe("[SETTINGS]: portal settings", () => {
     const submitted = await createSubmittedRequest(db, spec({ environments: ["TEST"] }));
     const final = await createSubmittedRequest(db, spec({ environments: ["DEV"], region: "eastus" }));
     await actAs("fatima.khan@contoso.com");
-    expect(await approveRequestAction(waitingProd.id, { ok: true }, decisionForm(waitingProd))).toMatchObject({ ok: true });
+    expect(await approveRequestAction(waitingProd.id, { ok: true }, decisionForm(waitingProd))).toMatchObject({
+      ok: true,
+    });
     expect(await approveRequestAction(final.id, { ok: true }, decisionForm(final))).toMatchObject({ ok: true });
 
     const result = await updateSettingsAction(
       { ok: true },
-      await currentForm({ subscriptionTest: "d0000000-aaaa-4bbb-8ccc-0000000000aa", subscriptionProd: "d0000000-aaaa-4bbb-8ccc-0000000000bb" }),
+      await currentForm({
+        subscriptionTest: "d0000000-aaaa-4bbb-8ccc-0000000000aa",
+        subscriptionProd: "d0000000-aaaa-4bbb-8ccc-0000000000bb",
+      }),
     );
     expect(result).toMatchObject({ ok: true, message: expect.stringMatching(/approvals of 1 were voided/) });
 
-    const prod = await db.workspaceRequest.findUniqueOrThrow({ where: { id: waitingProd.id }, include: { approvals: true } });
+    const prod = await db.workspaceRequest.findUniqueOrThrow({
+      where: { id: waitingProd.id },
+      include: { approvals: true },
+    });
     expect(prod.status).toBe("SUBMITTED");
     expect(prod.planHash).not.toBe(waitingProd.planHash);
     expect(JSON.stringify(prod.plan)).toContain("d0000000-aaaa-4bbb-8ccc-0000000000bb");
     expect(prod.approvals.every((a) => a.voidedAt !== null)).toBe(true);
-    const voided = await db.auditEvent.findFirstOrThrow({ where: { requestId: waitingProd.id, action: "request.approval_voided" } });
-    expect(voided.after).toMatchObject({ status: "submitted", planHash: prod.planHash, cause: expect.stringMatching(/settings changed/) });
-    const told = await db.notification.findMany({ where: { requestId: waitingProd.id, kind: "request.approval_voided" }, select: { userId: true } });
+    const voided = await db.auditEvent.findFirstOrThrow({
+      where: { requestId: waitingProd.id, action: "request.approval_voided" },
+    });
+    expect(voided.after).toMatchObject({
+      status: "submitted",
+      planHash: prod.planHash,
+      cause: expect.stringMatching(/settings changed/),
+    });
+    const told = await db.notification.findMany({
+      where: { requestId: waitingProd.id, kind: "request.approval_voided" },
+      select: { userId: true },
+    });
     expect(told.map((n) => n.userId).sort()).toEqual(["usr-chen", "usr-fatima"]);
 
     const replanned = await db.workspaceRequest.findUniqueOrThrow({ where: { id: submitted.id } });

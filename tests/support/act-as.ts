@@ -6,7 +6,11 @@ import { requestContext } from "./request-context";
 
 export async function actAs(email: string): Promise<{ userId: string }> {
   const user = await db.user.findUniqueOrThrow({ where: { email }, select: { id: true } });
-  const { headers } = await auth.api.signInAsPersona({ body: { userId: user.id }, headers: new Headers(), returnHeaders: true });
+  const { headers } = await auth.api.signInAsPersona({
+    body: { userId: user.id },
+    headers: new Headers(),
+    returnHeaders: true,
+  });
   const setCookies = headers.getSetCookie();
   requestContext.setCookieHeader(setCookies.map((c) => c.split(";")[0]).join("; "));
   return { userId: user.id };

@@ -10,7 +10,10 @@ export default async function setup(project: TestProject) {
   const admin = new Client({ connectionString: template.adminUrl });
   await admin.connect();
   // A template must have no open connections when it is cloned.
-  await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [template.name]);
+  await admin.query(
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+    [template.name],
+  );
   await admin.end();
   project.provide("templateDatabase", template.name);
   project.provide("adminDatabaseUrl", template.adminUrl);

@@ -22,7 +22,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <h1 className="text-xl font-semibold text-slate-900">Sign in</h1>
       {error && (
         <p role="alert" className="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-900 ring-1 ring-red-200">
-          Sign-in refused: {signInErrorMessage(String(error).slice(0, 60))}. Try again, or ask your platform team if it keeps failing.
+          Sign-in refused: {signInErrorMessage(String(error).slice(0, 60))}. Try again, or ask your platform team if it
+          keeps failing.
           <span className="mt-1 block font-mono text-xs text-red-800">Code: {String(error).slice(0, 60)}</span>
         </p>
       )}
@@ -32,7 +33,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         </div>
       ) : (
         <p className="mt-3 text-sm text-slate-700">
-          Sign-in with Microsoft Entra ID is not configured. Ask your platform team to set the ENTRA_* variables described in the README.
+          Sign-in with Microsoft Entra ID is not configured. Ask your platform team to set the ENTRA_* variables
+          described in the README.
         </p>
       )}
       {local && (

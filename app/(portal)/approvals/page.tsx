@@ -11,7 +11,11 @@ import { formatRequestNumber } from "@/lib/plan/build-plan";
 export const metadata = { title: "Approvals" };
 
 const ENV_LABELS: Record<string, string> = { DEV: "dev", TEST: "test", PROD: "prod" };
-const ROLE_LABELS: Record<string, string> = { DATA_SCIENTIST: "data scientist", DATA_ENGINEER: "data engineer", MLOPS: "MLOps" };
+const ROLE_LABELS: Record<string, string> = {
+  DATA_SCIENTIST: "data scientist",
+  DATA_ENGINEER: "data engineer",
+  MLOPS: "MLOps",
+};
 const usd = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 export default async function ApprovalsPage() {
@@ -28,7 +32,9 @@ export default async function ApprovalsPage() {
         description="Requests waiting for a decision, oldest first. Admins approve every request; production also needs a stakeholder, who must be a different person. Nobody decides a request they submitted or that names them."
       />
       {queue.length === 0 ? (
-        <EmptyState title="Nothing waits for a decision">New submissions appear here, and you are notified in your inbox.</EmptyState>
+        <EmptyState title="Nothing waits for a decision">
+          New submissions appear here, and you are notified in your inbox.
+        </EmptyState>
       ) : (
         <Table caption="Requests waiting for a decision">
           <thead className="bg-slate-50">
@@ -59,7 +65,9 @@ export default async function ApprovalsPage() {
                   </Td>
                   <Td>
                     {STAGE_LABELS[q.stage]}
-                    {q.adminApproverName && <span className="block text-xs text-slate-600">admin: {q.adminApproverName}</span>}
+                    {q.adminApproverName && (
+                      <span className="block text-xs text-slate-600">admin: {q.adminApproverName}</span>
+                    )}
                   </Td>
                   <Td>
                     <span className="flex flex-wrap gap-1">
@@ -71,7 +79,8 @@ export default async function ApprovalsPage() {
                     </span>
                   </Td>
                   <Td>
-                    {q.visibility === "PRIVATE" ? "Private Link" : "Public"}, {q.restriction === "RESTRICTED" ? "restricted" : "unrestricted"}
+                    {q.visibility === "PRIVATE" ? "Private Link" : "Public"},{" "}
+                    {q.restriction === "RESTRICTED" ? "restricted" : "unrestricted"}
                     <span className="block text-xs text-slate-600">{q.region}</span>
                   </Td>
                   <Td>
@@ -83,11 +92,25 @@ export default async function ApprovalsPage() {
                       ))}
                     </ul>
                   </Td>
-                  <Td className="text-right tabular-nums">{q.estimatedMonthlyUsd === null ? "—" : usd(q.estimatedMonthlyUsd)}</Td>
-                  <Td>{q.submittedAt ? <time dateTime={q.submittedAt.toISOString()}>{q.submittedAt.toISOString().slice(0, 16).replace("T", " ")} UTC</time> : "—"}</Td>
+                  <Td className="text-right tabular-nums">
+                    {q.estimatedMonthlyUsd === null ? "—" : usd(q.estimatedMonthlyUsd)}
+                  </Td>
+                  <Td>
+                    {q.submittedAt ? (
+                      <time dateTime={q.submittedAt.toISOString()}>
+                        {q.submittedAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+                      </time>
+                    ) : (
+                      "—"
+                    )}
+                  </Td>
                   <Td>
                     {q.canDecide ? (
-                      <Link href={`/approvals/${q.id}`} className="font-semibold text-brand-700 hover:underline" aria-label={`Review and decide ${number}`}>
+                      <Link
+                        href={`/approvals/${q.id}`}
+                        className="font-semibold text-brand-700 hover:underline"
+                        aria-label={`Review and decide ${number}`}
+                      >
                         Review and decide
                       </Link>
                     ) : (

@@ -17,23 +17,43 @@ function Change({ before, after }: { before: unknown; after: unknown }) {
     <details>
       <summary className="cursor-pointer text-xs font-medium text-brand-700">Before / after</summary>
       <div className="mt-1 grid gap-1 text-xs">
-        {before !== null && <pre className="max-w-md overflow-x-auto rounded bg-slate-50 p-2 whitespace-pre-wrap">before: {JSON.stringify(before, null, 1)}</pre>}
-        {after !== null && <pre className="max-w-md overflow-x-auto rounded bg-slate-50 p-2 whitespace-pre-wrap">after: {JSON.stringify(after, null, 1)}</pre>}
+        {before !== null && (
+          <pre className="max-w-md overflow-x-auto rounded bg-slate-50 p-2 whitespace-pre-wrap">
+            before: {JSON.stringify(before, null, 1)}
+          </pre>
+        )}
+        {after !== null && (
+          <pre className="max-w-md overflow-x-auto rounded bg-slate-50 p-2 whitespace-pre-wrap">
+            after: {JSON.stringify(after, null, 1)}
+          </pre>
+        )}
       </div>
     </details>
   );
 }
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<{ action?: string; request?: string; before?: string }> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ action?: string; request?: string; before?: string }>;
+}) {
   const user = await requirePagePermission("audit.read");
   const params = await searchParams;
   const action = typeof params.action === "string" && /^[a-z_.]{1,60}$/.test(params.action) ? params.action : undefined;
   const requestId = typeof params.request === "string" && UUID.test(params.request) ? params.request : undefined;
   const [{ events, nextBeforeId }, actions] = await Promise.all([
-    listAuditEvents(user, { action, requestId, beforeId: typeof params.before === "string" ? params.before : undefined }),
+    listAuditEvents(user, {
+      action,
+      requestId,
+      beforeId: typeof params.before === "string" ? params.before : undefined,
+    }),
     listAuditActions(user),
   ]);
-  const next = new URLSearchParams({ ...(action ? { action } : {}), ...(requestId ? { request: requestId } : {}), ...(nextBeforeId ? { before: nextBeforeId } : {}) });
+  const next = new URLSearchParams({
+    ...(action ? { action } : {}),
+    ...(requestId ? { request: requestId } : {}),
+    ...(nextBeforeId ? { before: nextBeforeId } : {}),
+  });
   return (
     <>
       <PageHeader
@@ -85,7 +105,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               <tr key={e.id}>
                 <Td className="font-mono text-xs">{e.id}</Td>
                 <Td className="whitespace-nowrap">
-                  <time dateTime={e.occurredAt.toISOString()}>{e.occurredAt.toISOString().replace("T", " ").slice(0, 19)}</time>
+                  <time dateTime={e.occurredAt.toISOString()}>
+                    {e.occurredAt.toISOString().replace("T", " ").slice(0, 19)}
+                  </time>
                 </Td>
                 <Td>{e.actor}</Td>
                 <Td className="font-mono text-xs">{e.action}</Td>

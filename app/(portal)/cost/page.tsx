@@ -13,12 +13,20 @@ export const metadata = { title: "Cost" };
 
 const ENVS = ["DEV", "TEST", "PROD"] as const;
 
-export default async function CostPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function CostPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requirePagePermission("cost.read");
   const filters = parseHistoryFilters(await searchParams);
   const [rows, options] = await Promise.all([costBreakdown(user, filters), listHistoryFilterOptions(user)]);
   const teams = [...new Map(rows.map((r) => [r.teamSlug, r.teamName])).entries()];
-  const byTeamEnv = teams.map(([slug]) => ENVS.map((env) => rows.filter((r) => r.teamSlug === slug && r.environment === env).reduce((t, r) => t + r.monthlyUsd, 0)));
+  const byTeamEnv = teams.map(([slug]) =>
+    ENVS.map((env) =>
+      rows.filter((r) => r.teamSlug === slug && r.environment === env).reduce((t, r) => t + r.monthlyUsd, 0),
+    ),
+  );
   const total = rows.reduce((t, r) => t + r.monthlyUsd, 0);
   const workspaces = rows.reduce((t, r) => t + r.workspaces, 0);
   const unestimated = rows.reduce((t, r) => t + r.unestimated, 0);
@@ -31,11 +39,14 @@ export default async function CostPage({ searchParams }: { searchParams: Promise
       />
       <HistoryFiltersForm action="/cost" filters={filters} options={options} showSort={false} scopeOnly />
       {rows.length === 0 ? (
-        <EmptyState title="No active workspace matches">Provisioned workspaces appear here with their estimated monthly cost.</EmptyState>
+        <EmptyState title="No active workspace matches">
+          Provisioned workspaces appear here with their estimated monthly cost.
+        </EmptyState>
       ) : (
         <div className="space-y-6">
           <p className="text-sm text-slate-800">
-            <strong className="text-lg">{formatUsd(total)}</strong> a month estimated for <strong>{workspaces.toLocaleString("en-US")}</strong> active workspaces
+            <strong className="text-lg">{formatUsd(total)}</strong> a month estimated for{" "}
+            <strong>{workspaces.toLocaleString("en-US")}</strong> active workspaces
             {unestimated > 0 && <> ({unestimated} without an estimate, counted at $0)</>}.
           </p>
           <BarChart
@@ -53,7 +64,9 @@ export default async function CostPage({ searchParams }: { searchParams: Promise
             format={(v) => formatUsd(v)}
           />
           <section aria-labelledby="cost-table-heading">
-            <h2 id="cost-table-heading" className="mb-2 text-lg font-semibold text-slate-900">By team, project and environment</h2>
+            <h2 id="cost-table-heading" className="mb-2 text-lg font-semibold text-slate-900">
+              By team, project and environment
+            </h2>
             <Table caption="Estimated monthly cost by team, project and environment">
               <thead className="bg-slate-50">
                 <tr>
@@ -79,11 +92,22 @@ export default async function CostPage({ searchParams }: { searchParams: Promise
           </section>
         </div>
       )}
-      <section aria-labelledby="assumptions-heading" className="mt-6 rounded-lg bg-white p-5 shadow-xs ring-1 ring-slate-200">
-        <h2 id="assumptions-heading" className="mb-2 text-lg font-semibold text-slate-900">What this estimate assumes</h2>
+      <section
+        aria-labelledby="assumptions-heading"
+        className="mt-6 rounded-lg bg-white p-5 shadow-xs ring-1 ring-slate-200"
+      >
+        <h2 id="assumptions-heading" className="mb-2 text-lg font-semibold text-slate-900">
+          What this estimate assumes
+        </h2>
         <ul className="list-disc space-y-1 pl-5 text-sm text-slate-700">
-          <li>Each workspace&apos;s figure is the plan&apos;s estimate for its environment when it was provisioned; it is not Azure billing data and is not updated as usage changes.</li>
-          <li>Decommissioned workspaces are not counted. Shared hub resources (private DNS zones, the hub network) are not counted.</li>
+          <li>
+            Each workspace&apos;s figure is the plan&apos;s estimate for its environment when it was provisioned; it is
+            not Azure billing data and is not updated as usage changes.
+          </li>
+          <li>
+            Decommissioned workspaces are not counted. Shared hub resources (private DNS zones, the hub network) are not
+            counted.
+          </li>
           {assumptions.map((a) => (
             <li key={a}>{a}</li>
           ))}

@@ -11,7 +11,11 @@ import { readsAllHistory, readsHistory } from "@/lib/history/scope";
 
 export const metadata = { title: "History" };
 
-export default async function HistoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function HistoryPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireUser();
   if (!readsHistory(user)) {
     await auditDenial(user, "history.read_all");
@@ -32,13 +36,23 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         }
         actions={
           <>
-            <Link href={`/history/metrics${exportQuery}`} className={buttonClasses("secondary")}>Lead times and rates</Link>
+            <Link href={`/history/metrics${exportQuery}`} className={buttonClasses("secondary")}>
+              Lead times and rates
+            </Link>
             {mayExport && (
               <>
-                <a href={`/history/export${exportQuery ? `${exportQuery}&` : "?"}format=csv`} className={buttonClasses("secondary")} download>
+                <a
+                  href={`/history/export${exportQuery ? `${exportQuery}&` : "?"}format=csv`}
+                  className={buttonClasses("secondary")}
+                  download
+                >
                   Export CSV
                 </a>
-                <a href={`/history/export${exportQuery ? `${exportQuery}&` : "?"}format=json`} className={buttonClasses("secondary")} download>
+                <a
+                  href={`/history/export${exportQuery ? `${exportQuery}&` : "?"}format=json`}
+                  className={buttonClasses("secondary")}
+                  download
+                >
                   Export JSON
                 </a>
               </>
@@ -49,7 +63,9 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
       <HistoryFiltersForm action="/history" filters={filters} options={options} />
       {page.rows.length === 0 ? (
         <EmptyState title={hasActiveFilters(filters) ? "No request matches these filters" : "No requests yet"}>
-          {hasActiveFilters(filters) ? "Widen the filters or clear them." : "Submitted workspace requests will appear here."}
+          {hasActiveFilters(filters)
+            ? "Widen the filters or clear them."
+            : "Submitted workspace requests will appear here."}
         </EmptyState>
       ) : (
         <>

@@ -33,7 +33,12 @@ export default async function MyRequestsPage({ searchParams }: { searchParams: P
               <Link
                 href={s ? `/requests?status=${s}` : "/requests"}
                 aria-current={s === status ? "page" : undefined}
-                className={cn("inline-flex rounded-full px-3 py-1 ring-1 ring-inset", s === status ? "bg-brand-600 text-white ring-brand-600" : "bg-white text-slate-800 ring-slate-300 hover:bg-slate-50")}
+                className={cn(
+                  "inline-flex rounded-full px-3 py-1 ring-1 ring-inset",
+                  s === status
+                    ? "bg-brand-600 text-white ring-brand-600"
+                    : "bg-white text-slate-800 ring-slate-300 hover:bg-slate-50",
+                )}
               >
                 {s ? STATUS_LABELS[s] : "All"}
               </Link>
@@ -64,7 +69,10 @@ export default async function MyRequestsPage({ searchParams }: { searchParams: P
             {requests.map((r) => (
               <tr key={r.id}>
                 <Td>
-                  <Link href={r.status === "draft" ? `/requests/new?draft=${r.id}` : `/requests/${r.id}`} className="font-medium text-brand-700 hover:underline">
+                  <Link
+                    href={r.status === "draft" ? `/requests/new?draft=${r.id}` : `/requests/${r.id}`}
+                    className="font-medium text-brand-700 hover:underline"
+                  >
                     {formatRequestNumber(r.number)}
                   </Link>
                 </Td>
@@ -73,13 +81,19 @@ export default async function MyRequestsPage({ searchParams }: { searchParams: P
                 </Td>
                 <Td>
                   {r.scope}
-                  <span className="block text-xs text-slate-600">{[r.teamName, r.projectName].filter(Boolean).join(" · ")}</span>
+                  <span className="block text-xs text-slate-600">
+                    {[r.teamName, r.projectName].filter(Boolean).join(" · ")}
+                  </span>
                 </Td>
                 <Td>{r.environments.join(", ") || "—"}</Td>
                 <Td>{r.region ?? "—"}</Td>
-                <Td className="text-right">{r.estimatedMonthlyUsd === null ? "—" : `$${r.estimatedMonthlyUsd.toFixed(2)}`}</Td>
+                <Td className="text-right">
+                  {r.estimatedMonthlyUsd === null ? "—" : `$${r.estimatedMonthlyUsd.toFixed(2)}`}
+                </Td>
                 <Td>
-                  <time dateTime={r.createdAt.toISOString()}>{r.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC</time>
+                  <time dateTime={r.createdAt.toISOString()}>
+                    {r.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+                  </time>
                 </Td>
               </tr>
             ))}

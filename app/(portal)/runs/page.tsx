@@ -9,9 +9,19 @@ import { azureIsSimulated, listRuns, RUN_STATUSES, runTeams } from "@/lib/provis
 
 export const metadata = { title: "Provisioning runs" };
 
-const STATUS_LABEL: Record<string, string> = { QUEUED: "Queued", RUNNING: "Provisioning", SUCCEEDED: "Provisioned", FAILED: "Failed", CANCELLED: "Stopped" };
+const STATUS_LABEL: Record<string, string> = {
+  QUEUED: "Queued",
+  RUNNING: "Provisioning",
+  SUCCEEDED: "Provisioned",
+  FAILED: "Failed",
+  CANCELLED: "Stopped",
+};
 
-export default async function RunsPage({ searchParams }: { searchParams: Promise<{ status?: string; team?: string; q?: string }> }) {
+export default async function RunsPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ status?: string; team?: string; q?: string }>;
+}) {
   let user = await requireUser();
   if (!can(user, "run.read_team") && !can(user, "run.read_all")) user = await requirePagePermission("run.read_all");
   const sp = await searchParams;
@@ -59,7 +69,9 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
         </button>
       </form>
       {runs.length === 0 ? (
-        <EmptyState title="No provisioning runs match">Runs appear here when an approved request is queued for provisioning.</EmptyState>
+        <EmptyState title="No provisioning runs match">
+          Runs appear here when an approved request is queued for provisioning.
+        </EmptyState>
       ) : (
         <Table caption="Provisioning runs">
           <thead className="bg-slate-50">
@@ -94,9 +106,13 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
                   <span className="block text-xs text-slate-600">{r.scope}</span>
                 </Td>
                 <Td>{r.environments.join(", ")}</Td>
-                <Td className="whitespace-nowrap text-xs">{new Date(r.createdAt).toISOString().replace("T", " ").slice(0, 19)} UTC</Td>
+                <Td className="text-xs whitespace-nowrap">
+                  {new Date(r.createdAt).toISOString().replace("T", " ").slice(0, 19)} UTC
+                </Td>
                 <Td className="text-right tabular-nums">{formatDuration(r.durationMs)}</Td>
-                <Td className="max-w-md text-xs text-red-800">{r.errorMessage ? `${r.failedStepKey ? `${r.failedStepKey}: ` : ""}${r.errorMessage}` : ""}</Td>
+                <Td className="max-w-md text-xs text-red-800">
+                  {r.errorMessage ? `${r.failedStepKey ? `${r.failedStepKey}: ` : ""}${r.errorMessage}` : ""}
+                </Td>
               </tr>
             ))}
           </tbody>

@@ -30,7 +30,6 @@ function readValid(certPath: string, keyPath: string): CertPair | null {
   }
 }
 
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function ensureCertificate(certDir: string): Promise<CertPair> {

@@ -20,7 +20,9 @@ const zone = defaultLandingZone(SUB);
 let sim: ArmSimulator;
 let c: ReturnType<typeof sdkClients>;
 
-async function rejection(promise: Promise<unknown>): Promise<{ statusCode?: number; code?: string; message: string; details?: unknown }> {
+async function rejection(
+  promise: Promise<unknown>,
+): Promise<{ statusCode?: number; code?: string; message: string; details?: unknown }> {
   try {
     await promise;
   } catch (err) {
@@ -32,20 +34,37 @@ async function rejection(promise: Promise<unknown>): Promise<{ statusCode?: numb
 /** Creates a resource group with storage, key vault and App Insights; returns their ids. */
 async function dependencies(rg: string, suffix: string) {
   await c.resources.resourceGroups.createOrUpdate(rg, { location: "eastus", tags: { team: "a" } });
-  const st = await c.storage.storageAccounts.create(rg, `st${suffix}`, { location: "eastus", kind: "StorageV2", sku: { name: "Standard_LRS" } }, FAST);
+  const st = await c.storage.storageAccounts.create(
+    rg,
+    `st${suffix}`,
+    { location: "eastus", kind: "StorageV2", sku: { name: "Standard_LRS" } },
+    FAST,
+  );
   const kv = await c.keyVault.vaults.createOrUpdate(
     rg,
     `kv-${suffix}`,
-    { location: "eastus", properties: { tenantId: TENANT, sku: { family: "A", name: "standard" }, enableRbacAuthorization: true } },
+    {
+      location: "eastus",
+      properties: { tenantId: TENANT, sku: { family: "A", name: "standard" }, enableRbacAuthorization: true },
+    },
     FAST,
   );
-  const ai = await c.appInsights.components.createOrUpdate(rg, `appi-${suffix}`, { location: "eastus", kind: "web", applicationType: "web" });
+  const ai = await c.appInsights.components.createOrUpdate(rg, `appi-${suffix}`, {
+    location: "eastus",
+    kind: "web",
+    applicationType: "web",
+  });
   return { storageAccount: st.id!, keyVault: kv.id!, applicationInsights: ai.id! };
 }
 
 async function workspace(rg: string, name: string, suffix: string) {
   const deps = await dependencies(rg, suffix);
-  return c.ml.workspaces.beginCreateOrUpdateAndWait(rg, name, { location: "eastus", identity: { type: "SystemAssigned" }, ...deps }, FAST);
+  return c.ml.workspaces.beginCreateOrUpdateAndWait(
+    rg,
+    name,
+    { location: "eastus", identity: { type: "SystemAssigned" }, ...deps },
+    FAST,
+  );
 }
 
 beforeAll(async () => {
@@ -72,8 +91,16 @@ afterAll(async () => {
 describe("[SIMULATOR] resource groups", () => {
   it("creates (201), updates (200), reads, checks existence and lists", async () => {
     sim.resetLog();
-    const created = await c.resources.resourceGroups.createOrUpdate("rg-contract-a", { location: "eastus", tags: { env: "dev" } });
-    expect(created).toMatchObject({ name: "rg-contract-a", location: "eastus", tags: { env: "dev" }, properties: { provisioningState: "Succeeded" } });
+    const created = await c.resources.resourceGroups.createOrUpdate("rg-contract-a", {
+      location: "eastus",
+      tags: { env: "dev" },
+    });
+    expect(created).toMatchObject({
+      name: "rg-contract-a",
+      location: "eastus",
+      tags: { env: "dev" },
+      properties: { provisioningState: "Succeeded" },
+    });
     expect(created.id).toBe(`/subscriptions/${SUB}/resourceGroups/rg-contract-a`);
     await c.resources.resourceGroups.createOrUpdate("rg-contract-a", { location: "eastus", tags: { env: "test" } });
     expect(sim.requestLog().map((r) => r.status)).toEqual([201, 200]);
@@ -99,7 +126,12 @@ describe("[SIMULATOR] resource groups", () => {
     expect(sim.resources().filter((r) => r.resourceGroup === "rg-contract-del")).toEqual([]);
     // The storage name is free again.
     await c.resources.resourceGroups.createOrUpdate("rg-contract-del", { location: "eastus" });
-    await c.storage.storageAccounts.create("rg-contract-del", "stcontractdel1", { location: "eastus", kind: "StorageV2", sku: { name: "Standard_LRS" } }, FAST);
+    await c.storage.storageAccounts.create(
+      "rg-contract-del",
+      "stcontractdel1",
+      { location: "eastus", kind: "StorageV2", sku: { name: "Standard_LRS" } },
+      FAST,
+    );
   });
 });
 
@@ -107,7 +139,12 @@ describe("[SIMULATOR] storage, key vault, App Insights", () => {
   it("creates a storage account through 202 + Location polling", async () => {
     await c.resources.resourceGroups.createOrUpdate("rg-contract-st", { location: "eastus" });
     sim.resetLog();
-    const st = await c.storage.storageAccounts.create("rg-contract-st", "stcontract01", { location: "eastus", kind: "StorageV2", sku: { name: "Standard_LRS" } }, FAST);
+    const st = await c.storage.storageAccounts.create(
+      "rg-contract-st",
+      "stcontract01",
+      { location: "eastus", kind: "StorageV2", sku: { name: "Standard_LRS" } },
+      FAST,
+    );
     expect(st).toMatchObject({ name: "stcontract01", kind: "StorageV2", provisioningState: "Succeeded" });
     expect(st.primaryEndpoints?.blob).toBe("https://stcontract01.blob.core.windows.net/");
     const log = sim.requestLog();
@@ -117,13 +154,21 @@ describe("[SIMULATOR] storage, key vault, App Insights", () => {
 
   it("enforces storage naming and global uniqueness", async () => {
     const params = { location: "eastus", kind: "StorageV2" as const, sku: { name: "Standard_LRS" as const } };
-    expect(await rejection(c.storage.storageAccounts.create("rg-contract-st", "St-Bad", params, FAST))).toMatchObject({ statusCode: 400, code: "AccountNameInvalid" });
+    expect(await rejection(c.storage.storageAccounts.create("rg-contract-st", "St-Bad", params, FAST))).toMatchObject({
+      statusCode: 400,
+      code: "AccountNameInvalid",
+    });
     await c.resources.resourceGroups.createOrUpdate("rg-contract-st2", { location: "eastus" });
-    expect(await rejection(c.storage.storageAccounts.create("rg-contract-st2", "stcontract01", params, FAST))).toMatchObject({
+    expect(
+      await rejection(c.storage.storageAccounts.create("rg-contract-st2", "stcontract01", params, FAST)),
+    ).toMatchObject({
       statusCode: 409,
       code: "StorageAccountAlreadyTaken",
     });
-    const availability = await c.storage.storageAccounts.checkNameAvailability({ name: "stcontract01", type: "Microsoft.Storage/storageAccounts" });
+    const availability = await c.storage.storageAccounts.checkNameAvailability({
+      name: "stcontract01",
+      type: "Microsoft.Storage/storageAccounts",
+    });
     expect(availability).toMatchObject({ nameAvailable: false, reason: "AlreadyExists" });
   });
 
@@ -131,21 +176,39 @@ describe("[SIMULATOR] storage, key vault, App Insights", () => {
     const kv = await c.keyVault.vaults.createOrUpdate(
       "rg-contract-st",
       "kv-contract-01",
-      { location: "eastus", properties: { tenantId: TENANT, sku: { family: "A", name: "standard" }, enableRbacAuthorization: true } },
+      {
+        location: "eastus",
+        properties: { tenantId: TENANT, sku: { family: "A", name: "standard" }, enableRbacAuthorization: true },
+      },
       FAST,
     );
-    expect(kv.properties).toMatchObject({ provisioningState: "Succeeded", vaultUri: "https://kv-contract-01.vault.azure.net/", enableRbacAuthorization: true });
+    expect(kv.properties).toMatchObject({
+      provisioningState: "Succeeded",
+      vaultUri: "https://kv-contract-01.vault.azure.net/",
+      enableRbacAuthorization: true,
+    });
     const bad = await rejection(
-      c.keyVault.vaults.createOrUpdate("rg-contract-st", "1kv--bad", { location: "eastus", properties: { tenantId: TENANT, sku: { family: "A", name: "standard" } } }, FAST),
+      c.keyVault.vaults.createOrUpdate(
+        "rg-contract-st",
+        "1kv--bad",
+        { location: "eastus", properties: { tenantId: TENANT, sku: { family: "A", name: "standard" } } },
+        FAST,
+      ),
     );
     expect(bad).toMatchObject({ statusCode: 400, code: "VaultNameNotValid" });
   });
 
   it("creates an App Insights component synchronously with the legacy client", async () => {
-    const ai = await c.appInsights.components.createOrUpdate("rg-contract-st", "appi-contract", { location: "eastus", kind: "web", applicationType: "web" });
+    const ai = await c.appInsights.components.createOrUpdate("rg-contract-st", "appi-contract", {
+      location: "eastus",
+      kind: "web",
+      applicationType: "web",
+    });
     expect(ai.instrumentationKey).toMatch(/^[0-9a-f-]{36}$/);
     expect(ai.provisioningState).toBe("Succeeded");
-    expect((await c.appInsights.components.get("rg-contract-st", "appi-contract")).connectionString).toContain("InstrumentationKey=");
+    expect((await c.appInsights.components.get("rg-contract-st", "appi-contract")).connectionString).toContain(
+      "InstrumentationKey=",
+    );
   });
 });
 
@@ -165,18 +228,34 @@ describe("[SIMULATOR] Azure ML workspaces", () => {
     const ws = await ml.workspaces.beginCreateOrUpdateAndWait(
       "rg-contract-ml",
       "mlw-contract",
-      { location: "eastus", identity: { type: "SystemAssigned" }, publicNetworkAccess: "Disabled", friendlyName: "Team A", tags: { team: "a" }, ...deps },
+      {
+        location: "eastus",
+        identity: { type: "SystemAssigned" },
+        publicNetworkAccess: "Disabled",
+        friendlyName: "Team A",
+        tags: { team: "a" },
+        ...deps,
+      },
       FAST,
     );
-    expect(ws).toMatchObject({ name: "mlw-contract", provisioningState: "Succeeded", publicNetworkAccess: "Disabled", friendlyName: "Team A" });
+    expect(ws).toMatchObject({
+      name: "mlw-contract",
+      provisioningState: "Succeeded",
+      publicNetworkAccess: "Disabled",
+      friendlyName: "Team A",
+    });
     expect(ws.identity?.principalId).toMatch(/^[0-9a-f-]{36}$/);
     expect(ws.storageAccount).toBe(deps.storageAccount);
     const [put, poll] = sim.requestLog();
     expect(put).toMatchObject({ method: "PUT", status: 202, apiVersion: "2024-04-01" });
-    expect((put.body as { properties: { managedNetwork: unknown } }).properties.managedNetwork).toEqual({ isolationMode: "AllowOnlyApprovedOutbound" });
+    expect((put.body as { properties: { managedNetwork: unknown } }).properties.managedNetwork).toEqual({
+      isolationMode: "AllowOnlyApprovedOutbound",
+    });
     expect(poll.path).toMatch(/mlworkspaceOperationsStatus/);
     const stored = sim.resources().find((r) => r.name === "mlw-contract")!;
-    expect((stored.resource.properties as { managedNetwork: { isolationMode: string } }).managedNetwork.isolationMode).toBe("AllowOnlyApprovedOutbound");
+    expect(
+      (stored.resource.properties as { managedNetwork: { isolationMode: string } }).managedNetwork.isolationMode,
+    ).toBe("AllowOnlyApprovedOutbound");
     const listed: string[] = [];
     for await (const w of c.ml.workspaces.listByResourceGroup("rg-contract-ml")) listed.push(w.name!);
     expect(listed).toEqual(["mlw-contract"]);
@@ -186,7 +265,12 @@ describe("[SIMULATOR] Azure ML workspaces", () => {
     const deps = await dependencies("rg-contract-ml2", "contractml2");
     const missing = deps.storageAccount.replace("stcontractml2", "stdoesnotexist");
     const err = await rejection(
-      c.ml.workspaces.beginCreateOrUpdateAndWait("rg-contract-ml2", "mlw-nostorage", { location: "eastus", identity: { type: "SystemAssigned" }, ...deps, storageAccount: missing }, FAST),
+      c.ml.workspaces.beginCreateOrUpdateAndWait(
+        "rg-contract-ml2",
+        "mlw-nostorage",
+        { location: "eastus", identity: { type: "SystemAssigned" }, ...deps, storageAccount: missing },
+        FAST,
+      ),
     );
     expect(err).toMatchObject({ statusCode: 400, code: "ValidationError" });
     expect(JSON.stringify(err.details)).toContain(missing);
@@ -195,12 +279,20 @@ describe("[SIMULATOR] Azure ML workspaces", () => {
   it("soft-deletes a workspace and reserves its name", async () => {
     await workspace("rg-contract-sd", "mlw-softdel", "contractsd1");
     await c.ml.workspaces.beginDeleteAndWait("rg-contract-sd", "mlw-softdel", FAST);
-    expect(await rejection(c.ml.workspaces.get("rg-contract-sd", "mlw-softdel"))).toMatchObject({ statusCode: 404, code: "ResourceNotFound" });
+    expect(await rejection(c.ml.workspaces.get("rg-contract-sd", "mlw-softdel"))).toMatchObject({
+      statusCode: 404,
+      code: "ResourceNotFound",
+    });
     expect(sim.softDeletedWorkspaces().map((w) => w.name)).toContain("mlw-softdel");
     const st = await c.storage.storageAccounts.getProperties("rg-contract-sd", "stcontractsd1");
     const kv = await c.keyVault.vaults.get("rg-contract-sd", "kv-contractsd1");
     const err = await rejection(
-      c.ml.workspaces.beginCreateOrUpdateAndWait("rg-contract-sd", "mlw-softdel", { location: "eastus", identity: { type: "SystemAssigned" }, storageAccount: st.id, keyVault: kv.id }, FAST),
+      c.ml.workspaces.beginCreateOrUpdateAndWait(
+        "rg-contract-sd",
+        "mlw-softdel",
+        { location: "eastus", identity: { type: "SystemAssigned" }, storageAccount: st.id, keyVault: kv.id },
+        FAST,
+      ),
     );
     expect(err).toMatchObject({ statusCode: 400, code: "UserError" });
   });
@@ -235,7 +327,10 @@ describe("[SIMULATOR] computes", () => {
         location: "eastus",
         properties: {
           computeType: "ComputeInstance",
-          properties: { vmSize: "Standard_DS3_v2", personalComputeInstanceSettings: { assignedUser: { objectId: ALICE, tenantId: TENANT } } },
+          properties: {
+            vmSize: "Standard_DS3_v2",
+            personalComputeInstanceSettings: { assignedUser: { objectId: ALICE, tenantId: TENANT } },
+          },
         },
       },
       FAST,
@@ -247,7 +342,11 @@ describe("[SIMULATOR] computes", () => {
     expect(log[log.length - 1]).toMatchObject({ method: "GET", status: 200 });
     const stored = sim.resources().find((r) => r.name === "ci-alice")!;
     const inner = (stored.resource.properties as { properties: Record<string, unknown> }).properties;
-    expect(inner).toMatchObject({ state: "Running", idleTimeBeforeShutdown: "PT30M", personalComputeInstanceSettings: { assignedUser: { objectId: ALICE } } });
+    expect(inner).toMatchObject({
+      state: "Running",
+      idleTimeBeforeShutdown: "PT30M",
+      personalComputeInstanceSettings: { assignedUser: { objectId: ALICE } },
+    });
   });
 
   it("creates an AmlCompute cluster with scale settings", async () => {
@@ -257,13 +356,22 @@ describe("[SIMULATOR] computes", () => {
       "cc-ds3v2",
       {
         location: "eastus",
-        properties: { computeType: "AmlCompute", properties: { vmSize: "STANDARD_DS3_V2", vmPriority: "LowPriority", scaleSettings: { minNodeCount: 0, maxNodeCount: 4, nodeIdleTimeBeforeScaleDown: "PT120S" } } },
+        properties: {
+          computeType: "AmlCompute",
+          properties: {
+            vmSize: "STANDARD_DS3_V2",
+            vmPriority: "LowPriority",
+            scaleSettings: { minNodeCount: 0, maxNodeCount: 4, nodeIdleTimeBeforeScaleDown: "PT120S" },
+          },
+        },
       },
       FAST,
     );
     const got = await c.ml.computeOperations.get(rg, wsName, "cc-ds3v2");
     expect(got.properties).toMatchObject({ computeType: "AmlCompute", provisioningState: "Succeeded" });
-    expect((got.properties as { properties?: { scaleSettings?: unknown; allocationState?: string } }).properties).toMatchObject({
+    expect(
+      (got.properties as { properties?: { scaleSettings?: unknown; allocationState?: string } }).properties,
+    ).toMatchObject({
       scaleSettings: { minNodeCount: 0, maxNodeCount: 4, nodeIdleTimeBeforeScaleDown: "PT120S" },
       allocationState: "Steady",
     });
@@ -275,29 +383,72 @@ describe("[SIMULATOR] computes", () => {
       rg,
       wsName,
       "cc-ds3v2",
-      { location: "eastus", properties: { computeType: "AmlCompute", properties: { vmSize: "STANDARD_DS3_V2", scaleSettings: { minNodeCount: 0, maxNodeCount: 8 } } } },
+      {
+        location: "eastus",
+        properties: {
+          computeType: "AmlCompute",
+          properties: { vmSize: "STANDARD_DS3_V2", scaleSettings: { minNodeCount: 0, maxNodeCount: 8 } },
+        },
+      },
       FAST,
     );
     const got = await c.ml.computeOperations.get(rg, wsName, "cc-ds3v2");
-    expect((got.properties as { properties?: { scaleSettings?: { maxNodeCount: number } } }).properties?.scaleSettings?.maxNodeCount).toBe(8);
+    expect(
+      (got.properties as { properties?: { scaleSettings?: { maxNodeCount: number } } }).properties?.scaleSettings
+        ?.maxNodeCount,
+    ).toBe(8);
   });
 
   it("keeps compute-instance names unique per region and checks names and assigned users", async () => {
     await workspace("rg-contract-compute2", "mlw-compute2", "contractcp2");
     const ciBody = (oid: string) => ({
       location: "eastus",
-      properties: { computeType: "ComputeInstance" as const, properties: { vmSize: "Standard_DS3_v2", personalComputeInstanceSettings: { assignedUser: { objectId: oid, tenantId: TENANT } } } },
+      properties: {
+        computeType: "ComputeInstance" as const,
+        properties: {
+          vmSize: "Standard_DS3_v2",
+          personalComputeInstanceSettings: { assignedUser: { objectId: oid, tenantId: TENANT } },
+        },
+      },
     });
-    expect(await rejection(c.ml.computeOperations.beginCreateOrUpdateAndWait("rg-contract-compute2", "mlw-compute2", "ci-alice", ciBody(ALICE), FAST))).toMatchObject({
+    expect(
+      await rejection(
+        c.ml.computeOperations.beginCreateOrUpdateAndWait(
+          "rg-contract-compute2",
+          "mlw-compute2",
+          "ci-alice",
+          ciBody(ALICE),
+          FAST,
+        ),
+      ),
+    ).toMatchObject({
       statusCode: 409,
       code: "Conflict",
     });
-    expect(await rejection(c.ml.computeOperations.beginCreateOrUpdateAndWait("rg-contract-compute2", "mlw-compute2", "1-bad", ciBody(ALICE), FAST))).toMatchObject({
+    expect(
+      await rejection(
+        c.ml.computeOperations.beginCreateOrUpdateAndWait(
+          "rg-contract-compute2",
+          "mlw-compute2",
+          "1-bad",
+          ciBody(ALICE),
+          FAST,
+        ),
+      ),
+    ).toMatchObject({
       statusCode: 400,
       code: "ValidationError",
     });
     expect(
-      await rejection(c.ml.computeOperations.beginCreateOrUpdateAndWait("rg-contract-compute2", "mlw-compute2", "ci-ghost", ciBody(randomUUID()), FAST)),
+      await rejection(
+        c.ml.computeOperations.beginCreateOrUpdateAndWait(
+          "rg-contract-compute2",
+          "mlw-compute2",
+          "ci-ghost",
+          ciBody(randomUUID()),
+          FAST,
+        ),
+      ),
     ).toMatchObject({ statusCode: 400, code: "ValidationError" });
   });
 
@@ -306,7 +457,13 @@ describe("[SIMULATOR] computes", () => {
       rg,
       wsName,
       "cc-temp",
-      { location: "eastus", properties: { computeType: "AmlCompute", properties: { vmSize: "STANDARD_DS3_V2", scaleSettings: { minNodeCount: 0, maxNodeCount: 1 } } } },
+      {
+        location: "eastus",
+        properties: {
+          computeType: "AmlCompute",
+          properties: { vmSize: "STANDARD_DS3_V2", scaleSettings: { minNodeCount: 0, maxNodeCount: 1 } },
+        },
+      },
       FAST,
     );
     await c.ml.computeOperations.beginDeleteAndWait(rg, wsName, "cc-temp", "Delete", FAST);
@@ -316,13 +473,30 @@ describe("[SIMULATOR] computes", () => {
   });
 
   it("reports a long-running operation that ends Failed", async () => {
-    sim.setFaults({ rules: [{ kind: "lro-failed", method: "PUT", pathPattern: "/computes/cc-doomed$", count: 1, errorCode: "QuotaExceeded", errorMessage: "Not enough cores." }] });
+    sim.setFaults({
+      rules: [
+        {
+          kind: "lro-failed",
+          method: "PUT",
+          pathPattern: "/computes/cc-doomed$",
+          count: 1,
+          errorCode: "QuotaExceeded",
+          errorMessage: "Not enough cores.",
+        },
+      ],
+    });
     const err = await rejection(
       c.ml.computeOperations.beginCreateOrUpdateAndWait(
         rg,
         wsName,
         "cc-doomed",
-        { location: "eastus", properties: { computeType: "AmlCompute", properties: { vmSize: "STANDARD_DS3_V2", scaleSettings: { minNodeCount: 0, maxNodeCount: 1 } } } },
+        {
+          location: "eastus",
+          properties: {
+            computeType: "AmlCompute",
+            properties: { vmSize: "STANDARD_DS3_V2", scaleSettings: { minNodeCount: 0, maxNodeCount: 1 } },
+          },
+        },
         FAST,
       ),
     );
@@ -333,9 +507,18 @@ describe("[SIMULATOR] computes", () => {
 
   it("creates a Git workspace connection without echoing its secret", async () => {
     const conn = await c.ml.workspaceConnections.create(rg, wsName, "git-team-a", {
-      properties: { authType: "PAT", category: "Git", target: "https://github.com/contoso/team-a", credentials: { pat: "secret-pat" } },
+      properties: {
+        authType: "PAT",
+        category: "Git",
+        target: "https://github.com/contoso/team-a",
+        credentials: { pat: "secret-pat" },
+      },
     });
-    expect(conn.properties).toMatchObject({ authType: "PAT", category: "Git", target: "https://github.com/contoso/team-a" });
+    expect(conn.properties).toMatchObject({
+      authType: "PAT",
+      category: "Git",
+      target: "https://github.com/contoso/team-a",
+    });
     const got = await c.ml.workspaceConnections.get(rg, wsName, "git-team-a");
     expect(JSON.stringify(got)).not.toContain("secret-pat");
   });
@@ -347,11 +530,21 @@ describe("[SIMULATOR] private endpoints", () => {
     const pe = await c.network.privateEndpoints.beginCreateOrUpdateAndWait(
       "rg-contract-pe",
       "pep-mlw-private",
-      { location: "eastus", subnet: { id: zone.subnetIds[0] }, privateLinkServiceConnections: [{ name: "pep-mlw-private-conn", privateLinkServiceId: ws.id, groupIds: ["amlworkspace"] }] },
+      {
+        location: "eastus",
+        subnet: { id: zone.subnetIds[0] },
+        privateLinkServiceConnections: [
+          { name: "pep-mlw-private-conn", privateLinkServiceId: ws.id, groupIds: ["amlworkspace"] },
+        ],
+      },
       FAST,
     );
     expect(pe.provisioningState).toBe("Succeeded");
-    expect(pe.privateLinkServiceConnections?.[0].privateLinkServiceConnectionState).toEqual({ status: "Approved", description: "Auto-Approved", actionsRequired: "None" });
+    expect(pe.privateLinkServiceConnections?.[0].privateLinkServiceConnectionState).toEqual({
+      status: "Approved",
+      description: "Auto-Approved",
+      actionsRequired: "None",
+    });
     const group = await c.network.privateDnsZoneGroups.beginCreateOrUpdateAndWait(
       "rg-contract-pe",
       "pep-mlw-private",
@@ -377,7 +570,11 @@ describe("[SIMULATOR] private endpoints", () => {
       c.network.privateEndpoints.beginCreateOrUpdateAndWait(
         "rg-contract-pe",
         "pep-broken",
-        { location: "eastus", subnet: { id: missingSubnet }, privateLinkServiceConnections: [{ name: "c", privateLinkServiceId: ws.id, groupIds: ["amlworkspace"] }] },
+        {
+          location: "eastus",
+          subnet: { id: missingSubnet },
+          privateLinkServiceConnections: [{ name: "c", privateLinkServiceId: ws.id, groupIds: ["amlworkspace"] }],
+        },
         FAST,
       ),
     );
@@ -398,26 +595,48 @@ describe("[SIMULATOR] role definitions and assignments", () => {
       roleName: "Data Scientist Custom (contract)",
       description: "Can run experiment but can't create or delete compute.",
       roleType: "CustomRole",
-      permissions: [{ actions: ["Microsoft.MachineLearningServices/workspaces/*/read"], notActions: ["Microsoft.MachineLearningServices/workspaces/delete"] }],
+      permissions: [
+        {
+          actions: ["Microsoft.MachineLearningServices/workspaces/*/read"],
+          notActions: ["Microsoft.MachineLearningServices/workspaces/delete"],
+        },
+      ],
       assignableScopes: [`/subscriptions/${SUB}`],
     });
     expect(role).toMatchObject({ name: id, roleName: "Data Scientist Custom (contract)", roleType: "CustomRole" });
     expect(sim.requestLog().at(-1)).toMatchObject({ method: "PUT", status: 201 });
     // Updating the same id also answers 201.
-    await c.authorization.roleDefinitions.createOrUpdate(`/subscriptions/${SUB}`, id, { roleName: "Data Scientist Custom (contract)", assignableScopes: [`/subscriptions/${SUB}`], permissions: [{ actions: ["*/read"] }] });
+    await c.authorization.roleDefinitions.createOrUpdate(`/subscriptions/${SUB}`, id, {
+      roleName: "Data Scientist Custom (contract)",
+      assignableScopes: [`/subscriptions/${SUB}`],
+      permissions: [{ actions: ["*/read"] }],
+    });
     const dup = await rejection(
-      c.authorization.roleDefinitions.createOrUpdate(`/subscriptions/${SUB}`, randomUUID(), { roleName: "data scientist custom (contract)", assignableScopes: [`/subscriptions/${SUB}`], permissions: [{ actions: ["*/read"] }] }),
+      c.authorization.roleDefinitions.createOrUpdate(`/subscriptions/${SUB}`, randomUUID(), {
+        roleName: "data scientist custom (contract)",
+        assignableScopes: [`/subscriptions/${SUB}`],
+        permissions: [{ actions: ["*/read"] }],
+      }),
     );
     expect(dup).toMatchObject({ statusCode: 409, code: "RoleDefinitionWithSameNameExists" });
     const found: string[] = [];
-    for await (const d of c.authorization.roleDefinitions.list(`/subscriptions/${SUB}`, { filter: "roleName eq 'Data Scientist Custom (contract)'" })) found.push(d.name!);
+    for await (const d of c.authorization.roleDefinitions.list(`/subscriptions/${SUB}`, {
+      filter: "roleName eq 'Data Scientist Custom (contract)'",
+    }))
+      found.push(d.name!);
     expect(found).toEqual([id]);
-    expect((await c.authorization.roleDefinitions.get(`/subscriptions/${SUB}`, DATA_SCIENTIST)).roleName).toBe("AzureML Data Scientist");
+    expect((await c.authorization.roleDefinitions.get(`/subscriptions/${SUB}`, DATA_SCIENTIST)).roleName).toBe(
+      "AzureML Data Scientist",
+    );
   });
 
   it("creates an assignment, accepts an identical re-PUT and refuses a duplicate under another name", async () => {
     const name = randomUUID();
-    const params = { roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${DATA_SCIENTIST}`, principalId: ALICE, principalType: "User" as const };
+    const params = {
+      roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${DATA_SCIENTIST}`,
+      principalId: ALICE,
+      principalType: "User" as const,
+    };
     const created = await c.authorization.roleAssignments.create(`/${scope}`, name, params);
     expect(created).toMatchObject({ name, principalId: ALICE, scope: `/${scope}` });
     const again = await c.authorization.roleAssignments.create(scope, name, params);
@@ -426,14 +645,23 @@ describe("[SIMULATOR] role definitions and assignments", () => {
     expect(dup).toMatchObject({ statusCode: 409, code: "RoleAssignmentExists" });
     expect(dup.message).toContain(name.replace(/-/g, ""));
     const listed: string[] = [];
-    for await (const a of c.authorization.roleAssignments.listForScope(scope, { filter: `principalId eq '${ALICE}'` })) listed.push(a.name!);
+    for await (const a of c.authorization.roleAssignments.listForScope(scope, { filter: `principalId eq '${ALICE}'` }))
+      listed.push(a.name!);
     expect(listed).toContain(name);
   });
 
   it("refuses a principal that is not in the directory, and a non-GUID name", async () => {
-    const params = { roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${READER}`, principalId: randomUUID() };
-    expect(await rejection(c.authorization.roleAssignments.create(scope, randomUUID(), params))).toMatchObject({ statusCode: 400, code: "PrincipalNotFound" });
-    expect(await rejection(c.authorization.roleAssignments.create(scope, "not-a-guid", { ...params, principalId: BOB }))).toMatchObject({
+    const params = {
+      roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${READER}`,
+      principalId: randomUUID(),
+    };
+    expect(await rejection(c.authorization.roleAssignments.create(scope, randomUUID(), params))).toMatchObject({
+      statusCode: 400,
+      code: "PrincipalNotFound",
+    });
+    expect(
+      await rejection(c.authorization.roleAssignments.create(scope, "not-a-guid", { ...params, principalId: BOB })),
+    ).toMatchObject({
       statusCode: 400,
       code: "InvalidRoleAssignmentId",
     });
@@ -442,9 +670,17 @@ describe("[SIMULATOR] role definitions and assignments", () => {
   it("answers PrincipalNotFound for the first N attempts when scripted", async () => {
     sim.setFaults({ rules: [{ kind: "principal-not-found", count: 2 }] });
     const name = randomUUID();
-    const params = { roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${READER}`, principalId: BOB, principalType: "User" as const };
-    expect(await rejection(c.authorization.roleAssignments.create(scope, name, params))).toMatchObject({ code: "PrincipalNotFound" });
-    expect(await rejection(c.authorization.roleAssignments.create(scope, name, params))).toMatchObject({ code: "PrincipalNotFound" });
+    const params = {
+      roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${READER}`,
+      principalId: BOB,
+      principalType: "User" as const,
+    };
+    expect(await rejection(c.authorization.roleAssignments.create(scope, name, params))).toMatchObject({
+      code: "PrincipalNotFound",
+    });
+    expect(await rejection(c.authorization.roleAssignments.create(scope, name, params))).toMatchObject({
+      code: "PrincipalNotFound",
+    });
     expect((await c.authorization.roleAssignments.create(scope, name, params)).name).toBe(name);
     sim.setFaults({ rules: [] });
   });
@@ -452,7 +688,17 @@ describe("[SIMULATOR] role definitions and assignments", () => {
 
 describe("[SIMULATOR] throttling and transient faults through the SDK's retry policy", () => {
   it("retries a 429 with Retry-After and succeeds", async () => {
-    sim.setFaults({ rules: [{ kind: "throttle", method: "GET", pathPattern: "/resourcegroups/rg-contract-a$", count: 1, retryAfterSeconds: 1 }] });
+    sim.setFaults({
+      rules: [
+        {
+          kind: "throttle",
+          method: "GET",
+          pathPattern: "/resourcegroups/rg-contract-a$",
+          count: 1,
+          retryAfterSeconds: 1,
+        },
+      ],
+    });
     sim.resetLog();
     const group = await c.resources.resourceGroups.get("rg-contract-a");
     expect(group.name).toBe("rg-contract-a");

@@ -89,7 +89,9 @@ function isoNow(ms: number): string {
 
 /** ISO-8601 duration (PnDTnHnMnS) in ms, or null when unparsable. */
 export function parseIsoDuration(value: string): number | null {
-  const m = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(value);
+  const m = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(
+    value,
+  );
   if (!m || value === "P" || /T$/i.test(value)) return null;
   const [, d, h, mi, s] = m;
   return ((Number(d ?? 0) * 24 + Number(h ?? 0)) * 60 + Number(mi ?? 0)) * 60_000 + Number(s ?? 0) * 1000;
@@ -139,7 +141,10 @@ export class ArmEngine {
     const seed = options.seed ?? 1;
     this.timeScale = options.timeScale ?? 1;
     this.tenantId = options.tenantId ?? DEFAULT_TENANT;
-    this.latency = new LatencyModel(this.timeScale, createPrng(seed ^ 0x5eed), { ...DEFAULT_LATENCY_PROFILE, ...options.latencyProfile });
+    this.latency = new LatencyModel(this.timeScale, createPrng(seed ^ 0x5eed), {
+      ...DEFAULT_LATENCY_PROFILE,
+      ...options.latencyProfile,
+    });
     this.throttler = new Throttler(options.throttling, now);
     this.faults = new FaultInjector(options.faults, seed);
     this.principalDelayMs = options.principalReplicationDelayMs ?? 0;
@@ -149,7 +154,10 @@ export class ArmEngine {
     this.handlers = {
       [T.storage.toLowerCase()]: { put: (c) => this.putStorage(c), delete: (c) => this.deleteSync(c), actions: {} },
       [T.vault.toLowerCase()]: { put: (c) => this.putVault(c), delete: (c) => this.deleteSync(c) },
-      [T.appi.toLowerCase()]: { put: (c) => this.putAppInsights(c), delete: (c) => this.deleteSync(c, "appInsightsDelete") },
+      [T.appi.toLowerCase()]: {
+        put: (c) => this.putAppInsights(c),
+        delete: (c) => this.deleteSync(c, "appInsightsDelete"),
+      },
       [T.ws.toLowerCase()]: {
         put: (c) => this.putWorkspace(c),
         patch: (c) => this.patchWorkspace(c),
@@ -168,14 +176,35 @@ export class ArmEngine {
           listnodes: (c) => this.computeListNodes(c),
         },
       },
-      [T.connection.toLowerCase()]: { put: (c) => this.putConnection(c), delete: (c) => this.deleteSync(c, "connectionWrite") },
+      [T.connection.toLowerCase()]: {
+        put: (c) => this.putConnection(c),
+        delete: (c) => this.deleteSync(c, "connectionWrite"),
+      },
       [T.pec.toLowerCase()]: { put: (c) => this.putPeConnection(c), delete: (c) => this.deletePeConnection(c) },
-      [T.pe.toLowerCase()]: { put: (c) => this.putPrivateEndpoint(c), delete: (c) => this.deleteAsync(c, "privateEndpointDelete", NET, "operations") },
-      [T.zoneGroup.toLowerCase()]: { put: (c) => this.putZoneGroup(c), delete: (c) => this.deleteAsync(c, "privateDnsZoneGroupDelete", NET, "operations") },
-      [T.vnet.toLowerCase()]: { put: (c) => this.putGenericNetwork(c), delete: (c) => this.deleteAsync(c, "networkWrite", NET, "operations") },
-      [T.subnet.toLowerCase()]: { put: (c) => this.putGenericNetwork(c), delete: (c) => this.deleteAsync(c, "networkWrite", NET, "operations") },
-      [T.dnsZone.toLowerCase()]: { put: (c) => this.putGenericNetwork(c), delete: (c) => this.deleteAsync(c, "networkWrite", NET, "operations") },
-      [T.vnetLink.toLowerCase()]: { put: (c) => this.putGenericNetwork(c), delete: (c) => this.deleteAsync(c, "networkWrite", NET, "operations") },
+      [T.pe.toLowerCase()]: {
+        put: (c) => this.putPrivateEndpoint(c),
+        delete: (c) => this.deleteAsync(c, "privateEndpointDelete", NET, "operations"),
+      },
+      [T.zoneGroup.toLowerCase()]: {
+        put: (c) => this.putZoneGroup(c),
+        delete: (c) => this.deleteAsync(c, "privateDnsZoneGroupDelete", NET, "operations"),
+      },
+      [T.vnet.toLowerCase()]: {
+        put: (c) => this.putGenericNetwork(c),
+        delete: (c) => this.deleteAsync(c, "networkWrite", NET, "operations"),
+      },
+      [T.subnet.toLowerCase()]: {
+        put: (c) => this.putGenericNetwork(c),
+        delete: (c) => this.deleteAsync(c, "networkWrite", NET, "operations"),
+      },
+      [T.dnsZone.toLowerCase()]: {
+        put: (c) => this.putGenericNetwork(c),
+        delete: (c) => this.deleteAsync(c, "networkWrite", NET, "operations"),
+      },
+      [T.vnetLink.toLowerCase()]: {
+        put: (c) => this.putGenericNetwork(c),
+        delete: (c) => this.deleteAsync(c, "networkWrite", NET, "operations"),
+      },
     };
   }
 
@@ -199,17 +228,46 @@ export class ArmEngine {
   private transportFault(rule: FaultRule): SimResponse {
     switch (rule.kind) {
       case "throttle": {
-        const e = new ArmError(429, "SubscriptionRequestsThrottled", "Number of requests for subscription exceeded the limit (injected fault). Please try again later.");
-        return { status: 429, body: e.toBody(), headers: { "Retry-After": String(rule.retryAfterSeconds ?? 1) }, fault: rule.kind };
+        const e = new ArmError(
+          429,
+          "SubscriptionRequestsThrottled",
+          "Number of requests for subscription exceeded the limit (injected fault). Please try again later.",
+        );
+        return {
+          status: 429,
+          body: e.toBody(),
+          headers: { "Retry-After": String(rule.retryAfterSeconds ?? 1) },
+          fault: rule.kind,
+        };
       }
       case "throttle-no-retry-after": {
-        const e = new ArmError(429, "SubscriptionRequestsThrottled", "Number of requests for subscription exceeded the limit (injected fault).");
+        const e = new ArmError(
+          429,
+          "SubscriptionRequestsThrottled",
+          "Number of requests for subscription exceeded the limit (injected fault).",
+        );
         return { status: 429, body: e.toBody(), fault: rule.kind };
       }
       case "internal-error":
-        return { status: 500, body: new ArmError(500, "InternalServerError", "Encountered internal server error (injected fault).").toBody(), fault: rule.kind };
+        return {
+          status: 500,
+          body: new ArmError(
+            500,
+            "InternalServerError",
+            "Encountered internal server error (injected fault).",
+          ).toBody(),
+          fault: rule.kind,
+        };
       case "service-unavailable":
-        return { status: 503, body: new ArmError(503, "ServiceUnavailable", "The service is temporarily unavailable (injected fault).").toBody(), fault: rule.kind };
+        return {
+          status: 503,
+          body: new ArmError(
+            503,
+            "ServiceUnavailable",
+            "The service is temporarily unavailable (injected fault).",
+          ).toBody(),
+          fault: rule.kind,
+        };
       case "connection-reset":
         return { status: 0, transport: "reset", fault: rule.kind };
       default:
@@ -220,7 +278,11 @@ export class ArmEngine {
   private requireApiVersion(req: SimRequest, typeKey: string): string {
     const v = req.query["api-version"];
     if (!v) {
-      throw new ArmError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
+      throw new ArmError(
+        400,
+        "MissingApiVersionParameter",
+        "The api-version query parameter (?api-version=) is required for all requests.",
+      );
     }
     const versions = apiVersionsFor(typeKey);
     if (versions && !versions.includes(v)) {
@@ -235,7 +297,8 @@ export class ArmEngine {
   }
 
   private throttle(sub: string, method: string): Record<string, string> {
-    const cls: OperationClass = method === "DELETE" ? "deletes" : method === "GET" || method === "HEAD" ? "reads" : "writes";
+    const cls: OperationClass =
+      method === "DELETE" ? "deletes" : method === "GET" || method === "HEAD" ? "reads" : "writes";
     const r = this.throttler.take(sub, cls);
     if (!r.ok) {
       const e = new ArmError(
@@ -260,7 +323,11 @@ export class ArmEngine {
     if (low[0] !== "subscriptions" || segs.length < 2) throw this.noRoute(req);
     const sub = segs[1];
     if (!names.isGuid(sub)) {
-      throw new ArmError(400, "InvalidSubscriptionId", `The provided subscription identifier '${sub}' is malformed or invalid.`);
+      throw new ArmError(
+        400,
+        "InvalidSubscriptionId",
+        `The provided subscription identifier '${sub}' is malformed or invalid.`,
+      );
     }
 
     let p = -1;
@@ -277,7 +344,16 @@ export class ArmEngine {
         const rl = this.throttle(sub, req.method);
         if (req.method !== "GET") throw this.methodNotAllowed(req);
         return this.withHeaders(
-          { status: 200, body: { id: `/subscriptions/${sub}`, subscriptionId: sub, tenantId: this.tenantId, displayName: "Atrium simulated subscription", state: "Enabled" } },
+          {
+            status: 200,
+            body: {
+              id: `/subscriptions/${sub}`,
+              subscriptionId: sub,
+              tenantId: this.tenantId,
+              displayName: "Atrium simulated subscription",
+              state: "Enabled",
+            },
+          },
           rl,
         );
       }
@@ -316,7 +392,12 @@ export class ArmEngine {
       const rl = this.throttle(sub, req.method);
       if (rest.length !== 4 || req.method !== "GET") throw this.noRoute(req);
       const kind = restLow[2];
-      const style = kind === "asyncoperations" || kind === "operationresults" ? "location" : kind.endsWith("operationsstatus") && req.query.type === "location" ? "location" : "async";
+      const style =
+        kind === "asyncoperations" || kind === "operationresults"
+          ? "location"
+          : kind.endsWith("operationsstatus") && req.query.type === "location"
+            ? "location"
+            : "async";
       return this.withHeaders(this.operationStatus(req, rest[3], style), rl);
     }
 
@@ -324,7 +405,14 @@ export class ArmEngine {
       if (rest.length !== 1) throw this.noRoute(req);
       const typeKey = `${nsLow}/${restLow[0]}`;
       if (restLow[0] === "checknameavailability") {
-        this.requireApiVersion(req, nsLow === "microsoft.storage" ? T.storage.toLowerCase() : nsLow === "microsoft.keyvault" ? T.vault.toLowerCase() : typeKey);
+        this.requireApiVersion(
+          req,
+          nsLow === "microsoft.storage"
+            ? T.storage.toLowerCase()
+            : nsLow === "microsoft.keyvault"
+              ? T.vault.toLowerCase()
+              : typeKey,
+        );
         const rl = this.throttle(sub, req.method);
         if (req.method !== "POST") throw this.methodNotAllowed(req);
         return this.withHeaders(this.checkNameAvailability(nsLow, asObject(req.body)), rl);
@@ -363,23 +451,26 @@ export class ArmEngine {
     const group = this.store.get(rgKey);
     if (!group) throw resourceGroupNotFound(rg);
     if (req.method !== "GET" && req.method !== "HEAD" && group.pending) {
-      throw new ArmError(409, "ResourceGroupBeingDeleted", `The resource group '${group.name}' is in deprovisioning state and cannot perform this operation.`);
+      throw new ArmError(
+        409,
+        "ResourceGroupBeingDeleted",
+        `The resource group '${group.name}' is in deprovisioning state and cannot perform this operation.`,
+      );
     }
 
     if (pairs === 0) {
       // List a top-level type in the resource group.
       if (req.method !== "GET") throw this.methodNotAllowed(req);
       const canonical = CANONICAL_TYPES[topTypeKey];
-      const value = this.store
-        .childrenOfGroup(rgKey, canonical)
-        .map((r) => this.render(r));
+      const value = this.store.childrenOfGroup(rgKey, canonical).map((r) => this.render(r));
       return this.withHeaders({ status: 200, body: { value } }, rl);
     }
 
     const type = CANONICAL_TYPES[typeKey];
     const id = buildId(sub, group.name, type, nameParts);
     const key = keyOf(id);
-    const parentKey = pairs > 1 ? keyOf(buildId(sub, group.name, typeParts.slice(0, -1).join("/"), nameParts.slice(0, -1))) : null;
+    const parentKey =
+      pairs > 1 ? keyOf(buildId(sub, group.name, typeParts.slice(0, -1).join("/"), nameParts.slice(0, -1))) : null;
     const ctx: ResourceCtx = {
       req,
       sub,
@@ -390,7 +481,7 @@ export class ArmEngine {
       id,
       key,
       parentKey,
-      parentId: parentKey ? this.store.get(parentKey)?.id ?? null : null,
+      parentId: parentKey ? (this.store.get(parentKey)?.id ?? null) : null,
       existing: this.store.get(key),
       apiVersion,
     };
@@ -413,7 +504,9 @@ export class ArmEngine {
     }
 
     if (parentKey && !this.store.get(parentKey)) {
-      const parent = parseResourceId(buildId(sub, group.name, typeParts.slice(0, -1).join("/"), nameParts.slice(0, -1)))!;
+      const parent = parseResourceId(
+        buildId(sub, group.name, typeParts.slice(0, -1).join("/"), nameParts.slice(0, -1)),
+      )!;
       throw notFound(parent.type, nameParts.slice(0, -1).join("/"), group.name);
     }
 
@@ -430,7 +523,12 @@ export class ArmEngine {
         if (!handler?.put) throw this.methodNotAllowed(req);
         const nameError = names.checkArmName(ctx.name);
         if (nameError) throw nameError;
-        if (!isObject(req.body)) throw new ArmError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: the body must be a JSON object.");
+        if (!isObject(req.body))
+          throw new ArmError(
+            400,
+            "InvalidRequestContent",
+            "The request content was invalid and could not be deserialized: the body must be a JSON object.",
+          );
         res = await handler.put(ctx);
         break;
       }
@@ -454,11 +552,19 @@ export class ArmEngine {
   }
 
   private noRoute(req: SimRequest): ArmError {
-    return new ArmError(404, "NotFound", `No HTTP resource was found that matches the request URI '${req.baseUrl}${req.path}'.`);
+    return new ArmError(
+      404,
+      "NotFound",
+      `No HTTP resource was found that matches the request URI '${req.baseUrl}${req.path}'.`,
+    );
   }
 
   private methodNotAllowed(req: SimRequest): ArmError {
-    return new ArmError(405, "MethodNotAllowed", `The requested resource does not support http method '${req.method}'.`);
+    return new ArmError(
+      405,
+      "MethodNotAllowed",
+      `The requested resource does not support http method '${req.method}'.`,
+    );
   }
 
   private unknownType(ns: string, type: string, req: SimRequest): ArmError {
@@ -541,7 +647,10 @@ export class ArmEngine {
       status: "InProgress",
       outcome: fault ? "Failed" : "Succeeded",
       error: fault
-        ? { code: fault.errorCode ?? "InternalServerError", message: fault.errorMessage ?? "The operation failed (injected fault)." }
+        ? {
+            code: fault.errorCode ?? "InternalServerError",
+            message: fault.errorMessage ?? "The operation failed (injected fault).",
+          }
         : undefined,
       effect: opts.effect ?? { kind: "none" },
       failedState: opts.failedState,
@@ -552,7 +661,15 @@ export class ArmEngine {
     return op;
   }
 
-  private opUrl(req: SimRequest, sub: string, ns: string, location: string, kind: string, op: Operation, style?: "async" | "location"): string {
+  private opUrl(
+    req: SimRequest,
+    sub: string,
+    ns: string,
+    location: string,
+    kind: string,
+    op: Operation,
+    style?: "async" | "location",
+  ): string {
     const api = req.query["api-version"];
     const typeParam = style ? `&type=${style}` : "";
     return `${req.baseUrl}/subscriptions/${sub}/providers/${ns}/locations/${location}/${kind}/${op.id}?api-version=${api}${typeParam}`;
@@ -601,7 +718,10 @@ export class ArmEngine {
         name: op.id,
         status: op.status,
         startTime: isoNow(op.startedAt),
-        percentComplete: op.status === "InProgress" ? Math.min(99, Math.floor(((this.now() - op.startedAt) / Math.max(1, op.dueAt - op.startedAt)) * 100)) : 100,
+        percentComplete:
+          op.status === "InProgress"
+            ? Math.min(99, Math.floor(((this.now() - op.startedAt) / Math.max(1, op.dueAt - op.startedAt)) * 100))
+            : 100,
       };
       if (op.endedAt !== undefined) body.endTime = isoNow(op.endedAt);
       if (op.error && op.status === "Failed") body.error = op.error;
@@ -611,7 +731,10 @@ export class ArmEngine {
       const query = Object.entries(req.query)
         .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
         .join("&");
-      return { status: 202, headers: { Location: `${req.baseUrl}${req.path}${query ? `?${query}` : ""}`, ...this.retryAfter(op) } };
+      return {
+        status: 202,
+        headers: { Location: `${req.baseUrl}${req.path}${query ? `?${query}` : ""}`, ...this.retryAfter(op) },
+      };
     }
     if (op.status === "Failed") {
       const error = op.error ?? { code: "InternalServerError", message: "The operation failed." };
@@ -645,7 +768,11 @@ export class ArmEngine {
           for (const c of conns ?? []) {
             const props = asObject(c.properties);
             if (keyOf(String(props.privateLinkServiceId ?? "")) === gone.key) {
-              props.privateLinkServiceConnectionState = { status: "Disconnected", description: "Private link resource deleted.", actionsRequired: "None" };
+              props.privateLinkServiceConnectionState = {
+                status: "Disconnected",
+                description: "Private link resource deleted.",
+                actionsRequired: "None",
+              };
             }
           }
         }
@@ -671,8 +798,14 @@ export class ArmEngine {
     const entries = Object.entries(tags);
     if (entries.length > 50) throw new ArmError(400, "InvalidTag", "The number of tags exceeds the limit of 50.");
     for (const [k, v] of entries) {
-      if (k.length > 512 || /[<>%&\\?/]/.test(k)) throw new ArmError(400, "InvalidTagNameCharacters", `The tag names '${k}' have reserved characters '<,>,%,&,\\,?,/' or control characters.`);
-      if (typeof v !== "string" || v.length > 256) throw new ArmError(400, "InvalidTag", `The tag value of '${k}' must be a string of at most 256 characters.`);
+      if (k.length > 512 || /[<>%&\\?/]/.test(k))
+        throw new ArmError(
+          400,
+          "InvalidTagNameCharacters",
+          `The tag names '${k}' have reserved characters '<,>,%,&,\\,?,/' or control characters.`,
+        );
+      if (typeof v !== "string" || v.length > 256)
+        throw new ArmError(400, "InvalidTag", `The tag value of '${k}' must be a string of at most 256 characters.`);
     }
     return tags;
   }
@@ -706,10 +839,18 @@ export class ArmEngine {
         const location = this.ensureLocation(body);
         const tags = this.tags(body);
         if (existing?.pending) {
-          throw new ArmError(409, "ResourceGroupBeingDeleted", `The resource group '${existing.name}' is in deprovisioning state and cannot perform this operation.`);
+          throw new ArmError(
+            409,
+            "ResourceGroupBeingDeleted",
+            `The resource group '${existing.name}' is in deprovisioning state and cannot perform this operation.`,
+          );
         }
         if (existing && existing.location?.toLowerCase() !== location.toLowerCase()) {
-          throw new ArmError(409, "InvalidResourceGroupLocation", `Invalid resource group location '${location}'. The Resource group already exists in location '${existing.location}'.`);
+          throw new ArmError(
+            409,
+            "InvalidResourceGroupLocation",
+            `Invalid resource group location '${location}'. The Resource group already exists in location '${existing.location}'.`,
+          );
         }
         const now = this.now();
         const rgName = existing?.name ?? name;
@@ -734,7 +875,11 @@ export class ArmEngine {
           updatedAt: now,
         };
         this.store.put(resource);
-        return { status: existing ? 200 : 201, body: resource.body, delayMs: this.latency.duration("resourceGroupWrite") };
+        return {
+          status: existing ? 200 : 201,
+          body: resource.body,
+          delayMs: this.latency.duration("resourceGroupWrite"),
+        };
       }
       case "PATCH": {
         if (!existing) throw resourceGroupNotFound(name);
@@ -755,7 +900,10 @@ export class ArmEngine {
         }
         return {
           status: 202,
-          headers: { Location: `${req.baseUrl}/subscriptions/${sub}/operationresults/${op.id}?api-version=${req.query["api-version"]}`, ...this.retryAfter(op) },
+          headers: {
+            Location: `${req.baseUrl}/subscriptions/${sub}/operationresults/${op.id}?api-version=${req.query["api-version"]}`,
+            ...this.retryAfter(op),
+          },
         };
       }
       default:
@@ -782,13 +930,26 @@ export class ArmEngine {
       status: 202,
       headers: {
         "Azure-AsyncOperation": this.opUrl(ctx.req, ctx.sub, ns, loc, kind, op),
-        Location: this.opUrl(ctx.req, ctx.sub, ns, loc, ns === NET ? "operationResults" : kind, op, ns === NET ? undefined : "location"),
+        Location: this.opUrl(
+          ctx.req,
+          ctx.sub,
+          ns,
+          loc,
+          ns === NET ? "operationResults" : kind,
+          op,
+          ns === NET ? undefined : "location",
+        ),
         ...this.retryAfter(op),
       },
     };
   }
 
-  private pendingOrStartDelete(r: StoredResource, latencyOp: LatencyOperation, req: SimRequest, purge = false): Operation {
+  private pendingOrStartDelete(
+    r: StoredResource,
+    latencyOp: LatencyOperation,
+    req: SimRequest,
+    purge = false,
+  ): Operation {
     const current = r.pending ? this.store.operations.get(r.pending.opId) : undefined;
     if (current && current.action === "delete") return current;
     return this.startOperation(r, "delete", latencyOp, req, {
@@ -805,18 +966,31 @@ export class ArmEngine {
     const name = String(body.name ?? "");
     if (ns === "microsoft.storage") {
       const err = names.checkStorageAccountName(name);
-      if (err) return { status: 200, body: { nameAvailable: false, reason: "AccountNameInvalid", message: err.message } };
+      if (err)
+        return { status: 200, body: { nameAvailable: false, reason: "AccountNameInvalid", message: err.message } };
       const taken = this.findGlobal(T.storage, name);
       return {
         status: 200,
-        body: taken ? { nameAvailable: false, reason: "AlreadyExists", message: `The storage account named ${name} is already taken.` } : { nameAvailable: true },
+        body: taken
+          ? {
+              nameAvailable: false,
+              reason: "AlreadyExists",
+              message: `The storage account named ${name} is already taken.`,
+            }
+          : { nameAvailable: true },
       };
     }
     if (ns === "microsoft.keyvault") {
       const err = names.checkKeyVaultName(name);
-      if (err) return { status: 200, body: { nameAvailable: false, reason: "AccountNameInvalid", message: err.message } };
+      if (err)
+        return { status: 200, body: { nameAvailable: false, reason: "AccountNameInvalid", message: err.message } };
       const taken = this.findGlobal(T.vault, name);
-      return { status: 200, body: taken ? { nameAvailable: false, reason: "AlreadyExists", message: `The vault name '${name}' is already in use.` } : { nameAvailable: true } };
+      return {
+        status: 200,
+        body: taken
+          ? { nameAvailable: false, reason: "AlreadyExists", message: `The vault name '${name}' is already in use.` }
+          : { nameAvailable: true },
+      };
     }
     throw new ArmError(400, "InvalidResourceType", `checkNameAvailability is not supported for namespace '${ns}'.`);
   }
@@ -837,7 +1011,9 @@ export class ArmEngine {
       throw new ArmError(409, "StorageAccountAlreadyTaken", `The storage account named ${ctx.name} is already taken.`);
     }
     if (!isObject(body.sku) || typeof body.sku.name !== "string") {
-      throw new ArmError(400, "InvalidRequestContent", "The value for one of the properties is missing: 'sku'.", { target: "sku" });
+      throw new ArmError(400, "InvalidRequestContent", "The value for one of the properties is missing: 'sku'.", {
+        target: "sku",
+      });
     }
     const input = asObject(body.properties);
     const n = ctx.name;
@@ -859,7 +1035,10 @@ export class ArmEngine {
         isHnsEnabled: false,
         publicNetworkAccess: "Enabled",
         networkAcls: { bypass: "AzureServices", virtualNetworkRules: [], ipRules: [], defaultAction: "Allow" },
-        encryption: { services: { blob: { enabled: true, keyType: "Account" }, file: { enabled: true, keyType: "Account" } }, keySource: "Microsoft.Storage" },
+        encryption: {
+          services: { blob: { enabled: true, keyType: "Account" }, file: { enabled: true, keyType: "Account" } },
+          keySource: "Microsoft.Storage",
+        },
         ...input,
         provisioningState: TERMINAL_OK,
         creationTime: ctx.existing ? asObject(ctx.existing.body.properties).creationTime : isoNow(this.now()),
@@ -908,7 +1087,9 @@ export class ArmEngine {
     }
     const input = asObject(body.properties);
     if (typeof input.tenantId !== "string" || !isObject(input.sku)) {
-      throw new ArmError(400, "BadRequest", "The properties 'tenantId' and 'sku' are required to create a vault.", { target: "properties" });
+      throw new ArmError(400, "BadRequest", "The properties 'tenantId' and 'sku' are required to create a vault.", {
+        target: "properties",
+      });
     }
     const final: Json = {
       id: ctx.id,
@@ -948,7 +1129,8 @@ export class ArmEngine {
     if (err) throw err;
     const body = asObject(ctx.req.body);
     const location = this.ensureLocation(body);
-    if (typeof body.kind !== "string") throw new ArmError(400, "BadRequest", "The 'kind' property is required.", { target: "kind" });
+    if (typeof body.kind !== "string")
+      throw new ArmError(400, "BadRequest", "The 'kind' property is required.", { target: "kind" });
     const input = asObject(body.properties);
     const prev = ctx.existing ? asObject(ctx.existing.body.properties) : {};
     const instrumentationKey = (prev.InstrumentationKey as string) ?? randomUUID();
@@ -993,7 +1175,12 @@ export class ArmEngine {
     const location = this.ensureLocation(body);
     this.purgeExpiredSoftDeletes();
     if (!ctx.existing && this.store.softDeleted.has(ctx.key)) {
-      throw new ArmError(400, "UserError", `Soft-deleted workspace exists. Please purge or recover it. https://aka.ms/wsoftdelete`, { target: "workspaceName" });
+      throw new ArmError(
+        400,
+        "UserError",
+        `Soft-deleted workspace exists. Please purge or recover it. https://aka.ms/wsoftdelete`,
+        { target: "workspaceName" },
+      );
     }
     if (ctx.existing?.pending && this.store.operations.get(ctx.existing.pending.opId)?.action === "delete") {
       throw new ArmError(409, "Conflict", `The workspace '${ctx.name}' is being deleted.`);
@@ -1020,7 +1207,8 @@ export class ArmEngine {
         continue;
       }
       const parsed = typeof ref === "string" ? parseResourceId(ref) : null;
-      if (!parsed || parsed.type.toLowerCase() !== type.toLowerCase() || !this.store.get(keyOf(String(ref)))) missing.push(String(ref));
+      if (!parsed || parsed.type.toLowerCase() !== type.toLowerCase() || !this.store.get(keyOf(String(ref))))
+        missing.push(String(ref));
     }
     if (missing.length > 0) {
       throw new ArmError(400, "ValidationError", "One or more validation errors occured.", {
@@ -1030,13 +1218,26 @@ export class ArmEngine {
     }
     const pna = input.publicNetworkAccess;
     if (pna !== undefined && pna !== "Enabled" && pna !== "Disabled") {
-      throw new ArmError(400, "ValidationError", `Invalid value '${String(pna)}' for publicNetworkAccess. Allowed values: Enabled, Disabled.`, { target: "publicNetworkAccess" });
+      throw new ArmError(
+        400,
+        "ValidationError",
+        `Invalid value '${String(pna)}' for publicNetworkAccess. Allowed values: Enabled, Disabled.`,
+        { target: "publicNetworkAccess" },
+      );
     }
     const mn = input.managedNetwork;
     if (mn !== undefined) {
       const mode = asObject(mn).isolationMode;
-      if (mode !== undefined && !["Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound"].includes(String(mode))) {
-        throw new ArmError(400, "ValidationError", `Invalid value '${String(mode)}' for managedNetwork.isolationMode.`, { target: "managedNetwork.isolationMode" });
+      if (
+        mode !== undefined &&
+        !["Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound"].includes(String(mode))
+      ) {
+        throw new ArmError(
+          400,
+          "ValidationError",
+          `Invalid value '${String(mode)}' for managedNetwork.isolationMode.`,
+          { target: "managedNetwork.isolationMode" },
+        );
       }
     }
 
@@ -1046,7 +1247,10 @@ export class ArmEngine {
     const identityType = (identityIn.type as string) ?? (prevIdentity.type as string) ?? "SystemAssigned";
     const principalId = (prevIdentity.principalId as string) ?? randomUUID();
     const workspaceId = (prev.workspaceId as string) ?? randomUUID();
-    const managedNetwork = mn !== undefined ? { ...asObject(prev.managedNetwork), ...asObject(mn), status: { status: "Active", sparkReady: false } } : prev.managedNetwork ?? { isolationMode: "Disabled" };
+    const managedNetwork =
+      mn !== undefined
+        ? { ...asObject(prev.managedNetwork), ...asObject(mn), status: { status: "Active", sparkReady: false } }
+        : (prev.managedNetwork ?? { isolationMode: "Disabled" });
     const final: Json = {
       id: ctx.id,
       name: ctx.name,
@@ -1074,7 +1278,8 @@ export class ArmEngine {
         tenantId: this.tenantId,
         discoveryUrl: `https://${location}.api.azureml.ms/discovery`,
         mlFlowTrackingUri: `azureml://${location}.api.azureml.ms/mlflow/v1.0/subscriptions/${ctx.sub}/resourceGroups/${ctx.rg}/providers/${ML}/workspaces/${ctx.name}`,
-        serviceProvisionedResourceGroup: prev.serviceProvisionedResourceGroup ?? `azureml-rg-${ctx.name}_${workspaceId}`,
+        serviceProvisionedResourceGroup:
+          prev.serviceProvisionedResourceGroup ?? `azureml-rg-${ctx.name}_${workspaceId}`,
         privateLinkCount: prev.privateLinkCount ?? 0,
         privateEndpointConnections: prev.privateEndpointConnections ?? [],
         notebookInfo: prev.notebookInfo ?? {
@@ -1085,13 +1290,22 @@ export class ArmEngine {
       },
     };
     if (identityType.toLowerCase().includes("systemassigned") && !prevIdentity.principalId) {
-      this.store.addPrincipals([{ objectId: principalId, tenantId: this.tenantId, type: "ServicePrincipal", displayName: ctx.name }], this.principalDelayMs);
+      this.store.addPrincipals(
+        [{ objectId: principalId, tenantId: this.tenantId, type: "ServicePrincipal", displayName: ctx.name }],
+        this.principalDelayMs,
+      );
     }
     const resource = this.newResource(ctx, final, location);
-    const op = this.startOperation(resource, ctx.existing ? "update" : "create", ctx.existing ? "workspaceUpdate" : "workspaceCreate", ctx.req, {
-      overlay: { properties: { provisioningState: ctx.existing ? "Updating" : "Creating" } },
-      failedState: { properties: { provisioningState: "Failed" } },
-    });
+    const op = this.startOperation(
+      resource,
+      ctx.existing ? "update" : "create",
+      ctx.existing ? "workspaceUpdate" : "workspaceCreate",
+      ctx.req,
+      {
+        overlay: { properties: { provisioningState: ctx.existing ? "Updating" : "Creating" } },
+        failedState: { properties: { provisioningState: "Failed" } },
+      },
+    );
     return {
       status: 202,
       headers: {
@@ -1105,7 +1319,19 @@ export class ArmEngine {
     const r = ctx.existing!;
     const body = asObject(ctx.req.body);
     const input = asObject(body.properties);
-    const allowed = ["description", "friendlyName", "imageBuildCompute", "publicNetworkAccess", "applicationInsights", "containerRegistry", "managedNetwork", "v1LegacyMode", "serviceManagedResourcesSettings", "primaryUserAssignedIdentity", "enableDataIsolation"];
+    const allowed = [
+      "description",
+      "friendlyName",
+      "imageBuildCompute",
+      "publicNetworkAccess",
+      "applicationInsights",
+      "containerRegistry",
+      "managedNetwork",
+      "v1LegacyMode",
+      "serviceManagedResourcesSettings",
+      "primaryUserAssignedIdentity",
+      "enableDataIsolation",
+    ];
     const patch: Json = {};
     for (const k of allowed) if (k in input) patch[k] = input[k];
     r.body = deepMerge(r.body, { properties: patch });
@@ -1130,7 +1356,15 @@ export class ArmEngine {
     return {
       status: 202,
       headers: {
-        Location: this.opUrl(ctx.req, ctx.sub, ML, ctx.existing.location ?? "eastus", "mlworkspaceOperationsStatus", op, "location"),
+        Location: this.opUrl(
+          ctx.req,
+          ctx.sub,
+          ML,
+          ctx.existing.location ?? "eastus",
+          "mlworkspaceOperationsStatus",
+          op,
+          "location",
+        ),
         ...this.retryAfter(op),
       },
     };
@@ -1138,7 +1372,13 @@ export class ArmEngine {
 
   private workspaceListKeys(ctx: ResourceCtx): SimResponse {
     this.requireExisting(ctx);
-    return { status: 200, body: { userStorageKey: "c2ltdWxhdGVk", userStorageResourceId: asObject(ctx.existing!.body.properties).storageAccount ?? null } };
+    return {
+      status: 200,
+      body: {
+        userStorageKey: "c2ltdWxhdGVk",
+        userStorageResourceId: asObject(ctx.existing!.body.properties).storageAccount ?? null,
+      },
+    };
   }
 
   private workspacePrivateLinkResources(ctx: ResourceCtx): Json {
@@ -1149,7 +1389,11 @@ export class ArmEngine {
           name: "amlworkspace",
           type: `${T.ws}/privateLinkResources`,
           location: ctx.existing!.location,
-          properties: { groupId: "amlworkspace", requiredMembers: ["default"], requiredZoneNames: ["privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"] },
+          properties: {
+            groupId: "amlworkspace",
+            requiredMembers: ["default"],
+            requiredZoneNames: ["privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"],
+          },
         },
       ],
     };
@@ -1163,7 +1407,9 @@ export class ArmEngine {
   private validateCompute(ctx: ResourceCtx, props: Json, workspace: StoredResource): void {
     const computeType = props.computeType;
     if (typeof computeType !== "string") {
-      throw new ArmError(400, "ValidationError", "The computeType property is required.", { target: "properties.computeType" });
+      throw new ArmError(400, "ValidationError", "The computeType property is required.", {
+        target: "properties.computeType",
+      });
     }
     const nameErr = names.checkComputeName(ctx.name, computeType);
     if (nameErr) throw nameErr;
@@ -1171,25 +1417,37 @@ export class ArmEngine {
     const lowerType = computeType.toLowerCase();
     if (lowerType !== "computeinstance" && lowerType !== "amlcompute") return;
     if (typeof inner.vmSize !== "string" || inner.vmSize.length === 0) {
-      throw new ArmError(400, "ValidationError", "The vmSize property is required.", { target: "properties.properties.vmSize" });
+      throw new ArmError(400, "ValidationError", "The vmSize property is required.", {
+        target: "properties.properties.vmSize",
+      });
     }
     if (lowerType === "computeinstance") {
       const idle = inner.idleTimeBeforeShutdown;
       if (idle !== undefined && idle !== null) {
         const ms = typeof idle === "string" ? parseIsoDuration(idle) : null;
         if (ms === null || ms < 15 * 60_000 || ms > 3 * 24 * 3600_000) {
-          throw new ArmError(400, "ValidationError", `Invalid idleTimeBeforeShutdown '${String(idle)}': it must be an ISO 8601 duration between PT15M and P3D.`, {
-            target: "properties.properties.idleTimeBeforeShutdown",
-          });
+          throw new ArmError(
+            400,
+            "ValidationError",
+            `Invalid idleTimeBeforeShutdown '${String(idle)}': it must be an ISO 8601 duration between PT15M and P3D.`,
+            {
+              target: "properties.properties.idleTimeBeforeShutdown",
+            },
+          );
         }
       }
       const assigned = asObject(asObject(inner.personalComputeInstanceSettings).assignedUser);
       if (assigned.objectId !== undefined) {
         const oid = String(assigned.objectId);
         if (!this.visiblePrincipal(oid)) {
-          throw new ArmError(400, "ValidationError", `The assigned user '${oid}' does not exist in the directory '${String(assigned.tenantId ?? this.tenantId)}'.`, {
-            target: "properties.properties.personalComputeInstanceSettings.assignedUser.objectId",
-          });
+          throw new ArmError(
+            400,
+            "ValidationError",
+            `The assigned user '${oid}' does not exist in the directory '${String(assigned.tenantId ?? this.tenantId)}'.`,
+            {
+              target: "properties.properties.personalComputeInstanceSettings.assignedUser.objectId",
+            },
+          );
         }
       }
       const location = (asObject(ctx.req.body).location as string) ?? workspace.location;
@@ -1198,22 +1456,41 @@ export class ArmEngine {
         if (r.type !== T.compute || r.key === ctx.key || r.name.toLowerCase() !== n) continue;
         if ((r.location ?? "").toLowerCase() !== String(location).toLowerCase()) continue;
         if (String(asObject(r.body.properties).computeType).toLowerCase() !== "computeinstance") continue;
-        throw new ArmError(409, "Conflict", `Compute instance name '${ctx.name}' is already in use in region '${location}'. Compute instance names must be unique across all workspaces in an Azure region.`, {
-          target: "computeName",
-        });
+        throw new ArmError(
+          409,
+          "Conflict",
+          `Compute instance name '${ctx.name}' is already in use in region '${location}'. Compute instance names must be unique across all workspaces in an Azure region.`,
+          {
+            target: "computeName",
+          },
+        );
       }
     } else {
       const scale = asObject(inner.scaleSettings);
       const max = scale.maxNodeCount;
       const min = scale.minNodeCount ?? 0;
-      if (typeof max !== "number" || typeof min !== "number" || min < 0 || max < min || !Number.isInteger(max) || !Number.isInteger(min)) {
-        throw new ArmError(400, "ValidationError", "scaleSettings.maxNodeCount is required and must be an integer greater than or equal to minNodeCount (>= 0).", {
-          target: "properties.properties.scaleSettings",
-        });
+      if (
+        typeof max !== "number" ||
+        typeof min !== "number" ||
+        min < 0 ||
+        max < min ||
+        !Number.isInteger(max) ||
+        !Number.isInteger(min)
+      ) {
+        throw new ArmError(
+          400,
+          "ValidationError",
+          "scaleSettings.maxNodeCount is required and must be an integer greater than or equal to minNodeCount (>= 0).",
+          {
+            target: "properties.properties.scaleSettings",
+          },
+        );
       }
       const idle = scale.nodeIdleTimeBeforeScaleDown;
       if (idle !== undefined && (typeof idle !== "string" || parseIsoDuration(idle) === null)) {
-        throw new ArmError(400, "ValidationError", `Invalid nodeIdleTimeBeforeScaleDown '${String(idle)}'.`, { target: "properties.properties.scaleSettings.nodeIdleTimeBeforeScaleDown" });
+        throw new ArmError(400, "ValidationError", `Invalid nodeIdleTimeBeforeScaleDown '${String(idle)}'.`, {
+          target: "properties.properties.scaleSettings.nodeIdleTimeBeforeScaleDown",
+        });
       }
     }
   }
@@ -1221,7 +1498,11 @@ export class ArmEngine {
   private putCompute(ctx: ResourceCtx): SimResponse {
     const workspace = this.store.get(ctx.parentKey!)!;
     if (workspace.pending) {
-      throw new ArmError(409, "Conflict", `The workspace '${workspace.name}' is in provisioning state '${String(asObject(this.render(workspace).properties).provisioningState)}'. Retry when it has Succeeded.`);
+      throw new ArmError(
+        409,
+        "Conflict",
+        `The workspace '${workspace.name}' is in provisioning state '${String(asObject(this.render(workspace).properties).provisioningState)}'. Retry when it has Succeeded.`,
+      );
     }
     const body = asObject(ctx.req.body);
     const props = asObject(body.properties);
@@ -1243,8 +1524,14 @@ export class ArmEngine {
         state: "Running",
         connectivityEndpoints: { publicIpAddress: null, privateIpAddress: `10.0.0.${this.nextIp()}` },
         applications: [
-          { displayName: "Jupyter", endpointUri: `https://${ctx.name.toLowerCase()}.${location}.instances.azureml.ms/tree/` },
-          { displayName: "Jupyter Lab", endpointUri: `https://${ctx.name.toLowerCase()}.${location}.instances.azureml.ms/lab` },
+          {
+            displayName: "Jupyter",
+            endpointUri: `https://${ctx.name.toLowerCase()}.${location}.instances.azureml.ms/tree/`,
+          },
+          {
+            displayName: "Jupyter Lab",
+            endpointUri: `https://${ctx.name.toLowerCase()}.${location}.instances.azureml.ms/lab`,
+          },
         ],
         createdBy: { userName: "atrium", userOrgId: this.tenantId, userId: randomUUID() },
         errors: [],
@@ -1265,7 +1552,14 @@ export class ArmEngine {
         errors: null,
         currentNodeCount: Number(scale.minNodeCount ?? 0),
         targetNodeCount: Number(scale.minNodeCount ?? 0),
-        nodeStateCounts: { idleNodeCount: 0, runningNodeCount: 0, preparingNodeCount: 0, unusableNodeCount: 0, leavingNodeCount: 0, preemptedNodeCount: 0 },
+        nodeStateCounts: {
+          idleNodeCount: 0,
+          runningNodeCount: 0,
+          preparingNodeCount: 0,
+          unusableNodeCount: 0,
+          leavingNodeCount: 0,
+          preemptedNodeCount: 0,
+        },
       };
     }
     const prevProps = ctx.existing ? asObject(ctx.existing.body.properties) : {};
@@ -1291,7 +1585,11 @@ export class ArmEngine {
     };
     const resource = this.newResource(ctx, final, location);
     const creating = !ctx.existing;
-    const transientInner: Json = isInstance ? { state: creating ? "Creating" : "Running" } : isAml ? { allocationState: "Resizing" } : {};
+    const transientInner: Json = isInstance
+      ? { state: creating ? "Creating" : "Running" }
+      : isAml
+        ? { allocationState: "Resizing" }
+        : {};
     const op = this.startOperation(
       resource,
       creating ? "create" : "update",
@@ -1299,13 +1597,18 @@ export class ArmEngine {
       ctx.req,
       {
         overlay: { properties: { provisioningState: creating ? "Creating" : "Updating", properties: transientInner } },
-        failedState: { properties: { provisioningState: "Failed", properties: isInstance ? { state: "CreateFailed" } : {} } },
+        failedState: {
+          properties: { provisioningState: "Failed", properties: isInstance ? { state: "CreateFailed" } : {} },
+        },
       },
     );
     return {
       status: creating ? 201 : 200,
       body: this.render(resource),
-      headers: { "Azure-AsyncOperation": this.opUrl(ctx.req, ctx.sub, ML, location, "computeOperationsStatus", op, "async"), ...this.retryAfter(op) },
+      headers: {
+        "Azure-AsyncOperation": this.opUrl(ctx.req, ctx.sub, ML, location, "computeOperationsStatus", op, "async"),
+        ...this.retryAfter(op),
+      },
     };
   }
 
@@ -1317,7 +1620,11 @@ export class ArmEngine {
       const current = asObject(asObject(asObject(r.body.properties).properties).scaleSettings);
       const merged = { ...current, ...scale };
       if (typeof merged.maxNodeCount !== "number" || Number(merged.minNodeCount ?? 0) > merged.maxNodeCount) {
-        throw new ArmError(400, "ValidationError", "scaleSettings.maxNodeCount must be greater than or equal to minNodeCount.");
+        throw new ArmError(
+          400,
+          "ValidationError",
+          "scaleSettings.maxNodeCount must be greater than or equal to minNodeCount.",
+        );
       }
       r.body = deepMerge(r.body, { properties: { properties: { scaleSettings: merged } } });
     }
@@ -1330,11 +1637,20 @@ export class ArmEngine {
   private deleteCompute(ctx: ResourceCtx): SimResponse {
     const action = ctx.req.query.underlyingresourceaction;
     if (action !== "Delete" && action !== "Detach") {
-      throw new ArmError(400, "ValidationError", "The query parameter 'underlyingResourceAction' is required and must be 'Delete' or 'Detach'.", { target: "underlyingResourceAction" });
+      throw new ArmError(
+        400,
+        "ValidationError",
+        "The query parameter 'underlyingResourceAction' is required and must be 'Delete' or 'Detach'.",
+        { target: "underlyingResourceAction" },
+      );
     }
     if (!ctx.existing) return { status: 204 };
     const isInstance = String(asObject(ctx.existing.body.properties).computeType).toLowerCase() === "computeinstance";
-    const op = this.pendingOrStartDelete(ctx.existing, isInstance ? "computeInstanceDelete" : "amlComputeDelete", ctx.req);
+    const op = this.pendingOrStartDelete(
+      ctx.existing,
+      isInstance ? "computeInstanceDelete" : "amlComputeDelete",
+      ctx.req,
+    );
     const loc = ctx.existing.location ?? "eastus";
     return {
       status: 202,
@@ -1358,7 +1674,18 @@ export class ArmEngine {
     });
     return {
       status: 202,
-      headers: { "Azure-AsyncOperation": this.opUrl(ctx.req, ctx.sub, ML, r.location ?? "eastus", "computeOperationsStatus", op, "async"), ...this.retryAfter(op) },
+      headers: {
+        "Azure-AsyncOperation": this.opUrl(
+          ctx.req,
+          ctx.sub,
+          ML,
+          r.location ?? "eastus",
+          "computeOperationsStatus",
+          op,
+          "async",
+        ),
+        ...this.retryAfter(op),
+      },
     };
   }
 
@@ -1367,7 +1694,11 @@ export class ArmEngine {
     const idle = asObject(ctx.req.body).idleTimeBeforeShutdown;
     const ms = typeof idle === "string" ? parseIsoDuration(idle) : null;
     if (ms === null || ms < 15 * 60_000 || ms > 3 * 24 * 3600_000) {
-      throw new ArmError(400, "ValidationError", `Invalid idleTimeBeforeShutdown '${String(idle)}': it must be an ISO 8601 duration between PT15M and P3D.`);
+      throw new ArmError(
+        400,
+        "ValidationError",
+        `Invalid idleTimeBeforeShutdown '${String(idle)}': it must be an ISO 8601 duration between PT15M and P3D.`,
+      );
     }
     r.body = deepMerge(r.body, { properties: { properties: { idleTimeBeforeShutdown: idle } } });
     r.updatedAt = this.now();
@@ -1391,12 +1722,16 @@ export class ArmEngine {
     const body = asObject(ctx.req.body);
     const props = asObject(body.properties);
     if (typeof props.authType !== "string") {
-      throw new ArmError(400, "ValidationError", "The authType property is required.", { target: "properties.authType" });
+      throw new ArmError(400, "ValidationError", "The authType property is required.", {
+        target: "properties.authType",
+      });
     }
     if (String(props.category).toLowerCase() === "git") {
       const target = props.target;
       if (typeof target !== "string" || !/^https:\/\/\S+$/i.test(target)) {
-        throw new ArmError(400, "ValidationError", "A Git connection needs an https target URL.", { target: "properties.target" });
+        throw new ArmError(400, "ValidationError", "A Git connection needs an https target URL.", {
+          target: "properties.target",
+        });
       }
     }
     // Secrets are write-only: ARM never returns them.
@@ -1416,7 +1751,11 @@ export class ArmEngine {
     const r = this.requireExisting(ctx);
     const state = asObject(asObject(asObject(ctx.req.body).properties).privateLinkServiceConnectionState);
     if (!["Approved", "Rejected", "Pending", "Disconnected"].includes(String(state.status))) {
-      throw new ArmError(400, "ValidationError", "privateLinkServiceConnectionState.status must be Approved, Rejected, Pending or Disconnected.");
+      throw new ArmError(
+        400,
+        "ValidationError",
+        "privateLinkServiceConnectionState.status must be Approved, Rejected, Pending or Disconnected.",
+      );
     }
     r.body = deepMerge(r.body, { properties: { privateLinkServiceConnectionState: state } });
     this.store.put(r);
@@ -1455,14 +1794,24 @@ export class ArmEngine {
         `Resource ${ref} referenced by resource ${ctx.id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
         { details: [] },
       );
-    if (typeof subnetId !== "string") throw new ArmError(400, "InvalidRequestFormat", "Cannot parse the request: the subnet is required.", { target: "properties.subnet" });
+    if (typeof subnetId !== "string")
+      throw new ArmError(400, "InvalidRequestFormat", "Cannot parse the request: the subnet is required.", {
+        target: "properties.subnet",
+      });
     const subnet = this.store.get(keyOf(subnetId));
     if (!subnet || subnet.type !== T.subnet) throw refError(subnetId);
     const vnet = this.store.get(keyOf(subnetId).replace(/\/subnets\/[^/]+$/, ""));
     if (vnet?.location && vnet.location.toLowerCase() !== location.toLowerCase()) throw refError(subnetId);
-    const conns = [...((props.privateLinkServiceConnections as Json[]) ?? []), ...((props.manualPrivateLinkServiceConnections as Json[]) ?? [])];
+    const conns = [
+      ...((props.privateLinkServiceConnections as Json[]) ?? []),
+      ...((props.manualPrivateLinkServiceConnections as Json[]) ?? []),
+    ];
     if (conns.length === 0) {
-      throw new ArmError(400, "PrivateEndpointMustHaveOnePrivateLinkServiceConnection", `Private endpoint ${ctx.id} must have one private link service connection.`);
+      throw new ArmError(
+        400,
+        "PrivateEndpointMustHaveOnePrivateLinkServiceConnection",
+        `Private endpoint ${ctx.id} must have one private link service connection.`,
+      );
     }
     const outConns: Json[] = [];
     const dnsConfigs: Json[] = [];
@@ -1473,7 +1822,11 @@ export class ArmEngine {
       if (!targetResource) throw refError(target);
       const groupIds = (cProps.groupIds as string[]) ?? [];
       if (targetResource.type === T.ws && (groupIds.length !== 1 || groupIds[0].toLowerCase() !== "amlworkspace")) {
-        throw new ArmError(400, "BadRequest", `Call to ${T.ws} failed. Error message: the group id must be 'amlworkspace' (got '${groupIds.join(",")}').`);
+        throw new ArmError(
+          400,
+          "BadRequest",
+          `Call to ${T.ws} failed. Error message: the group id must be 'amlworkspace' (got '${groupIds.join(",")}').`,
+        );
       }
       const cName = String(c.name ?? `${ctx.name}-conn`);
       outConns.push({
@@ -1486,13 +1839,21 @@ export class ArmEngine {
           privateLinkServiceId: targetResource.id,
           groupIds,
           ...(cProps.requestMessage ? { requestMessage: cProps.requestMessage } : {}),
-          privateLinkServiceConnectionState: { status: "Approved", description: "Auto-Approved", actionsRequired: "None" },
+          privateLinkServiceConnectionState: {
+            status: "Approved",
+            description: "Auto-Approved",
+            actionsRequired: "None",
+          },
         },
       });
       if (targetResource.type === T.ws) {
         const wsId = String(asObject(targetResource.body.properties).workspaceId);
         const loc = targetResource.location ?? location;
-        for (const fqdn of [`${wsId}.workspace.${loc}.api.azureml.ms`, `${wsId}.workspace.${loc}.cert.api.azureml.ms`, `ml-${targetResource.name.toLowerCase()}-${loc}-${wsId}.${loc}.notebooks.azure.net`]) {
+        for (const fqdn of [
+          `${wsId}.workspace.${loc}.api.azureml.ms`,
+          `${wsId}.workspace.${loc}.cert.api.azureml.ms`,
+          `ml-${targetResource.name.toLowerCase()}-${loc}-${wsId}.${loc}.notebooks.azure.net`,
+        ]) {
           dnsConfigs.push({ fqdn, ipAddresses: [`10.0.1.${this.nextIp()}`] });
         }
       }
@@ -1512,7 +1873,11 @@ export class ArmEngine {
         privateLinkServiceConnections: outConns,
         manualPrivateLinkServiceConnections: props.manualPrivateLinkServiceConnections ?? [],
         customNetworkInterfaceName: props.customNetworkInterfaceName ?? "",
-        networkInterfaces: [{ id: `/subscriptions/${ctx.sub}/resourceGroups/${ctx.rg}/providers/${NET}/networkInterfaces/${ctx.name}.nic.${randomUUID()}` }],
+        networkInterfaces: [
+          {
+            id: `/subscriptions/${ctx.sub}/resourceGroups/${ctx.rg}/providers/${NET}/networkInterfaces/${ctx.name}.nic.${randomUUID()}`,
+          },
+        ],
         ipConfigurations: props.ipConfigurations ?? [],
         customDnsConfigs: dnsConfigs,
         isIPv6EnabledPrivateEndpoint: false,
@@ -1527,7 +1892,10 @@ export class ArmEngine {
     return {
       status: ctx.existing ? 200 : 201,
       body: this.render(resource),
-      headers: { "Azure-AsyncOperation": this.opUrl(ctx.req, ctx.sub, NET, location, "operations", op), ...this.retryAfter(op) },
+      headers: {
+        "Azure-AsyncOperation": this.opUrl(ctx.req, ctx.sub, NET, location, "operations", op),
+        ...this.retryAfter(op),
+      },
     };
   }
 
@@ -1554,7 +1922,11 @@ export class ArmEngine {
           location: target.location,
           properties: {
             privateEndpoint: { id: pe.id, subnetArmId: asObject(asObject(pe.body.properties).subnet).id },
-            privateLinkServiceConnectionState: { status: "Approved", description: "Auto-Approved", actionsRequired: "None" },
+            privateLinkServiceConnectionState: {
+              status: "Approved",
+              description: "Auto-Approved",
+              actionsRequired: "None",
+            },
             provisioningState: TERMINAL_OK,
           },
         },
@@ -1584,7 +1956,12 @@ export class ArmEngine {
     const props = asObject(asObject(ctx.req.body).properties);
     const configs = (props.privateDnsZoneConfigs as Json[]) ?? [];
     if (configs.length === 0 || configs.length > 5) {
-      throw new ArmError(400, "InvalidRequestFormat", "A private DNS zone group needs between 1 and 5 private DNS zone configs.", { target: "properties.privateDnsZoneConfigs" });
+      throw new ArmError(
+        400,
+        "InvalidRequestFormat",
+        "A private DNS zone group needs between 1 and 5 private DNS zone configs.",
+        { target: "properties.privateDnsZoneConfigs" },
+      );
     }
     const dnsConfigs = (asObject(pe.body.properties).customDnsConfigs as Json[]) ?? [];
     const outConfigs = configs.map((c) => {
@@ -1608,7 +1985,10 @@ export class ArmEngine {
           ipAddresses: d.ipAddresses,
           provisioningState: TERMINAL_OK,
         }));
-      return { name: String(c.name ?? zone.name.replace(/\./g, "-")), properties: { privateDnsZoneId: zone.id, recordSets } };
+      return {
+        name: String(c.name ?? zone.name.replace(/\./g, "-")),
+        properties: { privateDnsZoneId: zone.id, recordSets },
+      };
     });
     const final: Json = {
       id: ctx.id,
@@ -1625,17 +2005,27 @@ export class ArmEngine {
     return {
       status: ctx.existing ? 200 : 201,
       body: this.render(resource),
-      headers: { "Azure-AsyncOperation": this.opUrl(ctx.req, ctx.sub, NET, pe.location ?? "global", "operations", op), ...this.retryAfter(op) },
+      headers: {
+        "Azure-AsyncOperation": this.opUrl(ctx.req, ctx.sub, NET, pe.location ?? "global", "operations", op),
+        ...this.retryAfter(op),
+      },
     };
   }
 
   private putGenericNetwork(ctx: ResourceCtx): SimResponse {
     const isZone = ctx.type === T.dnsZone || ctx.type === T.vnetLink;
-    const err = ctx.type === T.dnsZone ? (/^[a-z0-9_-]{1,63}(\.[a-z0-9_-]{1,63})+$/i.test(ctx.name) ? null : names.checkNetworkName(ctx.name, 63, 1)) : names.checkNetworkName(ctx.name, 80, 1);
+    const err =
+      ctx.type === T.dnsZone
+        ? /^[a-z0-9_-]{1,63}(\.[a-z0-9_-]{1,63})+$/i.test(ctx.name)
+          ? null
+          : names.checkNetworkName(ctx.name, 63, 1)
+        : names.checkNetworkName(ctx.name, 80, 1);
     if (err) throw err;
     const body = asObject(ctx.req.body);
     const needsLocation = ctx.type === T.vnet || isZone;
-    const location = needsLocation ? this.ensureLocation(body) : (this.store.get(ctx.parentKey ?? "")?.location ?? null);
+    const location = needsLocation
+      ? this.ensureLocation(body)
+      : (this.store.get(ctx.parentKey ?? "")?.location ?? null);
     const { subnets: _subnets, ...props } = asObject(body.properties);
     const final: Json = {
       id: ctx.id,
@@ -1651,13 +2041,24 @@ export class ArmEngine {
       for (const s of (asObject(body.properties).subnets as Json[]) ?? []) {
         const sid = `${ctx.id}/subnets/${String(s.name)}`;
         this.store.put({
-          ...this.newResource({ ...ctx, id: sid, key: keyOf(sid), type: T.subnet, name: String(s.name), existing: this.store.get(keyOf(sid)) }, {
-            id: sid,
-            name: s.name,
-            type: T.subnet,
-            etag: `W/"${randomUUID()}"`,
-            properties: { ...asObject(s.properties), provisioningState: TERMINAL_OK },
-          }, location),
+          ...this.newResource(
+            {
+              ...ctx,
+              id: sid,
+              key: keyOf(sid),
+              type: T.subnet,
+              name: String(s.name),
+              existing: this.store.get(keyOf(sid)),
+            },
+            {
+              id: sid,
+              name: s.name,
+              type: T.subnet,
+              etag: `W/"${randomUUID()}"`,
+              properties: { ...asObject(s.properties), provisioningState: TERMINAL_OK },
+            },
+            location,
+          ),
         });
       }
     }
@@ -1668,7 +2069,10 @@ export class ArmEngine {
     return {
       status: ctx.existing ? 200 : 201,
       body: this.render(resource),
-      headers: { "Azure-AsyncOperation": this.opUrl(ctx.req, ctx.sub, NET, location ?? "global", "operations", op), ...this.retryAfter(op) },
+      headers: {
+        "Azure-AsyncOperation": this.opUrl(ctx.req, ctx.sub, NET, location ?? "global", "operations", op),
+        ...this.retryAfter(op),
+      },
     };
   }
 
@@ -1718,7 +2122,14 @@ export class ArmEngine {
           type: "BuiltInRole",
           description: builtIn.description,
           assignableScopes: ["/"],
-          permissions: [{ actions: builtIn.actions, notActions: builtIn.notActions, dataActions: builtIn.dataActions ?? [], notDataActions: [] }],
+          permissions: [
+            {
+              actions: builtIn.actions,
+              notActions: builtIn.notActions,
+              dataActions: builtIn.dataActions ?? [],
+              notDataActions: [],
+            },
+          ],
           createdOn: "2018-01-01T00:00:00.0000000Z",
           updatedOn: "2024-01-01T00:00:00.0000000Z",
           createdBy: null,
@@ -1758,30 +2169,53 @@ export class ArmEngine {
     switch (req.method) {
       case "GET": {
         const def = this.renderRoleDefinition(guid, scope);
-        if (!def) throw new ArmError(404, "RoleDefinitionDoesNotExist", `The specified role definition with ID '${guid}' does not exist.`);
+        if (!def)
+          throw new ArmError(
+            404,
+            "RoleDefinitionDoesNotExist",
+            `The specified role definition with ID '${guid}' does not exist.`,
+          );
         return { status: 200, body: def };
       }
       case "PUT": {
         const err = names.checkRoleDefinitionName(guid);
         if (err) throw err;
-        if (BUILT_IN_BY_ID.has(guid.toLowerCase())) throw new ArmError(400, "RoleDefinitionNotEditable", "Built-in role definitions cannot be updated.");
+        if (BUILT_IN_BY_ID.has(guid.toLowerCase()))
+          throw new ArmError(400, "RoleDefinitionNotEditable", "Built-in role definitions cannot be updated.");
         const props = asObject(asObject(req.body).properties);
         const roleName = props.roleName;
         if (typeof roleName !== "string" || roleName.trim() === "") {
-          throw new ArmError(400, "InvalidRoleDefinition", "The role definition name (roleName) must not be null or empty.", { target: "properties.roleName" });
+          throw new ArmError(
+            400,
+            "InvalidRoleDefinition",
+            "The role definition name (roleName) must not be null or empty.",
+            { target: "properties.roleName" },
+          );
         }
         const scopes = props.assignableScopes;
         if (!Array.isArray(scopes) || scopes.length === 0) {
-          throw new ArmError(400, "InvalidAssignableScopes", "The role definition must have at least one assignable scope.", { target: "properties.assignableScopes" });
+          throw new ArmError(
+            400,
+            "InvalidAssignableScopes",
+            "The role definition must have at least one assignable scope.",
+            { target: "properties.assignableScopes" },
+          );
         }
         const key = this.roleDefinitionKey(guid);
         for (const d of this.allRoleDefinitions(scope)) {
           if (String(d.name).toLowerCase() === guid.toLowerCase()) continue;
           if (String(asObject(d.properties).roleName).toLowerCase() === roleName.toLowerCase()) {
-            throw new ArmError(409, "RoleDefinitionWithSameNameExists", "A custom role with the same name already exists in this directory.");
+            throw new ArmError(
+              409,
+              "RoleDefinitionWithSameNameExists",
+              "A custom role with the same name already exists in this directory.",
+            );
           }
         }
-        const sub = this.scopeSubscription(scope) ?? this.scopeSubscription(String(scopes[0])) ?? "00000000-0000-0000-0000-000000000000";
+        const sub =
+          this.scopeSubscription(scope) ??
+          this.scopeSubscription(String(scopes[0])) ??
+          "00000000-0000-0000-0000-000000000000";
         const existing = this.store.get(key);
         const now = isoNow(this.now());
         const permissions = ((props.permissions as Json[]) ?? [{}]).map((p) => ({
@@ -1808,7 +2242,18 @@ export class ArmEngine {
           },
         };
         const t = this.now();
-        this.store.put({ key, id, type: T.roleDefinition, name: guid, subscriptionId: sub, resourceGroup: null, location: null, body, createdAt: existing?.createdAt ?? t, updatedAt: t });
+        this.store.put({
+          key,
+          id,
+          type: T.roleDefinition,
+          name: guid,
+          subscriptionId: sub,
+          resourceGroup: null,
+          location: null,
+          body,
+          createdAt: existing?.createdAt ?? t,
+          updatedAt: t,
+        });
         // The RBAC API answers 201 for create and update alike (the spec lists only 201).
         return { status: 201, body, delayMs: this.latency.duration("roleDefinitionWrite") };
       }
@@ -1817,8 +2262,15 @@ export class ArmEngine {
         const existing = this.store.get(key);
         if (!existing) return { status: 204 };
         for (const r of this.store.resources.values()) {
-          if (r.type === T.roleAssignment && this.roleGuidOf(String(asObject(r.body.properties).roleDefinitionId)) === guid.toLowerCase()) {
-            throw new ArmError(409, "RoleDefinitionHasAssignments", "There are existing role assignments referencing role (code: RoleDefinitionHasAssignments).");
+          if (
+            r.type === T.roleAssignment &&
+            this.roleGuidOf(String(asObject(r.body.properties).roleDefinitionId)) === guid.toLowerCase()
+          ) {
+            throw new ArmError(
+              409,
+              "RoleDefinitionHasAssignments",
+              "There are existing role assignments referencing role (code: RoleDefinitionHasAssignments).",
+            );
           }
         }
         this.store.removeTree(key);
@@ -1874,7 +2326,14 @@ export class ArmEngine {
     }
   }
 
-  private putRoleAssignment(req: SimRequest, scope: string, guid: string, id: string, key: string, existing: StoredResource | undefined): SimResponse {
+  private putRoleAssignment(
+    req: SimRequest,
+    scope: string,
+    guid: string,
+    id: string,
+    key: string,
+    existing: StoredResource | undefined,
+  ): SimResponse {
     const nameErr = names.checkRoleAssignmentName(guid);
     if (nameErr) throw nameErr;
     const props = asObject(asObject(req.body).properties);
@@ -1882,11 +2341,22 @@ export class ArmEngine {
     const principalId = String(props.principalId ?? "");
     const principalType = props.principalType as string | undefined;
     if (!names.isGuid(principalId)) {
-      throw new ArmError(400, "InvalidPrincipalId", `The Principal ID '${principalId}' is not valid. Principal ID must be a GUID.`);
+      throw new ArmError(
+        400,
+        "InvalidPrincipalId",
+        `The Principal ID '${principalId}' is not valid. Principal ID must be a GUID.`,
+      );
     }
     const roleGuid = this.roleGuidOf(roleDefinitionId);
-    if (!/\/providers\/Microsoft\.Authorization\/roleDefinitions\/[^/]+$/i.test(roleDefinitionId) || !this.renderRoleDefinition(roleGuid, scope)) {
-      throw new ArmError(400, "RoleDefinitionDoesNotExist", `The specified role definition with ID '${roleGuid}' does not exist.`);
+    if (
+      !/\/providers\/Microsoft\.Authorization\/roleDefinitions\/[^/]+$/i.test(roleDefinitionId) ||
+      !this.renderRoleDefinition(roleGuid, scope)
+    ) {
+      throw new ArmError(
+        400,
+        "RoleDefinitionDoesNotExist",
+        `The specified role definition with ID '${roleGuid}' does not exist.`,
+      );
     }
     this.requireScope(scope);
 
@@ -1895,9 +2365,15 @@ export class ArmEngine {
       if (r.type !== T.roleAssignment || r.name.toLowerCase() !== guid.toLowerCase()) continue;
       const p = asObject(r.body.properties);
       const same =
-        r.key === key && String(p.principalId).toLowerCase() === principalId.toLowerCase() && this.roleGuidOf(String(p.roleDefinitionId)) === roleGuid;
+        r.key === key &&
+        String(p.principalId).toLowerCase() === principalId.toLowerCase() &&
+        this.roleGuidOf(String(p.roleDefinitionId)) === roleGuid;
       if (!same) {
-        throw new ArmError(400, "RoleAssignmentUpdateNotPermitted", "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.");
+        throw new ArmError(
+          400,
+          "RoleAssignmentUpdateNotPermitted",
+          "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.",
+        );
       }
       return { status: 200, body: r.body, delayMs: this.latency.duration("roleAssignmentWrite") };
     }
@@ -1910,7 +2386,11 @@ export class ArmEngine {
         String(p.principalId).toLowerCase() === principalId.toLowerCase() &&
         this.roleGuidOf(String(p.roleDefinitionId)) === roleGuid
       ) {
-        throw new ArmError(409, "RoleAssignmentExists", `The role assignment already exists. The ID of the existing role assignment is ${r.name.replace(/-/g, "")}.`);
+        throw new ArmError(
+          409,
+          "RoleAssignmentExists",
+          `The role assignment already exists. The ID of the existing role assignment is ${r.name.replace(/-/g, "")}.`,
+        );
       }
     }
     const principalNotFound = () =>
@@ -1986,7 +2466,14 @@ export class ArmEngine {
         subscriptionId: sub,
         resourceGroup: rg,
         location,
-        body: { id: rgId(sub, rg), name: rg, type: T.rg, location, tags: { "managed-by": "landing-zone" }, properties: { provisioningState: TERMINAL_OK } },
+        body: {
+          id: rgId(sub, rg),
+          name: rg,
+          type: T.rg,
+          location,
+          tags: { "managed-by": "landing-zone" },
+          properties: { provisioningState: TERMINAL_OK },
+        },
         createdAt: now,
         updatedAt: now,
       });
@@ -2003,24 +2490,43 @@ export class ArmEngine {
         subscriptionId: parsed.subscriptionId,
         resourceGroup: parsed.resourceGroup,
         location: loc,
-        body: { id, name: parsed.name, type, ...(loc && type !== T.subnet ? { location: loc } : {}), etag: `W/"${randomUUID()}"`, properties: { ...properties, provisioningState: TERMINAL_OK } },
+        body: {
+          id,
+          name: parsed.name,
+          type,
+          ...(loc && type !== T.subnet ? { location: loc } : {}),
+          etag: `W/"${randomUUID()}"`,
+          properties: { ...properties, provisioningState: TERMINAL_OK },
+        },
         createdAt: now,
         updatedAt: now,
       });
     };
     subnetIds.forEach((subnetId, i) => {
       const parsed = parseResourceId(subnetId);
-      if (!parsed || parsed.type !== T.subnet || !parsed.resourceGroup) throw new Error(`landing zone: not a subnet id: ${subnetId}`);
+      if (!parsed || parsed.type !== T.subnet || !parsed.resourceGroup)
+        throw new Error(`landing zone: not a subnet id: ${subnetId}`);
       ensureGroup(parsed.subscriptionId, parsed.resourceGroup);
       const vnetId = subnetId.replace(/\/subnets\/[^/]+$/i, "");
-      ensure(vnetId, T.vnet, location, { addressSpace: { addressPrefixes: ["10.0.0.0/16"] }, resourceGuid: randomUUID() });
-      ensure(subnetId, T.subnet, location, { addressPrefix: `10.0.${i + 1}.0/24`, privateEndpointNetworkPolicies: "Disabled" });
+      ensure(vnetId, T.vnet, location, {
+        addressSpace: { addressPrefixes: ["10.0.0.0/16"] },
+        resourceGuid: randomUUID(),
+      });
+      ensure(subnetId, T.subnet, location, {
+        addressPrefix: `10.0.${i + 1}.0/24`,
+        privateEndpointNetworkPolicies: "Disabled",
+      });
     });
     for (const zoneId of privateDnsZoneIds) {
       const parsed = parseResourceId(zoneId);
-      if (!parsed || parsed.type !== T.dnsZone || !parsed.resourceGroup) throw new Error(`landing zone: not a private DNS zone id: ${zoneId}`);
+      if (!parsed || parsed.type !== T.dnsZone || !parsed.resourceGroup)
+        throw new Error(`landing zone: not a private DNS zone id: ${zoneId}`);
       ensureGroup(parsed.subscriptionId, parsed.resourceGroup);
-      ensure(zoneId, T.dnsZone, "global", { maxNumberOfRecordSets: 25000, numberOfRecordSets: 1, numberOfVirtualNetworkLinks: 0 });
+      ensure(zoneId, T.dnsZone, "global", {
+        maxNumberOfRecordSets: 25000,
+        numberOfRecordSets: 1,
+        numberOfVirtualNetworkLinks: 0,
+      });
     }
   }
 }

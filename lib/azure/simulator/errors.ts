@@ -47,7 +47,11 @@ export const resourceGroupNotFound = (name: string): ArmError =>
   new ArmError(404, "ResourceGroupNotFound", `Resource group '${name}' could not be found.`);
 
 export const parentNotFound = (parentId: string): ArmError =>
-  new ArmError(404, "ParentResourceNotFound", `Can not perform requested operation on nested resource. Parent resource '${parentId}' not found.`);
+  new ArmError(
+    404,
+    "ParentResourceNotFound",
+    `Can not perform requested operation on nested resource. Parent resource '${parentId}' not found.`,
+  );
 
 export const invalidRequestContent = (message: string, target?: string): ArmError =>
   new ArmError(400, "InvalidRequestContent", message, { target });

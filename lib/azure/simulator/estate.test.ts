@@ -25,7 +25,12 @@ describe("[SIMULATOR] estate view", () => {
   it("groups what the simulator holds by resource group, with per-type details", async () => {
     const c = sdkClients(sim, SUB);
     await c.resources.resourceGroups.createOrUpdate("rg-estate", { location: "westeurope", tags: { team: "fraud" } });
-    await c.storage.storageAccounts.create("rg-estate", "stestate01", { location: "westeurope", kind: "StorageV2", sku: { name: "Standard_LRS" } }, FAST);
+    await c.storage.storageAccounts.create(
+      "rg-estate",
+      "stestate01",
+      { location: "westeurope", kind: "StorageV2", sku: { name: "Standard_LRS" } },
+      FAST,
+    );
     const estate = await getSimulatedEstate();
     if (!estate.available) throw new Error(estate.reason);
     const group = estate.groups.find((g) => g.resourceGroup === "rg-estate")!;

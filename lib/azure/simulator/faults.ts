@@ -24,7 +24,10 @@ export class FaultInjector {
   private random: () => number = Math.random;
   private options: FaultOptions = {};
 
-  constructor(options: FaultOptions | undefined, private readonly defaultSeed: number) {
+  constructor(
+    options: FaultOptions | undefined,
+    private readonly defaultSeed: number,
+  ) {
     this.set(options ?? {});
   }
 

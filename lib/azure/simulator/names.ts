@@ -85,7 +85,10 @@ export function checkComputeName(name: string, computeType: string | undefined):
 
 export function checkConnectionName(name: string): ArmError | null {
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/.test(name)) {
-    return invalidName("ValidationError", `Connection name '${name}' is invalid. It must match ^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$.`);
+    return invalidName(
+      "ValidationError",
+      `Connection name '${name}' is invalid. It must match ^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$.`,
+    );
   }
   return null;
 }
@@ -104,13 +107,19 @@ export function checkNetworkName(name: string, max = 64, min = 2): ArmError | nu
 export function checkRoleAssignmentName(name: string): ArmError | null {
   return isGuid(name)
     ? null
-    : invalidName("InvalidRoleAssignmentId", `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`);
+    : invalidName(
+        "InvalidRoleAssignmentId",
+        `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`,
+      );
 }
 
 export function checkRoleDefinitionName(name: string): ArmError | null {
   return isGuid(name)
     ? null
-    : invalidName("InvalidRoleDefinitionId", `The role definition ID '${name}' is not valid. The role definition ID must be a GUID.`);
+    : invalidName(
+        "InvalidRoleDefinitionId",
+        `The role definition ID '${name}' is not valid. The role definition ID must be a GUID.`,
+      );
 }
 
 /** Generic ARM name check applied to every resource name before the type's own rule. */

@@ -68,7 +68,13 @@ export function parseResourceId(id: string): ParsedResourceId | null {
   if (low[0] !== "subscriptions" || segs.length < 2) return null;
   const subscriptionId = segs[1];
   if (segs.length === 4 && low[2] === "resourcegroups") {
-    return { subscriptionId, resourceGroup: segs[3], type: "Microsoft.Resources/resourceGroups", names: [segs[3]], name: segs[3] };
+    return {
+      subscriptionId,
+      resourceGroup: segs[3],
+      type: "Microsoft.Resources/resourceGroups",
+      names: [segs[3]],
+      name: segs[3],
+    };
   }
   if (low[2] !== "resourcegroups" || low[4] !== "providers" || segs.length < 8) return null;
   const rest = segs.slice(6);

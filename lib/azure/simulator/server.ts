@@ -14,9 +14,25 @@ import { ensureCertificate } from "./cert";
 import { ArmEngine, type SimRequest, type SimResponse } from "./engine";
 import { ArmError } from "./errors";
 import { normalizePath, parseQuery, splitSegments } from "./paths";
-import type { ArmSimulator, ArmSimulatorOptions, DirectoryPrincipal, FaultOptions, LandingZone, LoggedRequest, SimResource } from "./types";
+import type {
+  ArmSimulator,
+  ArmSimulatorOptions,
+  DirectoryPrincipal,
+  FaultOptions,
+  LandingZone,
+  LoggedRequest,
+  SimResource,
+} from "./types";
 
-export type { ArmSimulator, ArmSimulatorOptions, DirectoryPrincipal, FaultOptions, FaultRule, LoggedRequest, SimResource } from "./types";
+export type {
+  ArmSimulator,
+  ArmSimulatorOptions,
+  DirectoryPrincipal,
+  FaultOptions,
+  FaultRule,
+  LoggedRequest,
+  SimResource,
+} from "./types";
 
 export const SIMULATOR_DEFAULT_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
 export const SIMULATOR_DEFAULT_TENANT_ID = "72f988bf-0000-4000-8000-00000000a7e1";
@@ -26,15 +42,46 @@ export function defaultLandingZone(subscriptionId = SIMULATOR_DEFAULT_SUBSCRIPTI
   const hub = `/subscriptions/${subscriptionId}/resourceGroups/rg-hub-network/providers/Microsoft.Network`;
   return {
     subnetIds: [`${hub}/virtualNetworks/vnet-hub/subnets/snet-private-endpoints`],
-    privateDnsZoneIds: [`${hub}/privateDnsZones/privatelink.api.azureml.ms`, `${hub}/privateDnsZones/privatelink.notebooks.azure.net`],
+    privateDnsZoneIds: [
+      `${hub}/privateDnsZones/privatelink.api.azureml.ms`,
+      `${hub}/privateDnsZones/privatelink.notebooks.azure.net`,
+    ],
   };
 }
 
 const REGIONS = [
-  "westeurope", "northeurope", "swedencentral", "uksouth", "ukwest", "francecentral", "germanywestcentral", "switzerlandnorth",
-  "norwayeast", "polandcentral", "italynorth", "spaincentral", "eastus2", "eastus", "westus3", "westus2", "westus", "centralus",
-  "northcentralus", "southcentralus", "westcentralus", "canadacentral", "canadaeast", "brazilsouth", "australiaeast",
-  "southeastasia", "eastasia", "japaneast", "koreacentral", "centralindia", "uaenorth", "southafricanorth",
+  "westeurope",
+  "northeurope",
+  "swedencentral",
+  "uksouth",
+  "ukwest",
+  "francecentral",
+  "germanywestcentral",
+  "switzerlandnorth",
+  "norwayeast",
+  "polandcentral",
+  "italynorth",
+  "spaincentral",
+  "eastus2",
+  "eastus",
+  "westus3",
+  "westus2",
+  "westus",
+  "centralus",
+  "northcentralus",
+  "southcentralus",
+  "westcentralus",
+  "canadacentral",
+  "canadaeast",
+  "brazilsouth",
+  "australiaeast",
+  "southeastasia",
+  "eastasia",
+  "japaneast",
+  "koreacentral",
+  "centralindia",
+  "uaenorth",
+  "southafricanorth",
 ];
 
 /** The region named in an id (hub names usually carry it, e.g. vnet-hub-westeurope). */
@@ -80,7 +127,11 @@ export async function startArmSimulator(options: ArmSimulatorOptions = {}): Prom
   engine.store.load();
   if (options.principals?.length) engine.store.addPrincipals(options.principals, 0);
   const zone = options.landingZone ?? defaultLandingZone();
-  engine.seedLandingZone(zone.subnetIds, zone.privateDnsZoneIds, zone.location ?? inferRegion(zone.subnetIds.join(" ")) ?? "eastus");
+  engine.seedLandingZone(
+    zone.subnetIds,
+    zone.privateDnsZoneIds,
+    zone.location ?? inferRegion(zone.subnetIds.join(" ")) ?? "eastus",
+  );
 
   const logLimit = options.requestLogLimit ?? 5000;
   let log: LoggedRequest[] = [];
@@ -99,7 +150,8 @@ export async function startArmSimulator(options: ArmSimulatorOptions = {}): Prom
 
   const addPrincipals = (list: DirectoryPrincipal[]) => {
     for (const p of list) {
-      if (!p || typeof p.objectId !== "string" || p.objectId.length === 0) throw new Error("principal objectId is required");
+      if (!p || typeof p.objectId !== "string" || p.objectId.length === 0)
+        throw new Error("principal objectId is required");
     }
     engine.store.addPrincipals(
       list.map((p) => ({ ...p, tenantId: p.tenantId ?? engine.tenantId })),
@@ -114,7 +166,9 @@ export async function startArmSimulator(options: ArmSimulatorOptions = {}): Prom
   const sendJson = (res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}) => {
     const text = body === undefined ? "" : JSON.stringify(body);
     res.writeHead(status, {
-      ...(text ? { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text) } : { "Content-Length": 0 }),
+      ...(text
+        ? { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text) }
+        : { "Content-Length": 0 }),
       ...extra,
     });
     res.end(text);
@@ -163,12 +217,19 @@ export async function startArmSimulator(options: ArmSimulatorOptions = {}): Prom
           sendJson(res, 204, undefined);
           return;
         case "GET /_simulator/resources":
-          sendJson(res, 200, { resources: resources(), softDeletedWorkspaces: engine.store.softDeleted.size ? [...engine.store.softDeleted.values()].map(({ key: _k, resourceGroupKey: _g, ...s }) => s) : [] });
+          sendJson(res, 200, {
+            resources: resources(),
+            softDeletedWorkspaces: engine.store.softDeleted.size
+              ? [...engine.store.softDeleted.values()].map(({ key: _k, resourceGroupKey: _g, ...s }) => s)
+              : [],
+          });
           return;
         case "POST /_simulator/principals": {
           const list = Array.isArray(body) ? body : (body as { principals?: unknown })?.principals;
           if (!Array.isArray(list)) {
-            sendJson(res, 400, { error: { code: "InvalidBody", message: "Expected an array of principals or { principals: [...] }." } });
+            sendJson(res, 400, {
+              error: { code: "InvalidBody", message: "Expected an array of principals or { principals: [...] }." },
+            });
             return;
           }
           addPrincipals(list as DirectoryPrincipal[]);
@@ -186,7 +247,9 @@ export async function startArmSimulator(options: ArmSimulatorOptions = {}): Prom
           sendJson(res, 404, { error: { code: "NotFound", message: `Unknown control endpoint ${route}.` } });
       }
     } catch (err) {
-      sendJson(res, 400, { error: { code: "InvalidRequest", message: err instanceof Error ? err.message : String(err) } });
+      sendJson(res, 400, {
+        error: { code: "InvalidRequest", message: err instanceof Error ? err.message : String(err) },
+      });
     }
   };
 
@@ -214,16 +277,25 @@ export async function startArmSimulator(options: ArmSimulatorOptions = {}): Prom
         try {
           parsedBody = JSON.parse(raw);
         } catch {
-          throw new ArmError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
+          throw new ArmError(
+            400,
+            "InvalidRequestContent",
+            "The request content was invalid and could not be deserialized.",
+          );
         }
       }
       const auth = header(req, "authorization");
       if (!auth || !/^Bearer\s+\S+/i.test(auth)) {
-        throw new ArmError(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.", {
-          headers: {
-            "WWW-Authenticate": `Bearer authorization_uri="https://login.microsoftonline.com/${engine.tenantId}", error="invalid_token", error_description="The authentication failed because of missing 'Authorization' header."`,
+        throw new ArmError(
+          401,
+          "AuthenticationFailed",
+          "Authentication failed. The 'Authorization' header is missing.",
+          {
+            headers: {
+              "WWW-Authenticate": `Bearer authorization_uri="https://login.microsoftonline.com/${engine.tenantId}", error="invalid_token", error_description="The authentication failed because of missing 'Authorization' header."`,
+            },
           },
-        });
+        );
       }
       const segs = splitSegments(path);
       const simReq: SimRequest = {
@@ -241,7 +313,10 @@ export async function startArmSimulator(options: ArmSimulatorOptions = {}): Prom
         result = { status: err.status, body: err.toBody(), headers: err.headers };
       } else {
         const message = err instanceof Error ? err.message : String(err);
-        result = { status: 500, body: new ArmError(500, "InternalServerError", `Simulator error: ${message}`).toBody() };
+        result = {
+          status: 500,
+          body: new ArmError(500, "InternalServerError", `Simulator error: ${message}`).toBody(),
+        };
       }
     }
 
@@ -342,7 +417,8 @@ export async function startArmSimulator(options: ArmSimulatorOptions = {}): Prom
       log = [];
     },
     resources,
-    softDeletedWorkspaces: () => [...engine.store.softDeleted.values()].map(({ key: _k, resourceGroupKey: _g, ...s }) => s),
+    softDeletedWorkspaces: () =>
+      [...engine.store.softDeleted.values()].map(({ key: _k, resourceGroupKey: _g, ...s }) => s),
     addPrincipals,
     setFaults,
     flush: () => engine.store.flush(),

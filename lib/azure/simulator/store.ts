@@ -157,7 +157,8 @@ export class Store {
   /** Forgets finished operations older than an hour (clients poll them within seconds of completion). */
   private pruneOperations(): void {
     const cutoff = this.now() - 3600_000;
-    for (const [id, op] of this.operations) if (op.status !== "InProgress" && (op.endedAt ?? 0) < cutoff) this.operations.delete(id);
+    for (const [id, op] of this.operations)
+      if (op.status !== "InProgress" && (op.endedAt ?? 0) < cutoff) this.operations.delete(id);
   }
 
   private insertPending(op: Operation): void {

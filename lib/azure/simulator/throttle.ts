@@ -21,7 +21,10 @@ export class Throttler {
   private readonly enabled: boolean;
   private readonly config: Record<OperationClass, ThrottlingBucket>;
 
-  constructor(options: ThrottlingOptions = {}, private readonly now: () => number = Date.now) {
+  constructor(
+    options: ThrottlingOptions = {},
+    private readonly now: () => number = Date.now,
+  ) {
     this.enabled = options.enabled ?? true;
     this.config = {
       reads: options.reads ?? DEFAULT_BUCKETS.reads,

@@ -23,7 +23,12 @@ interface Reply {
   body: Record<string, unknown> | null;
 }
 
-function call(sim: ArmSimulator, method: string, p: string, opts: { body?: unknown; headers?: Record<string, string>; auth?: boolean } = {}): Promise<Reply> {
+function call(
+  sim: ArmSimulator,
+  method: string,
+  p: string,
+  opts: { body?: unknown; headers?: Record<string, string>; auth?: boolean } = {},
+): Promise<Reply> {
   const url = new URL(sim.url);
   const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   return new Promise((resolve, reject) => {
@@ -45,7 +50,11 @@ function call(sim: ArmSimulator, method: string, p: string, opts: { body?: unkno
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
           const text = Buffer.concat(chunks).toString("utf8");
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : null });
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: text ? (JSON.parse(text) as Record<string, unknown>) : null,
+          });
         });
       },
     );
@@ -59,7 +68,13 @@ const rgPath = (name: string) => `/subscriptions/${SUB}/resourcegroups/${name}?$
 let sim: ArmSimulator;
 
 beforeAll(async () => {
-  sim = await startArmSimulator({ port: 0, timeScale: 0, stateFile: null, certDir: TEST_CERT_DIR, throttling: { enabled: false } });
+  sim = await startArmSimulator({
+    port: 0,
+    timeScale: 0,
+    stateFile: null,
+    certDir: TEST_CERT_DIR,
+    throttling: { enabled: false },
+  });
   await call(sim, "PUT", rgPath("rg-wire"), { body: { location: "westeurope" } });
 });
 
@@ -80,10 +95,18 @@ describe("[SIMULATOR] wire: transport, auth and api-version", () => {
     expect(missing).toMatchObject({ status: 400, body: { error: { code: "MissingApiVersionParameter" } } });
     const wrong = await call(sim, "GET", `/subscriptions/${SUB}/resourcegroups/rg-wire?api-version=2099-01-01`);
     expect(wrong).toMatchObject({ status: 400, body: { error: { code: "InvalidApiVersionParameter" } } });
-    const mlWrong = await call(sim, "GET", `/subscriptions/${SUB}/resourceGroups/rg-wire/providers/Microsoft.MachineLearningServices/workspaces/x?api-version=2025-08-01`);
+    const mlWrong = await call(
+      sim,
+      "GET",
+      `/subscriptions/${SUB}/resourceGroups/rg-wire/providers/Microsoft.MachineLearningServices/workspaces/x?api-version=2025-08-01`,
+    );
     expect(mlWrong.body).toMatchObject({ error: { code: "InvalidApiVersionParameter" } });
     for (const v of ["2022-10-01", "2024-04-01", "2024-10-01", "2025-06-01"]) {
-      const ok = await call(sim, "GET", `/subscriptions/${SUB}/resourceGroups/rg-wire/providers/Microsoft.MachineLearningServices/workspaces/x?api-version=${v}`);
+      const ok = await call(
+        sim,
+        "GET",
+        `/subscriptions/${SUB}/resourceGroups/rg-wire/providers/Microsoft.MachineLearningServices/workspaces/x?api-version=${v}`,
+      );
       expect(ok.status).toBe(404);
     }
   });
@@ -91,7 +114,11 @@ describe("[SIMULATOR] wire: transport, auth and api-version", () => {
   it("matches paths case-insensitively, collapses repeated slashes and ignores unknown query parameters", async () => {
     const r = await call(sim, "GET", `//SUBSCRIPTIONS/${SUB}//ResourceGroups/RG-WIRE/?${RG_API}&foo=bar&$expand=x`);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ name: "rg-wire", id: `/subscriptions/${SUB}/resourceGroups/rg-wire`, location: "westeurope" });
+    expect(r.body).toMatchObject({
+      name: "rg-wire",
+      id: `/subscriptions/${SUB}/resourceGroups/rg-wire`,
+      location: "westeurope",
+    });
   });
 
   it("answers with ARM's headers and echoes the correlation id", async () => {
@@ -107,10 +134,19 @@ describe("[SIMULATOR] wire: transport, auth and api-version", () => {
   });
 
   it("uses the ARM error shape {error:{code,message,target,details}}", async () => {
-    const r = await call(sim, "GET", `/subscriptions/${SUB}/resourceGroups/rg-wire/providers/Microsoft.Storage/storageAccounts/nope?api-version=2025-08-01`);
+    const r = await call(
+      sim,
+      "GET",
+      `/subscriptions/${SUB}/resourceGroups/rg-wire/providers/Microsoft.Storage/storageAccounts/nope?api-version=2025-08-01`,
+    );
     expect(r.status).toBe(404);
     expect(Object.keys((r.body as { error: object }).error).sort()).toEqual(["code", "details", "message", "target"]);
-    expect(r.body).toMatchObject({ error: { code: "ResourceNotFound", message: expect.stringContaining("under resource group 'rg-wire' was not found") } });
+    expect(r.body).toMatchObject({
+      error: {
+        code: "ResourceNotFound",
+        message: expect.stringContaining("under resource group 'rg-wire' was not found"),
+      },
+    });
   });
 });
 
@@ -125,15 +161,24 @@ describe("[SIMULATOR] wire: long-running operations in time", () => {
     });
     try {
       await call(timed, "PUT", rgPath("rg-timed"), { body: { location: "eastus" } });
-      const put = await call(timed, "PUT", `/subscriptions/${SUB}/resourceGroups/rg-timed/providers/Microsoft.Storage/storageAccounts/sttimed01?api-version=2025-08-01`, {
-        body: { location: "eastus", kind: "StorageV2", sku: { name: "Standard_LRS" } },
-      });
+      const put = await call(
+        timed,
+        "PUT",
+        `/subscriptions/${SUB}/resourceGroups/rg-timed/providers/Microsoft.Storage/storageAccounts/sttimed01?api-version=2025-08-01`,
+        {
+          body: { location: "eastus", kind: "StorageV2", sku: { name: "Standard_LRS" } },
+        },
+      );
       expect(put.status).toBe(202);
       expect(put.headers["retry-after"]).toBeUndefined();
       const location = new URL(String(put.headers.location));
       const first = await call(timed, "GET", location.pathname + location.search);
       expect(first.status).toBe(202);
-      const during = await call(timed, "GET", `/subscriptions/${SUB}/resourceGroups/rg-timed/providers/Microsoft.Storage/storageAccounts/sttimed01?api-version=2025-08-01`);
+      const during = await call(
+        timed,
+        "GET",
+        `/subscriptions/${SUB}/resourceGroups/rg-timed/providers/Microsoft.Storage/storageAccounts/sttimed01?api-version=2025-08-01`,
+      );
       expect(during.body).toMatchObject({ properties: { provisioningState: "Creating" } });
       const started = Date.now();
       let done: Reply = first;
@@ -142,14 +187,23 @@ describe("[SIMULATOR] wire: long-running operations in time", () => {
         done = await call(timed, "GET", location.pathname + location.search);
       }
       expect(Date.now() - started).toBeGreaterThan(150);
-      expect(done).toMatchObject({ status: 200, body: { name: "sttimed01", properties: { provisioningState: "Succeeded" } } });
+      expect(done).toMatchObject({
+        status: 200,
+        body: { name: "sttimed01", properties: { provisioningState: "Succeeded" } },
+      });
     } finally {
       await timed.close();
     }
   });
 
   it("sends Retry-After when an operation has seconds to go (workspace delete answers Location)", async () => {
-    const slow = await startArmSimulator({ port: 0, timeScale: 1, stateFile: null, certDir: TEST_CERT_DIR, latencyProfile: { resourceGroupWrite: [0, 0], resourceGroupDelete: [30_000, 30_000] } });
+    const slow = await startArmSimulator({
+      port: 0,
+      timeScale: 1,
+      stateFile: null,
+      certDir: TEST_CERT_DIR,
+      latencyProfile: { resourceGroupWrite: [0, 0], resourceGroupDelete: [30_000, 30_000] },
+    });
     try {
       await call(slow, "PUT", rgPath("rg-slow"), { body: { location: "eastus" } });
       const del = await call(slow, "DELETE", rgPath("rg-slow"));
@@ -158,9 +212,14 @@ describe("[SIMULATOR] wire: long-running operations in time", () => {
       expect(String(del.headers.location)).toMatch(new RegExp(`/subscriptions/${SUB}/operationresults/`));
       const group = await call(slow, "GET", rgPath("rg-slow"));
       expect(group.body).toMatchObject({ properties: { provisioningState: "Deleting" } });
-      const put = await call(slow, "PUT", `/subscriptions/${SUB}/resourceGroups/rg-slow/providers/Microsoft.Storage/storageAccounts/stslow01?api-version=2025-08-01`, {
-        body: { location: "eastus", kind: "StorageV2", sku: { name: "Standard_LRS" } },
-      });
+      const put = await call(
+        slow,
+        "PUT",
+        `/subscriptions/${SUB}/resourceGroups/rg-slow/providers/Microsoft.Storage/storageAccounts/stslow01?api-version=2025-08-01`,
+        {
+          body: { location: "eastus", kind: "StorageV2", sku: { name: "Standard_LRS" } },
+        },
+      );
       expect(put.body).toMatchObject({ error: { code: "ResourceGroupBeingDeleted" } });
     } finally {
       await slow.close();
@@ -171,13 +230,19 @@ describe("[SIMULATOR] wire: long-running operations in time", () => {
     const ws = `/subscriptions/${SUB}/resourceGroups/rg-wire/providers/Microsoft.MachineLearningServices/workspaces/mlw-purge`;
     const st = `/subscriptions/${SUB}/resourceGroups/rg-wire/providers/Microsoft.Storage/storageAccounts/stwirepurge1`;
     const kv = `/subscriptions/${SUB}/resourceGroups/rg-wire/providers/Microsoft.KeyVault/vaults/kv-wire-purge`;
-    await call(sim, "PUT", `${st}?api-version=2025-08-01`, { body: { location: "westeurope", kind: "StorageV2", sku: { name: "Standard_LRS" } } });
-    await call(sim, "PUT", `${kv}?api-version=2026-02-01`, { body: { location: "westeurope", properties: { tenantId: randomUUID(), sku: { family: "A", name: "standard" } } } });
+    await call(sim, "PUT", `${st}?api-version=2025-08-01`, {
+      body: { location: "westeurope", kind: "StorageV2", sku: { name: "Standard_LRS" } },
+    });
+    await call(sim, "PUT", `${kv}?api-version=2026-02-01`, {
+      body: { location: "westeurope", properties: { tenantId: randomUUID(), sku: { family: "A", name: "standard" } } },
+    });
     const body = { location: "westeurope", properties: { storageAccount: st, keyVault: kv } };
     expect((await call(sim, "PUT", `${ws}?api-version=2024-04-01`, { body })).status).toBe(202);
     expect((await call(sim, "DELETE", `${ws}?api-version=2024-04-01`)).status).toBe(202);
     expect((await call(sim, "GET", `${ws}?api-version=2024-04-01`)).status).toBe(404);
-    expect((await call(sim, "PUT", `${ws}?api-version=2024-04-01`, { body })).body).toMatchObject({ error: { code: "UserError" } });
+    expect((await call(sim, "PUT", `${ws}?api-version=2024-04-01`, { body })).body).toMatchObject({
+      error: { code: "UserError" },
+    });
     expect((await call(sim, "DELETE", `${ws}?api-version=2024-04-01&forceToPurge=true`)).status).toBe(200);
     expect((await call(sim, "PUT", `${ws}?api-version=2024-04-01`, { body })).status).toBe(202);
   });
@@ -185,9 +250,19 @@ describe("[SIMULATOR] wire: long-running operations in time", () => {
 
 describe("[SIMULATOR] wire: throttling", () => {
   it("answers 429 SubscriptionRequestsThrottled with Retry-After when the bucket is empty", async () => {
-    const tight = await startArmSimulator({ port: 0, timeScale: 0, stateFile: null, certDir: TEST_CERT_DIR, throttling: { writes: { capacity: 2, refillPerSecond: 0.5 } } });
+    const tight = await startArmSimulator({
+      port: 0,
+      timeScale: 0,
+      stateFile: null,
+      certDir: TEST_CERT_DIR,
+      throttling: { writes: { capacity: 2, refillPerSecond: 0.5 } },
+    });
     try {
-      expect((await call(tight, "PUT", rgPath("rg-t1"), { body: { location: "eastus" } })).headers["x-ms-ratelimit-remaining-subscription-writes"]).toBe("1");
+      expect(
+        (await call(tight, "PUT", rgPath("rg-t1"), { body: { location: "eastus" } })).headers[
+          "x-ms-ratelimit-remaining-subscription-writes"
+        ],
+      ).toBe("1");
       expect((await call(tight, "PUT", rgPath("rg-t2"), { body: { location: "eastus" } })).status).toBe(201);
       const third = await call(tight, "PUT", rgPath("rg-t3"), { body: { location: "eastus" } });
       expect(third.status).toBe(429);
@@ -236,8 +311,16 @@ describe("[SIMULATOR] wire: faults", () => {
     await expect(call(sim, "GET", rgPath("rg-wire"))).rejects.toMatchObject({ code: "ECONNRESET" });
     const hung = await new Promise<string>((resolve, reject) => {
       const url = new URL(sim.url);
-      const req = https.request({ host: url.hostname, port: url.port, method: "GET", path: rgPath("rg-wire"), ca: sim.certPem, headers: { authorization: "Bearer x" } }, () =>
-        reject(new Error("a response arrived")),
+      const req = https.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          method: "GET",
+          path: rgPath("rg-wire"),
+          ca: sim.certPem,
+          headers: { authorization: "Bearer x" },
+        },
+        () => reject(new Error("a response arrived")),
       );
       req.setTimeout(300, () => {
         req.destroy();
@@ -265,34 +348,52 @@ describe("[SIMULATOR] wire: control endpoints", () => {
     await call(sim, "PUT", rgPath("rg-logged"), { body: { location: "eastus", tags: { k: "v" } } });
     const log = await fetchJson("GET", "/_simulator/requests?method=PUT");
     expect((log.body as { requests: unknown[] }).requests).toEqual([
-      expect.objectContaining({ method: "PUT", status: 201, body: { location: "eastus", tags: { k: "v" } }, apiVersion: "2025-04-01" }),
+      expect.objectContaining({
+        method: "PUT",
+        status: 201,
+        body: { location: "eastus", tags: { k: "v" } },
+        apiVersion: "2025-04-01",
+      }),
     ]);
     const estate = await fetchJson("GET", "/_simulator/resources");
     const resources = (estate.body as { resources: Array<{ id: string; type: string }> }).resources;
     expect(resources.some((r) => r.id === `/subscriptions/${SUB}/resourceGroups/rg-logged`)).toBe(true);
     // The landing zone is there from the start.
     expect(resources.filter((r) => r.type === "Microsoft.Network/privateDnsZones").length).toBe(2);
-    const added = await fetchJson("POST", "/_simulator/principals", { principals: [{ objectId: randomUUID(), type: "Group" }] });
+    const added = await fetchJson("POST", "/_simulator/principals", {
+      principals: [{ objectId: randomUUID(), type: "Group" }],
+    });
     expect(added.body).toEqual({ added: 1 });
   });
 });
 
 describe("[SIMULATOR] wire: principals with replication delay", () => {
   it("refuses a new principal until replicated unless principalType is sent", async () => {
-    const delayed = await startArmSimulator({ port: 0, timeScale: 0, stateFile: null, certDir: TEST_CERT_DIR, principalReplicationDelayMs: 60_000 });
+    const delayed = await startArmSimulator({
+      port: 0,
+      timeScale: 0,
+      stateFile: null,
+      certDir: TEST_CERT_DIR,
+      principalReplicationDelayMs: 60_000,
+    });
     try {
       const oid = randomUUID();
       delayed.addPrincipals([{ objectId: oid, type: "ServicePrincipal" }]);
       const assignment = (name: string, principalType?: string) =>
-        call(delayed, "PUT", `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleAssignments/${name}?api-version=2022-04-01`, {
-          body: {
-            properties: {
-              roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`,
-              principalId: oid,
-              ...(principalType ? { principalType } : {}),
+        call(
+          delayed,
+          "PUT",
+          `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleAssignments/${name}?api-version=2022-04-01`,
+          {
+            body: {
+              properties: {
+                roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`,
+                principalId: oid,
+                ...(principalType ? { principalType } : {}),
+              },
             },
           },
-        });
+        );
       expect((await assignment(randomUUID())).body).toMatchObject({ error: { code: "PrincipalNotFound" } });
       expect((await assignment(randomUUID(), "ServicePrincipal")).status).toBe(201);
     } finally {

@@ -20,7 +20,8 @@ export default async function LocalPersonasPage() {
         Choose who you are
       </h1>
       <p className="mt-1 text-sm text-slate-600">
-        Local mode: sign in as any seeded person, without a password. Production installations use Microsoft Entra ID instead.
+        Local mode: sign in as any seeded person, without a password. Production installations use Microsoft Entra ID
+        instead.
       </p>
       <ul className="mt-6 grid gap-3 sm:grid-cols-2">
         {personas.map((p) => (
@@ -47,7 +48,9 @@ export default async function LocalPersonasPage() {
           </li>
         ))}
       </ul>
-      {personas.length === 0 && <p className="mt-6 text-sm text-slate-700">No people are seeded yet. Run `npm run db:seed`.</p>}
+      {personas.length === 0 && (
+        <p className="mt-6 text-sm text-slate-700">No people are seeded yet. Run `npm run db:seed`.</p>
+      )}
     </section>
   );
 }

@@ -14,7 +14,10 @@ export default async function PeoplePage() {
   const people = await listPeople(admin);
   return (
     <>
-      <PageHeader title="People and roles" description="Everyone known to Atrium, their portal roles and teams. Role changes take effect on the person's next request and are audited. People are identified by their Entra object id, never by email. Roles that come from Entra ID app roles or groups follow the directory at every sign-in; roles granted here stay until an admin revokes them. Disabling someone ends their sessions at once." />
+      <PageHeader
+        title="People and roles"
+        description="Everyone known to Atrium, their portal roles and teams. Role changes take effect on the person's next request and are audited. People are identified by their Entra object id, never by email. Roles that come from Entra ID app roles or groups follow the directory at every sign-in; roles granted here stay until an admin revokes them. Disabling someone ends their sessions at once."
+      />
       <Table caption="People">
         <thead className="bg-slate-50">
           <tr>
@@ -36,12 +39,20 @@ export default async function PeoplePage() {
               <Td>
                 <RoleEditor userId={p.id} name={p.name} roles={p.roles} />
                 {p.entraRoles.length > 0 && (
-                  <p className="mt-1 text-xs text-slate-600">From Entra ID: {p.entraRoles.map((r) => ROLE_LABELS[r]).join(", ")}</p>
+                  <p className="mt-1 text-xs text-slate-600">
+                    From Entra ID: {p.entraRoles.map((r) => ROLE_LABELS[r]).join(", ")}
+                  </p>
                 )}
               </Td>
               <Td>{p.teams.join(", ") || "—"}</Td>
               <Td className="font-mono text-xs">{p.entraObjectId ?? "missing"}</Td>
-              <Td>{p.id === admin.id ? <span className="text-xs text-slate-600">You</span> : <DisableToggle userId={p.id} name={p.name} disabled={p.disabled} />}</Td>
+              <Td>
+                {p.id === admin.id ? (
+                  <span className="text-xs text-slate-600">You</span>
+                ) : (
+                  <DisableToggle userId={p.id} name={p.name} disabled={p.disabled} />
+                )}
+              </Td>
             </tr>
           ))}
         </tbody>

@@ -15,7 +15,9 @@ export default async function SettingsPage() {
         description={
           <>
             Where workspaces are created and what requests may ask for. Version {settings.version}, last changed{" "}
-            <time dateTime={settings.updatedAt.toISOString()}>{settings.updatedAt.toISOString().slice(0, 16).replace("T", " ")} UTC</time>
+            <time dateTime={settings.updatedAt.toISOString()}>
+              {settings.updatedAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+            </time>
             {settings.updatedByName ? ` by ${settings.updatedByName}` : ""}.
           </>
         }

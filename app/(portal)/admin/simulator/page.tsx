@@ -22,15 +22,17 @@ export default async function SimulatorPage() {
       ) : (
         <div className="space-y-6">
           <p className="text-sm text-slate-600">
-            {estate.counts.resources} resources · {estate.counts.workspaces} workspaces · {estate.counts.computes} computes · {estate.counts.roleAssignments} role
-            assignments · simulator at <span className="font-mono">{estate.url}</span>
+            {estate.counts.resources} resources · {estate.counts.workspaces} workspaces · {estate.counts.computes}{" "}
+            computes · {estate.counts.roleAssignments} role assignments · simulator at{" "}
+            <span className="font-mono">{estate.url}</span>
           </p>
           {estate.softDeletedWorkspaces.length > 0 && (
             <Alert tone="info" title="Soft-deleted workspaces (names reserved until purged)">
               <ul className="list-disc pl-5">
                 {estate.softDeletedWorkspaces.map((w) => (
                   <li key={w.id}>
-                    {w.name} — deleted {new Date(w.deletedAt).toLocaleString("en-GB")}, purged {new Date(w.purgeAt).toLocaleDateString("en-GB")}
+                    {w.name} — deleted {new Date(w.deletedAt).toLocaleString("en-GB")}, purged{" "}
+                    {new Date(w.purgeAt).toLocaleDateString("en-GB")}
                   </li>
                 ))}
               </ul>

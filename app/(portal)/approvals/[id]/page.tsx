@@ -7,7 +7,13 @@ import { ApprovalPanel } from "@/components/approvals/approval-panel";
 import { auditDenial, can, requireUser } from "@/lib/auth/session";
 import { formatRequestNumber } from "@/lib/plan/build-plan";
 import { getRequestForViewer } from "@/lib/requests/queries";
-import { ENVIRONMENT_LABELS, MEMBER_ROLE_LABELS, RESTRICTION_LABELS, VISIBILITY_LABELS, type EnvironmentValue } from "@/lib/requests/schemas";
+import {
+  ENVIRONMENT_LABELS,
+  MEMBER_ROLE_LABELS,
+  RESTRICTION_LABELS,
+  VISIBILITY_LABELS,
+  type EnvironmentValue,
+} from "@/lib/requests/schemas";
 import { DescriptionList } from "@/components/ui/description-list";
 
 export const metadata = { title: "Review a request" };

@@ -30,7 +30,9 @@ export default async function RequestHistoryPage({ params }: { params: Promise<{
   return (
     <>
       <p className="mb-2 text-sm">
-        <Link href="/history" className="text-brand-700 hover:underline">← History</Link>
+        <Link href="/history" className="text-brand-700 hover:underline">
+          ← History
+        </Link>
       </p>
       <PageHeader
         title={`${requestLabel(request.number)} · ${request.scopeSlug ?? "workspace request"}`}
@@ -39,12 +41,20 @@ export default async function RequestHistoryPage({ params }: { params: Promise<{
       />
       <div className="space-y-6">
         <Card aria-labelledby="summary-heading">
-          <h2 id="summary-heading" className="mb-4 text-lg font-semibold text-slate-900">Summary</h2>
+          <h2 id="summary-heading" className="mb-4 text-lg font-semibold text-slate-900">
+            Summary
+          </h2>
           <Facts
             items={[
-              { label: "Environments", value: request.environments.map((e) => ENVIRONMENT_LABELS[e] ?? e).join(", ") || "—" },
+              {
+                label: "Environments",
+                value: request.environments.map((e) => ENVIRONMENT_LABELS[e] ?? e).join(", ") || "—",
+              },
               { label: "Region", value: request.region ?? "—" },
-              { label: "Network / access", value: `${request.visibility?.toLowerCase() ?? "—"} / ${request.restriction?.toLowerCase() ?? "—"}` },
+              {
+                label: "Network / access",
+                value: `${request.visibility?.toLowerCase() ?? "—"} / ${request.restriction?.toLowerCase() ?? "—"}`,
+              },
               { label: "Cost centre", value: request.costCenter ?? "—" },
               { label: "Submitted", value: formatDateTime(request.submittedAt) },
               { label: "Submitted → approved", value: span(request.submittedAt, request.approvedAt) },
@@ -58,7 +68,9 @@ export default async function RequestHistoryPage({ params }: { params: Promise<{
         </Card>
         {workspaces.length > 0 && (
           <section aria-labelledby="workspaces-heading">
-            <h2 id="workspaces-heading" className="mb-2 text-lg font-semibold text-slate-900">Workspaces created</h2>
+            <h2 id="workspaces-heading" className="mb-2 text-lg font-semibold text-slate-900">
+              Workspaces created
+            </h2>
             <Table caption="Workspaces created by this request">
               <thead className="bg-slate-50">
                 <tr>
@@ -71,7 +83,11 @@ export default async function RequestHistoryPage({ params }: { params: Promise<{
               <tbody className="divide-y divide-slate-100">
                 {workspaces.map((w) => (
                   <tr key={w.id}>
-                    <Td><Link href={`/workspaces/${w.id}`} className="font-medium text-brand-700 hover:underline">{w.name}</Link></Td>
+                    <Td>
+                      <Link href={`/workspaces/${w.id}`} className="font-medium text-brand-700 hover:underline">
+                        {w.name}
+                      </Link>
+                    </Td>
                     <Td>{ENVIRONMENT_LABELS[w.environment] ?? w.environment}</Td>
                     <Td>{w.status.toLowerCase()}</Td>
                     <Td className="text-right tabular-nums">{formatUsd(w.monthlyUsd, true)}</Td>
@@ -82,7 +98,9 @@ export default async function RequestHistoryPage({ params }: { params: Promise<{
           </section>
         )}
         <Card aria-labelledby="timeline-heading">
-          <h2 id="timeline-heading" className="mb-4 text-lg font-semibold text-slate-900">Timeline</h2>
+          <h2 id="timeline-heading" className="mb-4 text-lg font-semibold text-slate-900">
+            Timeline
+          </h2>
           <TimelineList entries={timeline} />
         </Card>
       </div>

@@ -27,5 +27,7 @@ export async function GET(request: NextRequest) {
     after: { format, filters: { ...filters, after: undefined, before: undefined } },
     correlationId: await getCorrelationId(),
   });
-  return new Response(historyExportStream(user, { ...filters, after: undefined, before: undefined }, format), { headers: exportHeaders("history", format) });
+  return new Response(historyExportStream(user, { ...filters, after: undefined, before: undefined }, format), {
+    headers: exportHeaders("history", format),
+  });
 }

@@ -7,7 +7,13 @@ import { HistoryFiltersForm } from "@/components/history/history-filters";
 import { auditDenial, requireUser } from "@/lib/auth/session";
 import { parseHistoryFilters } from "@/lib/history/filters";
 import { formatHours, formatPercent } from "@/lib/history/format";
-import { leadTimesByMonth, leadTimesByTeam, metricsFilters, runRatesByMonth, type LeadTimeRow } from "@/lib/history/metrics";
+import {
+  leadTimesByMonth,
+  leadTimesByTeam,
+  metricsFilters,
+  runRatesByMonth,
+  type LeadTimeRow,
+} from "@/lib/history/metrics";
 import { listHistoryFilterOptions } from "@/lib/history/queries";
 import { readsHistory } from "@/lib/history/scope";
 
@@ -33,14 +39,22 @@ function LeadTimeTable({ rows, caption, firstColumn }: { rows: LeadTimeRow[]; ca
       <tbody className="divide-y divide-slate-100">
         {rows.map((r) => (
           <tr key={r.key}>
-            <Th scope="row" className="normal-case tracking-normal">{r.label}</Th>
+            <Th scope="row" className="tracking-normal normal-case">
+              {r.label}
+            </Th>
             <Td className="text-right tabular-nums">{r.submitted}</Td>
             <Td className="text-right tabular-nums">{formatPercent(r.approved, r.approved + r.rejected)}</Td>
             <Td className="text-right tabular-nums">{formatPercent(r.rejected, r.approved + r.rejected)}</Td>
             <Td className="text-right tabular-nums">{formatPercent(r.failed, r.submitted)}</Td>
-            <Td className="text-right tabular-nums">{formatHours(r.approveP50)} / {formatHours(r.approveP95)}</Td>
-            <Td className="text-right tabular-nums">{formatHours(r.provisionP50)} / {formatHours(r.provisionP95)}</Td>
-            <Td className="text-right tabular-nums">{formatHours(r.endToEndP50)} / {formatHours(r.endToEndP95)}</Td>
+            <Td className="text-right tabular-nums">
+              {formatHours(r.approveP50)} / {formatHours(r.approveP95)}
+            </Td>
+            <Td className="text-right tabular-nums">
+              {formatHours(r.provisionP50)} / {formatHours(r.provisionP95)}
+            </Td>
+            <Td className="text-right tabular-nums">
+              {formatHours(r.endToEndP50)} / {formatHours(r.endToEndP95)}
+            </Td>
           </tr>
         ))}
       </tbody>
@@ -48,7 +62,11 @@ function LeadTimeTable({ rows, caption, firstColumn }: { rows: LeadTimeRow[]; ca
   );
 }
 
-export default async function MetricsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function MetricsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireUser();
   if (!readsHistory(user)) {
     await auditDenial(user, "history.read_all");
@@ -64,7 +82,9 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
   return (
     <>
       <p className="mb-2 text-sm">
-        <Link href="/history" className="text-brand-700 hover:underline">← History</Link>
+        <Link href="/history" className="text-brand-700 hover:underline">
+          ← History
+        </Link>
       </p>
       <PageHeader
         title="Lead times and rates"
@@ -124,11 +144,15 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
             format={(v) => (v === null ? "—" : `${v.toFixed(1)} %`)}
           />
           <section aria-labelledby="by-team-heading">
-            <h2 id="by-team-heading" className="mb-2 text-lg font-semibold text-slate-900">Per team</h2>
+            <h2 id="by-team-heading" className="mb-2 text-lg font-semibold text-slate-900">
+              Per team
+            </h2>
             <LeadTimeTable rows={byTeam} caption="Lead times and rates per team" firstColumn="Team" />
           </section>
           <section aria-labelledby="by-month-heading">
-            <h2 id="by-month-heading" className="mb-2 text-lg font-semibold text-slate-900">Per month</h2>
+            <h2 id="by-month-heading" className="mb-2 text-lg font-semibold text-slate-900">
+              Per month
+            </h2>
             <LeadTimeTable rows={byMonth} caption="Lead times and rates per month" firstColumn="Month" />
           </section>
         </div>

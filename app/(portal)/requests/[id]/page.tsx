@@ -11,7 +11,14 @@ import { RequestTimeline } from "@/components/history/request-timeline";
 import { requireUser } from "@/lib/auth/session";
 import { formatRequestNumber } from "@/lib/plan/build-plan";
 import { getRequestForViewer } from "@/lib/requests/queries";
-import { ENVIRONMENT_LABELS, MEMBER_ROLE_LABELS, PATTERN_LABELS, RESTRICTION_LABELS, VISIBILITY_LABELS, type EnvironmentValue } from "@/lib/requests/schemas";
+import {
+  ENVIRONMENT_LABELS,
+  MEMBER_ROLE_LABELS,
+  PATTERN_LABELS,
+  RESTRICTION_LABELS,
+  VISIBILITY_LABELS,
+  type EnvironmentValue,
+} from "@/lib/requests/schemas";
 import { DescriptionList } from "@/components/ui/description-list";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
@@ -20,7 +27,13 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export default async function RequestDetailPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ submitted?: string }> }) {
+export default async function RequestDetailPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ submitted?: string }>;
+}) {
   const user = await requireUser();
   const { id } = await params;
   if (!UUID.test(id)) notFound();

@@ -28,9 +28,14 @@ const FIELD_STEP: [string, WizardStepKey][] = [
   ["compute", "compute"],
   ["gitRepositoryUrl", "compute"],
 ];
-const stepOfField = (field: string): WizardStepKey => FIELD_STEP.find(([f]) => field === f || field.startsWith(`${f}.`))?.[1] ?? "review";
+const stepOfField = (field: string): WizardStepKey =>
+  FIELD_STEP.find(([f]) => field === f || field.startsWith(`${f}.`))?.[1] ?? "review";
 
-export default async function NewRequestPage({ searchParams }: { searchParams: Promise<{ draft?: string; step?: string }> }) {
+export default async function NewRequestPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ draft?: string; step?: string }>;
+}) {
   const user = await requirePagePermission("request.create");
   const sp = await searchParams;
   const draft = sp.draft && UUID.test(sp.draft) ? await getDraftForEditor(user, sp.draft) : null;
@@ -45,14 +50,21 @@ export default async function NewRequestPage({ searchParams }: { searchParams: P
     const preview = await previewDraftPlan(user, draft);
     return (
       <>
-        <PageHeader title={title} description="Review the exact plan Atrium will provision, its role assignments and its estimated cost, then submit it for approval." />
+        <PageHeader
+          title={title}
+          description="Review the exact plan Atrium will provision, its role assignments and its estimated cost, then submit it for approval."
+        />
         <WizardNav current="review" draftId={draft.id} reached={reached} />
         {preview.ok ? (
           <div className="space-y-6">
             <PlanView plan={preview.plan} cost={preview.cost} planHash={preview.planHash} />
             <Card>
               <h2 className="text-base font-semibold text-slate-900">Submit</h2>
-              <p className="mt-1 mb-3 text-sm text-slate-700">An admin approves this exact plan{preview.plan.environments.includes("prod") ? ", and a stakeholder approves production" : ""}. If the request changes, approvals are void.</p>
+              <p className="mt-1 mb-3 text-sm text-slate-700">
+                An admin approves this exact plan
+                {preview.plan.environments.includes("prod") ? ", and a stakeholder approves production" : ""}. If the
+                request changes, approvals are void.
+              </p>
               <div className="flex flex-wrap items-start gap-4">
                 <SubmitRequestForm id={draft.id} version={draft.version} />
                 <CancelRequestForm id={draft.id} label="Discard draft" />
@@ -82,15 +94,27 @@ export default async function NewRequestPage({ searchParams }: { searchParams: P
   const options = await getWizardOptions(user);
   return (
     <>
-      <PageHeader title={title} description="Describe the workspace set you need; Atrium derives the exact Azure resources, roles and compute from it." />
+      <PageHeader
+        title={title}
+        description="Describe the workspace set you need; Atrium derives the exact Azure resources, roles and compute from it."
+      />
       <WizardNav current={step} draftId={draft?.id ?? null} reached={reached} />
       {options.teams.length === 0 ? (
         <Alert tone="warning" title="You are not in a team yet">
-          Requests are made for a team. Ask a platform admin to add you to your team. <Link href="/" className={buttonClasses("ghost")}>Back to the overview</Link>
+          Requests are made for a team. Ask a platform admin to add you to your team.{" "}
+          <Link href="/" className={buttonClasses("ghost")}>
+            Back to the overview
+          </Link>
         </Alert>
       ) : (
         <Card>
-          <RequestWizard step={step as Exclude<WizardStepKey, "review">} draftId={draft?.id ?? null} initial={draft?.values ?? {}} options={options} requesterEmail={user.email} />
+          <RequestWizard
+            step={step as Exclude<WizardStepKey, "review">}
+            draftId={draft?.id ?? null}
+            initial={draft?.values ?? {}}
+            options={options}
+            requesterEmail={user.email}
+          />
         </Card>
       )}
     </>

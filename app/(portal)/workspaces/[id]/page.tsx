@@ -30,21 +30,34 @@ export default async function WorkspacePage({ params }: { params: Promise<{ id: 
       />
       <div className="space-y-6">
         <Card aria-labelledby="inventory-heading">
-          <h2 id="inventory-heading" className="mb-4 text-lg font-semibold text-slate-900">Inventory entry</h2>
+          <h2 id="inventory-heading" className="mb-4 text-lg font-semibold text-slate-900">
+            Inventory entry
+          </h2>
           <Facts
             items={[
               { label: "Scope", value: ws.scopeSlug },
               { label: "Created", value: formatDateTime(ws.createdAt) },
               { label: "Estimated monthly cost", value: formatUsd(ws.monthlyUsd, true) },
-              { label: "Request", value: <Link href={`/history/${ws.requestId}`} className="text-brand-700 hover:underline">{requestLabel(ws.requestNumber)} by {ws.requesterName}</Link> },
+              {
+                label: "Request",
+                value: (
+                  <Link href={`/history/${ws.requestId}`} className="text-brand-700 hover:underline">
+                    {requestLabel(ws.requestNumber)} by {ws.requesterName}
+                  </Link>
+                ),
+              },
               { label: "Azure resource id", value: <span className="font-mono text-xs">{ws.armId}</span> },
             ]}
           />
         </Card>
         <section aria-labelledby="resources-heading">
-          <h2 id="resources-heading" className="mb-2 text-lg font-semibold text-slate-900">Resources</h2>
+          <h2 id="resources-heading" className="mb-2 text-lg font-semibold text-slate-900">
+            Resources
+          </h2>
           {ws.resources.length === 0 ? (
-            <EmptyState title="No plan recorded for this workspace">The request that created it carries no plan steps for this environment.</EmptyState>
+            <EmptyState title="No plan recorded for this workspace">
+              The request that created it carries no plan steps for this environment.
+            </EmptyState>
           ) : (
             <Table caption="Resources of this workspace, from the approved plan">
               <thead className="bg-slate-50">
@@ -60,7 +73,11 @@ export default async function WorkspacePage({ params }: { params: Promise<{ id: 
                   <tr key={r.stepKey || r.resourceId}>
                     <Td>{r.kind}</Td>
                     <Td className="font-medium">{r.name}</Td>
-                    <Td>{r.status ? `${r.status.toLowerCase()}${r.attempts ? ` (${r.attempts} attempt${r.attempts > 1 ? "s" : ""})` : ""}` : "not started"}</Td>
+                    <Td>
+                      {r.status
+                        ? `${r.status.toLowerCase()}${r.attempts ? ` (${r.attempts} attempt${r.attempts > 1 ? "s" : ""})` : ""}`
+                        : "not started"}
+                    </Td>
                     <Td className="font-mono text-xs break-all">{r.resourceId}</Td>
                   </tr>
                 ))}
@@ -69,20 +86,27 @@ export default async function WorkspacePage({ params }: { params: Promise<{ id: 
           )}
         </section>
         <Card aria-labelledby="verification-heading">
-          <h2 id="verification-heading" className="mb-2 text-lg font-semibold text-slate-900">Last verification</h2>
+          <h2 id="verification-heading" className="mb-2 text-lg font-semibold text-slate-900">
+            Last verification
+          </h2>
           {ws.lastVerification ? (
             <>
               <p className="text-sm text-slate-700">
-                Attempt {ws.lastVerification.attempt}, {ws.lastVerification.status.toLowerCase()}, {formatDateTime(ws.lastVerification.at)}
+                Attempt {ws.lastVerification.attempt}, {ws.lastVerification.status.toLowerCase()},{" "}
+                {formatDateTime(ws.lastVerification.at)}
               </p>
-              <pre className="mt-2 max-h-80 overflow-auto rounded bg-slate-50 p-3 text-xs text-slate-800">{JSON.stringify(ws.lastVerification.value, null, 2)}</pre>
+              <pre className="mt-2 max-h-80 overflow-auto rounded bg-slate-50 p-3 text-xs text-slate-800">
+                {JSON.stringify(ws.lastVerification.value, null, 2)}
+              </pre>
             </>
           ) : (
             <p className="text-sm text-slate-700">No verification has been recorded for this workspace yet.</p>
           )}
         </Card>
         <Card aria-labelledby="ws-timeline-heading">
-          <h2 id="ws-timeline-heading" className="mb-4 text-lg font-semibold text-slate-900">Timeline</h2>
+          <h2 id="ws-timeline-heading" className="mb-4 text-lg font-semibold text-slate-900">
+            Timeline
+          </h2>
           <TimelineList entries={ws.timeline} label="Workspace timeline" />
         </Card>
       </div>

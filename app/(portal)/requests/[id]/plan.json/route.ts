@@ -11,7 +11,13 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   const { id } = await params;
   const r = UUID.test(id) ? await getRequestForViewer(user, id) : null;
   if (!r || !r.plan) return Response.json({ error: "Not found." }, { status: 404 });
-  const body = { request: formatRequestNumber(r.number), status: r.status, planHash: r.planHash, plan: r.plan, cost: r.cost };
+  const body = {
+    request: formatRequestNumber(r.number),
+    status: r.status,
+    planHash: r.planHash,
+    plan: r.plan,
+    cost: r.cost,
+  };
   return new Response(JSON.stringify(body, null, 2), {
     headers: {
       "content-type": "application/json; charset=utf-8",
