@@ -30,6 +30,10 @@ export const NAV_SECTIONS: NavSection[] = [
       { href: "/admin/simulator", label: "Simulated Azure", anyOf: ["simulator.view"] },
     ],
   },
+  {
+    label: "Automation",
+    items: [{ href: "/tokens", label: "Tokens", anyOf: ["tokens.manage"] }],
+  },
 ];
 
 export function visibleSections(permissions: ReadonlySet<Permission>): NavSection[] {

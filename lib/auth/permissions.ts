@@ -24,10 +24,11 @@ export const PERMISSIONS = [
   "cost.read",
   "simulator.view",
   "inbox.read",
+  "tokens.manage", // one's own personal access tokens for the REST API and the CLI
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const requester: Permission[] = ["request.create", "request.read_team", "inbox.read"];
+const requester: Permission[] = ["request.create", "request.read_team", "inbox.read", "tokens.manage"];
 
 export const ROLE_PERMISSIONS: Record<PortalRoleName, readonly Permission[]> = {
   REQUESTER: requester,
@@ -48,6 +49,7 @@ export const ROLE_PERMISSIONS: Record<PortalRoleName, readonly Permission[]> = {
     "cost.read",
     "simulator.view",
     "inbox.read",
+    "tokens.manage",
   ],
   STAKEHOLDER: [
     "request.read_all",
@@ -58,6 +60,7 @@ export const ROLE_PERMISSIONS: Record<PortalRoleName, readonly Permission[]> = {
     "history.export",
     "cost.read",
     "inbox.read",
+    "tokens.manage",
   ],
 };
 
