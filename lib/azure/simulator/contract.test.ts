@@ -119,6 +119,22 @@ describe("[SIMULATOR] resource groups", () => {
     expect(missing).toMatchObject({ statusCode: 404, code: "ResourceGroupNotFound" });
   });
 
+  it("refuses unknown locations as ARM does, for a resource group and for a resource type", async () => {
+    const group = await rejection(c.resources.resourceGroups.createOrUpdate("rg-contract-mars", { location: "mars" }));
+    expect(group).toMatchObject({ statusCode: 400, code: "LocationNotAvailableForResourceGroup" });
+    await c.resources.resourceGroups.createOrUpdate("rg-contract-mars", { location: "eastus" });
+    const vault = await rejection(
+      c.keyVault.vaults.createOrUpdate(
+        "rg-contract-mars",
+        "kv-contract-mars",
+        { location: "mars", properties: { tenantId: TENANT, sku: { family: "A", name: "standard" } } },
+        FAST,
+      ),
+    );
+    expect(vault).toMatchObject({ statusCode: 400, code: "LocationNotAvailableForResourceType" });
+    expect(vault.message).toContain("'Microsoft.KeyVault/vaults'");
+  });
+
   it("deletes as a long-running operation that removes the contents", async () => {
     await dependencies("rg-contract-del", "contractdel1");
     await c.resources.resourceGroups.beginDeleteAndWait("rg-contract-del", FAST);

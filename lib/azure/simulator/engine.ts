@@ -9,6 +9,7 @@ import { ArmError, locationRequired, notFound, resourceGroupNotFound } from "./e
 import { FaultInjector, LRO_FAULTS, PRINCIPAL_FAULTS, TRANSPORT_FAULTS } from "./faults";
 import { DEFAULT_LATENCY_PROFILE, LatencyModel } from "./latency";
 import * as names from "./names";
+import { resourceGroupLocation, resourceLocation } from "./regions";
 import { CANONICAL_TYPES, buildId, keyOf, parseResourceId, rgId } from "./paths";
 import { createPrng } from "./prng";
 import { BUILT_IN_BY_ID, BUILT_IN_ROLES } from "./roles";
@@ -785,10 +786,11 @@ export class ArmEngine {
     for (const [k, s] of this.store.softDeleted) if (Date.parse(s.purgeAt) <= now) this.store.softDeleted.delete(k);
   }
 
-  private ensureLocation(body: Json): string {
+  /** The location of a PUT body, required and normalised; refused like ARM when the type is not offered there. */
+  private ensureLocation(body: Json, type: string): string {
     const location = body.location;
     if (typeof location !== "string" || location.length === 0) throw locationRequired();
-    return location;
+    return type === T.rg ? resourceGroupLocation(location) : resourceLocation(location, type);
   }
 
   private tags(body: Json): Json {
@@ -836,7 +838,7 @@ export class ArmEngine {
         const err = names.checkResourceGroupName(name);
         if (err) throw err;
         const body = asObject(req.body);
-        const location = this.ensureLocation(body);
+        const location = this.ensureLocation(body, T.rg);
         const tags = this.tags(body);
         if (existing?.pending) {
           throw new ArmError(
@@ -1005,7 +1007,7 @@ export class ArmEngine {
     const err = names.checkStorageAccountName(ctx.name);
     if (err) throw err;
     const body = asObject(ctx.req.body);
-    const location = this.ensureLocation(body);
+    const location = this.ensureLocation(body, ctx.type);
     const taken = this.findGlobal(T.storage, ctx.name);
     if (taken && taken.key !== ctx.key) {
       throw new ArmError(409, "StorageAccountAlreadyTaken", `The storage account named ${ctx.name} is already taken.`);
@@ -1076,7 +1078,7 @@ export class ArmEngine {
     const err = names.checkKeyVaultName(ctx.name);
     if (err) throw err;
     const body = asObject(ctx.req.body);
-    const location = this.ensureLocation(body);
+    const location = this.ensureLocation(body, ctx.type);
     const taken = this.findGlobal(T.vault, ctx.name);
     if (taken && taken.key !== ctx.key) {
       throw new ArmError(
@@ -1128,7 +1130,7 @@ export class ArmEngine {
     const err = names.checkAppInsightsName(ctx.name);
     if (err) throw err;
     const body = asObject(ctx.req.body);
-    const location = this.ensureLocation(body);
+    const location = this.ensureLocation(body, ctx.type);
     if (typeof body.kind !== "string")
       throw new ArmError(400, "BadRequest", "The 'kind' property is required.", { target: "kind" });
     const input = asObject(body.properties);
@@ -1172,7 +1174,7 @@ export class ArmEngine {
     const err = names.checkWorkspaceName(ctx.name);
     if (err) throw err;
     const body = asObject(ctx.req.body);
-    const location = this.ensureLocation(body);
+    const location = this.ensureLocation(body, ctx.type);
     this.purgeExpiredSoftDeletes();
     if (!ctx.existing && this.store.softDeleted.has(ctx.key)) {
       throw new ArmError(
@@ -1404,7 +1406,7 @@ export class ArmEngine {
     return p && p.visibleAt <= this.now() ? p : undefined;
   }
 
-  private validateCompute(ctx: ResourceCtx, props: Json, workspace: StoredResource): void {
+  private validateCompute(ctx: ResourceCtx, props: Json, location: string): void {
     const computeType = props.computeType;
     if (typeof computeType !== "string") {
       throw new ArmError(400, "ValidationError", "The computeType property is required.", {
@@ -1450,11 +1452,10 @@ export class ArmEngine {
           );
         }
       }
-      const location = (asObject(ctx.req.body).location as string) ?? workspace.location;
       const n = ctx.name.toLowerCase();
       for (const r of this.store.resources.values()) {
         if (r.type !== T.compute || r.key === ctx.key || r.name.toLowerCase() !== n) continue;
-        if ((r.location ?? "").toLowerCase() !== String(location).toLowerCase()) continue;
+        if ((r.location ?? "").toLowerCase() !== location) continue;
         if (String(asObject(r.body.properties).computeType).toLowerCase() !== "computeinstance") continue;
         throw new ArmError(
           409,
@@ -1506,8 +1507,9 @@ export class ArmEngine {
     }
     const body = asObject(ctx.req.body);
     const props = asObject(body.properties);
-    this.validateCompute(ctx, props, workspace);
-    const location = (body.location as string) ?? workspace.location ?? "eastus";
+    const location =
+      typeof body.location === "string" ? resourceLocation(body.location, T.compute) : (workspace.location ?? "eastus");
+    this.validateCompute(ctx, props, location);
     const computeType = String(props.computeType);
     const isInstance = computeType.toLowerCase() === "computeinstance";
     const isAml = computeType.toLowerCase() === "amlcompute";
@@ -1784,7 +1786,7 @@ export class ArmEngine {
     const err = names.checkNetworkName(ctx.name, 64, 2);
     if (err) throw err;
     const body = asObject(ctx.req.body);
-    const location = this.ensureLocation(body);
+    const location = this.ensureLocation(body, ctx.type);
     const props = asObject(body.properties);
     const subnetId = asObject(props.subnet).id;
     const refError = (ref: string) =>
@@ -2024,7 +2026,7 @@ export class ArmEngine {
     const body = asObject(ctx.req.body);
     const needsLocation = ctx.type === T.vnet || isZone;
     const location = needsLocation
-      ? this.ensureLocation(body)
+      ? this.ensureLocation(body, ctx.type)
       : (this.store.get(ctx.parentKey ?? "")?.location ?? null);
     const { subnets: _subnets, ...props } = asObject(body.properties);
     const final: Json = {

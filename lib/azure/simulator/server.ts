@@ -14,6 +14,7 @@ import { ensureCertificate } from "./cert";
 import { ArmEngine, type SimRequest, type SimResponse } from "./engine";
 import { ArmError } from "./errors";
 import { normalizePath, parseQuery, splitSegments } from "./paths";
+import { inferRegion } from "./regions";
 import type {
   ArmSimulator,
   ArmSimulatorOptions,
@@ -24,6 +25,7 @@ import type {
   SimResource,
 } from "./types";
 
+export { inferRegion } from "./regions";
 export type {
   ArmSimulator,
   ArmSimulatorOptions,
@@ -49,70 +51,38 @@ export function defaultLandingZone(subscriptionId = SIMULATOR_DEFAULT_SUBSCRIPTI
   };
 }
 
-const REGIONS = [
-  "westeurope",
-  "northeurope",
-  "swedencentral",
-  "uksouth",
-  "ukwest",
-  "francecentral",
-  "germanywestcentral",
-  "switzerlandnorth",
-  "norwayeast",
-  "polandcentral",
-  "italynorth",
-  "spaincentral",
-  "eastus2",
-  "eastus",
-  "westus3",
-  "westus2",
-  "westus",
-  "centralus",
-  "northcentralus",
-  "southcentralus",
-  "westcentralus",
-  "canadacentral",
-  "canadaeast",
-  "brazilsouth",
-  "australiaeast",
-  "southeastasia",
-  "eastasia",
-  "japaneast",
-  "koreacentral",
-  "centralindia",
-  "uaenorth",
-  "southafricanorth",
-];
-
-/** The region named in an id (hub names usually carry it, e.g. vnet-hub-westeurope). */
-export function inferRegion(text: string): string | null {
-  const lower = text.toLowerCase();
-  for (const region of REGIONS) if (new RegExp(`(^|[^a-z0-9])${region}([^a-z0-9]|$)`).test(lower)) return region;
-  return null;
-}
-
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+/** ARM refuses request bodies over 4 MB (413 RequestContentTooLarge). */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Reads a request body of at most MAX_BODY_BYTES. A larger body is read to its end and dropped, so the client gets ARM's
+ * 413 RequestContentTooLarge instead of a reset connection; a client that keeps sending far past the limit is cut off.
+ */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES;
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new ArmError(413, "RequestEntityTooLarge", "The request content is too large."));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      if (size > MAX_DRAIN_BYTES) req.destroy();
+      else if (!tooLarge) chunks.push(c);
     });
-    req.on("end", () => resolve(chunks.length === 0 ? "" : Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => {
+      if (tooLarge) reject(tooLargeError());
+      else resolve(chunks.length === 0 ? "" : Buffer.concat(chunks).toString("utf8"));
+    });
     req.on("error", reject);
   });
 }
+
+const tooLargeError = () =>
+  new ArmError(413, "RequestContentTooLarge", "The request content size exceeds the maximum size of 4 MB.");
 
 function header(req: IncomingMessage, name: string): string | null {
   const v = req.headers[name];
@@ -180,7 +150,14 @@ export async function startArmSimulator(options: ArmSimulatorOptions = {}): Prom
       return;
     }
     const route = `${req.method} ${path.toLowerCase()}`;
-    const raw = await readBody(req);
+    let raw: string;
+    try {
+      raw = await readBody(req);
+    } catch (err) {
+      if (!(err instanceof ArmError)) throw err;
+      sendJson(res, err.status, err.toBody());
+      return;
+    }
     let body: unknown = null;
     if (raw) {
       try {

@@ -150,6 +150,64 @@ describe("[SIMULATOR] wire: transport, auth and api-version", () => {
   });
 });
 
+describe("[SIMULATOR] wire: refusals Azure makes", () => {
+  it("answers 413 RequestContentTooLarge with an ARM error body on a body over 4 MB, and keeps serving", async () => {
+    const big = { location: "westeurope", tags: { k: "x".repeat(5 * 1024 * 1024) } };
+    const r = await call(sim, "PUT", rgPath("rg-too-big"), { body: big });
+    expect(r.status).toBe(413);
+    expect(r.body).toMatchObject({
+      error: { code: "RequestContentTooLarge", message: expect.stringContaining("4 MB") },
+    });
+    expect(sim.requestLog().at(-1)).toMatchObject({ method: "PUT", status: 413, errorCode: "RequestContentTooLarge" });
+    expect((await call(sim, "GET", rgPath("rg-too-big"))).status).toBe(404);
+    expect((await call(sim, "GET", rgPath("rg-wire"))).status).toBe(200);
+  });
+
+  it("refuses a resource group in an unknown location (LocationNotAvailableForResourceGroup)", async () => {
+    const r = await call(sim, "PUT", rgPath("rg-mars"), { body: { location: "mars" } });
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({
+      error: {
+        code: "LocationNotAvailableForResourceGroup",
+        message: expect.stringMatching(
+          /^The provided location 'mars' is not available for resource group\. List of available regions is '.*westeurope.*'\.$/,
+        ),
+      },
+    });
+    expect((await call(sim, "GET", rgPath("rg-mars"))).status).toBe(404);
+  });
+
+  it("accepts a region's display name and stores its programmatic name", async () => {
+    const r = await call(sim, "PUT", rgPath("rg-display-name"), { body: { location: "North Europe" } });
+    expect(r).toMatchObject({ status: 201, body: { location: "northeurope" } });
+  });
+
+  it("refuses a resource in an unknown location (LocationNotAvailableForResourceType)", async () => {
+    const st = await call(
+      sim,
+      "PUT",
+      `/subscriptions/${SUB}/resourceGroups/rg-wire/providers/Microsoft.Storage/storageAccounts/stmars1?api-version=2025-08-01`,
+      { body: { location: "mars", kind: "StorageV2", sku: { name: "Standard_LRS" } } },
+    );
+    expect(st.status).toBe(400);
+    expect(st.body).toMatchObject({
+      error: {
+        code: "LocationNotAvailableForResourceType",
+        message: expect.stringContaining(
+          "The provided location 'mars' is not available for resource type 'Microsoft.Storage/storageAccounts'.",
+        ),
+      },
+    });
+    const zone = await call(
+      sim,
+      "PUT",
+      `/subscriptions/${SUB}/resourceGroups/rg-wire/providers/Microsoft.Network/privateDnsZones/privatelink.example.net?api-version=2024-06-01`,
+      { body: { location: "westeurope" } },
+    );
+    expect(zone.body).toMatchObject({ error: { code: "LocationNotAvailableForResourceType" } });
+  });
+});
+
 describe("[SIMULATOR] wire: long-running operations in time", () => {
   it("reports InProgress until the scaled duration is due", async () => {
     const timed = await startArmSimulator({
