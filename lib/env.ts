@@ -70,6 +70,14 @@ const envSchema = z
       .string()
       .default("Atrium.Requester=REQUESTER,Atrium.MLOps=MLOPS,Atrium.Admin=ADMIN,Atrium.Stakeholder=STAKEHOLDER"),
     ENTRA_GROUP_ROLE_MAP: z.string().default(""),
+    // Notifications (lib/notifications). Unset SMTP_URL: mail is caught and shown to admins at /admin/mail.
+    SMTP_URL: z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
+    MAIL_FROM: z.string().min(3).default("Atrium <atrium@localhost>"),
+    // base64 of 32 bytes: encrypts webhook and Teams secrets. Unset in local mode: generated into .data/secrets-key.
+    ATRIUM_SECRETS_KEY: z
+      .string()
+      .refine((v) => Buffer.from(v, "base64").length === 32, "must be the base64 of 32 random bytes")
+      .optional(),
   })
   .superRefine((e, ctx) => {
     // Entra sign-in is all or nothing: a tenant needs its app registration and one credential.
