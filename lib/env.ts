@@ -1,6 +1,7 @@
 // The one place that reads process.env. Every variable is validated here; a bad value stops start-up with a
 // message that names the variable. `.env.example` lists every variable with its default.
 import { z } from "zod";
+import { localPersonaDecision, localPersonaRefusal, type LocalPersonaInput } from "./auth/local-personas";
 
 const flag = z
   .enum(["0", "1", "true", "false"])
@@ -80,6 +81,9 @@ const envSchema = z
       .optional(),
   })
   .superRefine((e, ctx) => {
+    // Asking for password-less personas where strangers could use them stops start-up (every process reads this).
+    const personaRefusal = localPersonaRefusal(personaInput(e));
+    if (personaRefusal) ctx.addIssue({ code: "custom", path: ["ATRIUM_LOCAL_PERSONAS"], message: personaRefusal });
     // Entra sign-in is all or nothing: a tenant needs its app registration and one credential.
     if (!e.ENTRA_TENANT_ID) return;
     if (!e.ENTRA_CLIENT_ID)
@@ -124,13 +128,29 @@ export function reloadEnv(): Env {
   return cached;
 }
 
-/** Local personas exist in development, and in production only when explicitly enabled. */
-export function localPersonasEnabled(e: Env = env()): boolean {
-  if (e.NODE_ENV === "production") return e.ATRIUM_LOCAL_PERSONAS === true;
-  return e.ATRIUM_LOCAL_PERSONAS !== false;
+function personaInput(
+  e: Pick<Env, "NODE_ENV" | "ATRIUM_URL" | "HOST" | "PORT" | "ATRIUM_LOCAL_PERSONAS" | "ENTRA_TENANT_ID">,
+): LocalPersonaInput {
+  return {
+    nodeEnv: e.NODE_ENV,
+    portalUrl: portalUrl(e),
+    listenHost: e.HOST,
+    flag: e.ATRIUM_LOCAL_PERSONAS,
+    entraConfigured: Boolean(e.ENTRA_TENANT_ID),
+  };
 }
 
-export function portalUrl(e: Env = env()): string {
+/** Password-less persona sign-in is available (the rule is lib/auth/local-personas.ts). */
+export function localPersonasEnabled(e: Env = env()): boolean {
+  return localPersonaDecision(personaInput(e)).enabled;
+}
+
+/** Whether personas would be safe here if asked for (the launcher asks for them in the embedded default). */
+export function localPersonasPermitted(e: Env = env()): boolean {
+  return localPersonaDecision(personaInput({ ...e, ATRIUM_LOCAL_PERSONAS: true })).enabled;
+}
+
+export function portalUrl(e: Pick<Env, "ATRIUM_URL" | "HOST" | "PORT"> = env()): string {
   return e.ATRIUM_URL ?? `http://${e.HOST}:${e.PORT}`;
 }
 

@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync, statSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { env, EnvError, portalUrl, reloadEnv } from "../lib/env";
+import { env, EnvError, localPersonasEnabled, localPersonasPermitted, portalUrl, reloadEnv } from "../lib/env";
 
 const args = new Set(process.argv.slice(2));
 const devMode = args.has("--dev");
@@ -74,8 +74,9 @@ async function main() {
     });
     cleanups.push(() => embedded.stop());
     process.env.DATABASE_URL = childEnv.DATABASE_URL = embedded.url;
-    // The embedded default is local mode: personas are on even for the production build.
-    if (process.env.ATRIUM_LOCAL_PERSONAS === undefined)
+    // The embedded default on this machine is local mode: personas are on, also for the production build, but
+    // only where lib/auth/local-personas.ts finds them harmless (no Entra ID, loopback http URL and listen address).
+    if (process.env.ATRIUM_LOCAL_PERSONAS === undefined && localPersonasPermitted(e))
       process.env.ATRIUM_LOCAL_PERSONAS = childEnv.ATRIUM_LOCAL_PERSONAS = "1";
   } else {
     log("Using the PostgreSQL server in DATABASE_URL.");
@@ -129,6 +130,11 @@ async function main() {
       void shutdown(code ?? 1);
     }
   });
+  log(
+    localPersonasEnabled({ ...e, NODE_ENV: devMode ? "development" : "production" })
+      ? "Local personas are on (local mode): sign in as any seeded person, without a password."
+      : "Local personas are off.",
+  );
   log(
     `Atrium is starting at ${portalUrl(e)} — ${services.azureLabel}${processes > 1 ? `, ${processes} web processes` : ""}. Press Ctrl-C to stop.`,
   );

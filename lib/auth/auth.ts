@@ -4,7 +4,7 @@ import { prismaAdapter } from "better-auth/adapters/prisma";
 import { nextCookies } from "better-auth/next-js";
 import { db } from "@/lib/db/client";
 import { env, localPersonasEnabled, portalUrl } from "@/lib/env";
-import { localPersonas } from "@/lib/auth/local-personas";
+import { localPersonas } from "@/lib/auth/personas";
 import { recordStandaloneAuditEvent } from "@/lib/audit/record-event";
 import { randomUUID } from "node:crypto";
 import { entraConfig } from "@/lib/auth/entra";
