@@ -25,6 +25,7 @@ export const PERMISSIONS = [
   "simulator.view",
   "inbox.read",
   "tokens.manage", // one's own personal access tokens for the REST API and the CLI
+  "notifications.manage", // webhooks, Teams channels, delivery log and caught mail
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -50,6 +51,7 @@ export const ROLE_PERMISSIONS: Record<PortalRoleName, readonly Permission[]> = {
     "simulator.view",
     "inbox.read",
     "tokens.manage",
+    "notifications.manage",
   ],
   STAKEHOLDER: [
     "request.read_all",
