@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { Card, PageHeader } from "@/components/ui/card";
 import { buttonClasses } from "@/components/ui/button";
-import { can, requireUser } from "@/lib/auth/session";
+import { can } from "@/lib/auth/session";
+import { guardedPage } from "@/lib/auth/page-guard";
 import { getOverview } from "@/lib/overview/queries";
 
 export const metadata = { title: "Overview" };
@@ -15,8 +16,7 @@ function Stat({ label, value, href }: { label: string; value: number; href: stri
   );
 }
 
-export default async function OverviewPage() {
-  const user = await requireUser();
+export default guardedPage("signed-in", async function OverviewPage(user) {
   const o = await getOverview(user);
   return (
     <>
@@ -57,4 +57,4 @@ export default async function OverviewPage() {
       </Card>
     </>
   );
-}
+});

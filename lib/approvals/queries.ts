@@ -2,6 +2,8 @@ import "server-only";
 import type { Prisma } from "@/generated/prisma/client";
 import { can, type SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
+import { isUuid } from "@/lib/access/params";
+import { requestVisibleWhere } from "@/lib/access/visibility";
 import { AppError } from "@/lib/errors";
 import { decidableStage, decisionRefusal, pendingStage, type ApprovalStageName, type DecisionSubject } from "./rules";
 
@@ -92,11 +94,12 @@ export type ApprovalPanelData = Awaited<ReturnType<typeof getApprovalPanel>>;
 
 /**
  * The approval story of one request (decisions, voided approvals, provisioning queue state) and the decision
- * the viewer may take now, if any. The caller has already established that the viewer may see the request.
+ * the viewer may take now, if any; null when the request is not the viewer's to see.
  */
 export async function getApprovalPanel(actor: SessionUser, requestId: string) {
-  const r = await db.workspaceRequest.findUnique({
-    where: { id: requestId },
+  if (!isUuid(requestId)) return null;
+  const r = await db.workspaceRequest.findFirst({
+    where: { id: requestId, ...requestVisibleWhere(actor) },
     select: {
       ...queueSelect,
       rejectionReason: true,

@@ -3,6 +3,7 @@ import type { Prisma } from "@/generated/prisma/client";
 import { can, type SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { INT8_MAX, isUuid } from "@/lib/access/params";
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -14,7 +15,13 @@ export async function listAuditEvents(actor: SessionUser, filter: AuditFilter = 
   const where: Prisma.AuditEventWhereInput = {};
   if (filter.action) where.action = { startsWith: filter.action };
   if (filter.requestId) where.requestId = filter.requestId;
-  if (filter.beforeId && /^\d{1,19}$/.test(filter.beforeId)) where.id = { lt: BigInt(filter.beforeId) };
+  if (filter.requestId && !isUuid(filter.requestId)) throw new AppError("INVALID", "Not a valid request id.");
+  if (filter.beforeId) {
+    // Event ids are bigint: a cursor beyond int8 would fail the database cast, so it is refused here.
+    if (!/^\d{1,19}$/.test(filter.beforeId) || BigInt(filter.beforeId) > INT8_MAX)
+      throw new AppError("INVALID", "This page link is not valid. Start from the newest events.");
+    where.id = { lt: BigInt(filter.beforeId) };
+  }
   const rows = await db.auditEvent.findMany({ where, orderBy: { id: "desc" }, take: AUDIT_PAGE_SIZE + 1 });
   const actorIds = [...new Set(rows.map((r) => r.actorId).filter((id): id is string => !!id))];
   const people = actorIds.length

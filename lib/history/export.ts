@@ -3,6 +3,7 @@ import { z } from "zod";
 import { Prisma, type PrismaClient } from "@/generated/prisma/client";
 import { db } from "@/lib/db/client";
 import { csvLine, type CsvValue } from "@/lib/history/csv";
+import { isoDateSchema, uuidSchema } from "@/lib/access/params";
 import { type HistoryFilters } from "@/lib/history/filters";
 import { historyWhere } from "@/lib/history/queries";
 import { type HistoryActor } from "@/lib/history/scope";
@@ -194,42 +195,28 @@ export function historyExportStream(
 // Audit trail
 
 const empty = (v: unknown) => (v === "" || v === null ? undefined : v);
-export const auditExportFiltersSchema = z.object({
-  from: z
-    .preprocess(
-      empty,
-      z
-        .string()
-        .regex(/^\d{4}-\d{2}-\d{2}$/)
-        .optional(),
-    )
-    .catch(undefined),
-  to: z
-    .preprocess(
-      empty,
-      z
-        .string()
-        .regex(/^\d{4}-\d{2}-\d{2}$/)
-        .optional(),
-    )
-    .catch(undefined),
-  action: z
-    .preprocess(
-      empty,
-      z
-        .string()
-        .regex(/^[a-z_]+(\.[a-z_]+)*\.?$/)
-        .max(100)
-        .optional(),
-    )
-    .catch(undefined),
-  request: z.preprocess(empty, z.uuid().optional()).catch(undefined),
-});
-export type AuditExportFilters = z.infer<typeof auditExportFiltersSchema>;
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(empty, schema.optional());
 
-export function parseAuditExportFilters(params: URLSearchParams): AuditExportFilters {
-  return auditExportFiltersSchema.parse(Object.fromEntries(params.entries()));
-}
+/** The export format asked for; anything but `json` means CSV, the default download. */
+export const exportFormatSchema = z.preprocess(empty, z.enum(["csv", "json"]).default("csv"));
+
+/**
+ * The audit export's query, refused (400) rather than silently widened when a value cannot be used: an export
+ * of "everything" because `from=2024-13-45` was ignored would be a wrong document with the right name.
+ */
+export const auditExportFiltersSchema = z.object({
+  from: optional(isoDateSchema),
+  to: optional(isoDateSchema),
+  action: optional(
+    z
+      .string()
+      .max(100)
+      .regex(/^[a-z_]+(\.[a-z_]+)*\.?$/, "Use an action name such as request.approved, or a prefix such as request."),
+  ),
+  request: optional(uuidSchema),
+  format: exportFormatSchema,
+});
+export type AuditExportFilters = Omit<z.infer<typeof auditExportFiltersSchema>, "format">;
 
 type AuditExportRow = {
   id: bigint;
@@ -317,6 +304,33 @@ export function auditExportStream(filters: AuditExportFilters, format: ExportFor
       json: (r) => ({ ...r, id: r.id.toString() }),
     },
     format,
+  );
+}
+
+/**
+ * Reads the first chunk of an export before anything is promised: a failure there (a database error, an
+ * impossible filter) throws here, before the export is recorded as done and before a 200 goes out. The
+ * returned stream replays that chunk and then continues where the original left off.
+ */
+export async function startExport(stream: ReadableStream<Uint8Array>): Promise<ReadableStream<Uint8Array>> {
+  const reader = stream.getReader();
+  const first = await reader.read();
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        if (first.done) controller.close();
+        else controller.enqueue(first.value);
+      },
+      async pull(controller) {
+        const next = await reader.read();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
   );
 }
 

@@ -3,6 +3,15 @@
  * Pure module: the page, the export routes, the benchmark and the tests all use it.
  */
 import { z } from "zod";
+import {
+  INT4_MAX,
+  isoDateSchema,
+  uuidSchema,
+  parseSearchParams,
+  type ParamsResult,
+  type SearchParamsLike,
+} from "@/lib/access/params";
+import { AppError } from "@/lib/errors";
 
 export const HISTORY_STATUSES = [
   "SUBMITTED",
@@ -22,39 +31,54 @@ export type HistorySort = (typeof HISTORY_SORTS)[number];
 export const HISTORY_PAGE_SIZE = 25;
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
-const date = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)));
 const empty = (v: unknown) => (v === "" || v === null ? undefined : Array.isArray(v) ? v[0] : v);
 const opt = <T extends z.ZodType>(schema: T) => z.preprocess(empty, schema.optional()).catch(undefined);
+const strict = <T extends z.ZodType>(schema: T) => z.preprocess(empty, schema.optional());
+const cursorText = z.string().max(200, "This page link is not valid.");
 
-/** Unknown or malformed values are dropped rather than rejected: a hand-edited URL still shows a page. */
-export const historyFiltersSchema = z.object({
-  team: opt(slug),
-  project: opt(slug),
-  env: opt(z.enum(HISTORY_ENVIRONMENTS)),
-  status: opt(z.enum(HISTORY_STATUSES)),
-  requester: opt(z.string().min(1).max(100)),
-  from: opt(date),
-  to: opt(date),
-  sort: z.preprocess(empty, z.enum(HISTORY_SORTS).default("submitted")).catch("submitted"),
-  dir: z.preprocess(empty, z.enum(["asc", "desc"]).default("desc")).catch("desc"),
-  after: opt(z.string().max(200)),
-  before: opt(z.string().max(200)),
-});
+/**
+ * Values picked from a list (team, project, environment, status, requester, sort) that are unknown are
+ * dropped: a hand-edited URL still shows a page, with "All" selected. Values the query would have to
+ * interpret (dates, page cursors) are refused with a message instead: silently ignoring `from=2024-13-45`
+ * would show a wrong answer, and a forged cursor must never reach a database cast.
+ */
+export const historyFiltersSchema = z
+  .object({
+    team: opt(slug),
+    project: opt(slug),
+    env: opt(z.enum(HISTORY_ENVIRONMENTS)),
+    status: opt(z.enum(HISTORY_STATUSES)),
+    requester: opt(z.string().min(1).max(100)),
+    from: strict(isoDateSchema),
+    to: strict(isoDateSchema),
+    sort: z.preprocess(empty, z.enum(HISTORY_SORTS).default("submitted")).catch("submitted"),
+    dir: z.preprocess(empty, z.enum(["asc", "desc"]).default("desc")).catch("desc"),
+    after: strict(cursorText),
+    before: strict(cursorText),
+  })
+  .superRefine((f, ctx) => {
+    for (const key of ["after", "before"] as const) {
+      const text = f[key];
+      if (text !== undefined && !decodeCursor(text, f.sort))
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: "This page link is not valid. Start from the first page.",
+        });
+    }
+  });
 export type HistoryFilters = z.infer<typeof historyFiltersSchema>;
 
-type SearchParamsLike = URLSearchParams | Record<string, string | string[] | undefined>;
+/** The history filters of a URL, or the message a 400 shows (bad date, forged or stale cursor). */
+export function parseHistoryQuery(params: SearchParamsLike): ParamsResult<HistoryFilters> {
+  return parseSearchParams(historyFiltersSchema, params);
+}
 
+/** As parseHistoryQuery, for callers that only pass known-good values (scripts, tests); throws when invalid. */
 export function parseHistoryFilters(params: SearchParamsLike): HistoryFilters {
-  const record: Record<string, unknown> = {};
-  if (params instanceof URLSearchParams) {
-    for (const key of params.keys()) record[key] = params.get(key);
-  } else {
-    Object.assign(record, params);
-  }
-  return historyFiltersSchema.parse(record);
+  const result = parseHistoryQuery(params);
+  if (!result.ok) throw new AppError("INVALID", result.message, result.fieldErrors);
+  return result.data;
 }
 
 const FILTER_KEYS = ["team", "project", "env", "status", "requester", "from", "to"] as const;
@@ -93,13 +117,22 @@ export function encodeCursor(cursor: HistoryCursor): string {
   return Buffer.from(JSON.stringify([cursor.v, cursor.id])).toString("base64url");
 }
 
-const cursorSchema = z.tuple([z.string().max(64), z.uuid()]);
+const cursorSchema = z.tuple([z.string().max(64), uuidSchema]);
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 
-export function decodeCursor(text: string | undefined): HistoryCursor | null {
+/**
+ * The cursor in `text`, or null when it cannot be one: not base64url JSON, not [value, uuid], or a value that
+ * does not fit the sort it pages (an instant for "submitted", a request number within int4 for "number").
+ */
+export function decodeCursor(text: string | undefined, sort: HistorySort = "submitted"): HistoryCursor | null {
   if (!text) return null;
   try {
     const [v, id] = cursorSchema.parse(JSON.parse(Buffer.from(text, "base64url").toString("utf8")));
-    return { v, id };
+    const fits =
+      sort === "number"
+        ? /^\d{1,10}$/.test(v) && BigInt(v) <= INT4_MAX
+        : ISO_INSTANT.test(v) && Number.isFinite(Date.parse(v));
+    return fits ? { v, id } : null;
   } catch {
     return null;
   }

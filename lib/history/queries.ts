@@ -9,7 +9,9 @@ import {
   type HistoryCursor,
   type HistoryFilters,
 } from "@/lib/history/filters";
-import { readsAllHistory, teamScope, type HistoryActor } from "@/lib/history/scope";
+import { readsAllHistory, type HistoryActor } from "@/lib/history/scope";
+import { isUuid } from "@/lib/access/params";
+import { requestVisibleSql } from "@/lib/access/visibility";
 
 export type HistoryRow = {
   id: string;
@@ -54,12 +56,13 @@ const FROM_JOINS = Prisma.sql`
   JOIN users u ON u.id = r.requester_id`;
 
 /**
- * The WHERE of the history list and its exports: only requests that were ever submitted (drafts are the
- * requester's private work), the caller's authorisation, then the filters. Each filter is written so that
+ * The WHERE of the history list and its exports: only requests that were ever submitted (the history is of
+ * submitted requests; drafts are the requester's private work anyway), the one visibility rule
+ * (lib/access/visibility.ts), then the filters. Each filter is written so that
  * one of the partial `history_requests_*` indexes can serve it in submission order.
  */
 export function historyWhere(actor: HistoryActor, filters: HistoryFilters): Prisma.Sql {
-  const parts: Prisma.Sql[] = [Prisma.sql`r.submitted_at IS NOT NULL`, teamScope(actor, Prisma.sql`r.team_id`)];
+  const parts: Prisma.Sql[] = [Prisma.sql`r.submitted_at IS NOT NULL`, requestVisibleSql(actor)];
   if (filters.team) parts.push(Prisma.sql`r.team_id = (SELECT id FROM teams WHERE slug = ${filters.team})`);
   if (filters.project) parts.push(Prisma.sql`r.project_id = (SELECT id FROM projects WHERE slug = ${filters.project})`);
   if (filters.env) parts.push(Prisma.sql`r.environments @> ARRAY[${filters.env}]::"Environment"[]`);
@@ -97,9 +100,9 @@ export function historyPageSql(actor: HistoryActor, filters: HistoryFilters, lim
 }
 
 function pageKeyset(filters: HistoryFilters): Keyset {
-  const before = decodeCursor(filters.before);
+  const before = decodeCursor(filters.before, filters.sort);
   if (before) return { cursor: before, forward: false };
-  return { cursor: decodeCursor(filters.after), forward: true };
+  return { cursor: decodeCursor(filters.after, filters.sort), forward: true };
 }
 
 function cursorOf(row: HistoryRow, filters: HistoryFilters): string {
@@ -145,7 +148,7 @@ export async function getHistoryRequest(
     })
   | null
 > {
-  if (!/^[0-9a-f-]{36}$/i.test(requestId)) return null;
+  if (!isUuid(requestId)) return null;
   const rows = await db.$queryRaw<
     (HistoryRow & {
       planHash: string | null;
@@ -158,7 +161,7 @@ export async function getHistoryRequest(
     SELECT ${SELECT_COLUMNS}, r.plan_hash AS "planHash", r.cost_center AS "costCenter", r.rejection_reason AS "rejectionReason",
       r.visibility::text AS "visibility", r.restriction::text AS "restriction"
     ${FROM_JOINS}
-    WHERE r.id = ${requestId}::uuid AND r.submitted_at IS NOT NULL AND ${teamScope(actor, Prisma.sql`r.team_id`)}`;
+    WHERE r.id = ${requestId}::uuid AND r.submitted_at IS NOT NULL AND ${requestVisibleSql(actor)}`;
   return rows[0] ?? null;
 }
 

@@ -1,7 +1,9 @@
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import { db } from "@/lib/db/client";
-import { teamScope, type HistoryActor } from "@/lib/history/scope";
+import { type HistoryActor } from "@/lib/history/scope";
+import { isUuid } from "@/lib/access/params";
+import { requestVisibleSql } from "@/lib/access/visibility";
 
 export type TimelineKind = "audit" | "approval" | "run" | "step" | "notification";
 export type TimelineTone = "neutral" | "info" | "success" | "warning" | "danger";
@@ -128,9 +130,9 @@ const STATUS_TONE: Record<string, TimelineTone> = {
  * Null when the request does not exist or the caller may not see it.
  */
 export async function getRequestTimeline(actor: HistoryActor, requestId: string): Promise<TimelineEntry[] | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(requestId)) return null;
+  if (!isUuid(requestId)) return null;
   const visible = await db.$queryRaw<{ id: string }[]>`
-    SELECT r.id::text AS id FROM workspace_requests r WHERE r.id = ${requestId}::uuid AND ${teamScope(actor, Prisma.sql`r.team_id`)}`;
+    SELECT r.id::text AS id FROM workspace_requests r WHERE r.id = ${requestId}::uuid AND ${requestVisibleSql(actor)}`;
   if (visible.length === 0) return null;
   return buildTimeline(requestId);
 }

@@ -1,7 +1,9 @@
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import { db } from "@/lib/db/client";
-import { teamScope, type HistoryActor } from "@/lib/history/scope";
+import { type HistoryActor } from "@/lib/history/scope";
+import { isUuid } from "@/lib/access/params";
+import { requestVisibleSql } from "@/lib/access/visibility";
 import { buildTimeline, humanizeAction, type TimelineEntry } from "@/lib/history/timeline";
 
 export type WorkspaceSummary = {
@@ -54,7 +56,7 @@ type PlanLike = {
  * Null when it does not exist or is not the caller's to see.
  */
 export async function getWorkspaceView(actor: HistoryActor, workspaceId: string): Promise<WorkspaceView | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(workspaceId)) return null;
+  if (!isUuid(workspaceId)) return null;
   const rows = await db.$queryRaw<
     (WorkspaceSummary & {
       scopeSlug: string;
@@ -74,7 +76,7 @@ export async function getWorkspaceView(actor: HistoryActor, workspaceId: string)
     LEFT JOIN projects p ON p.id = w.project_id
     JOIN workspace_requests r ON r.id = w.request_id
     JOIN users u ON u.id = r.requester_id
-    WHERE w.id = ${workspaceId}::uuid AND ${teamScope(actor, Prisma.sql`w.team_id`)}`;
+    WHERE w.id = ${workspaceId}::uuid AND ${requestVisibleSql(actor)}`;
   const row = rows[0];
   if (!row) return null;
 

@@ -1,20 +1,11 @@
 import "server-only";
 import type { Prisma } from "@/generated/prisma/client";
-import { can, type SessionUser } from "@/lib/auth/session";
+import type { SessionUser } from "@/lib/auth/session";
+import { requestVisibleWhere } from "@/lib/access/visibility";
 
-/**
- * Which requests' provisioning runs a person may see (and, with run.retry / run.cancel, act on): everyone's with
- * run.read_all; their teams' with run.read_team (MLOps); their own requests and those naming them as members.
- */
+/** Which requests' provisioning runs a person may see: exactly the requests they may see (lib/access/visibility.ts). */
 export function runVisibility(actor: SessionUser): Prisma.WorkspaceRequestWhereInput {
-  if (can(actor, "run.read_all") || can(actor, "request.read_all")) return {};
-  const or: Prisma.WorkspaceRequestWhereInput[] = [
-    { requesterId: actor.id },
-    { members: { some: { userId: actor.id } } },
-  ];
-  if ((can(actor, "run.read_team") || can(actor, "request.read_team")) && actor.teamIds.length)
-    or.push({ teamId: { in: actor.teamIds } });
-  return { OR: or };
+  return requestVisibleWhere(actor);
 }
 
 /** Retry/cancel: admins on every request; MLOps only on their teams' requests (the product rules). */

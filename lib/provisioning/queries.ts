@@ -3,6 +3,7 @@ import type { Prisma } from "@/generated/prisma/client";
 import type { RunStatus } from "@/generated/prisma/enums";
 import { can, type SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
+import { INT4_MAX, isUuid } from "@/lib/access/params";
 import { env } from "@/lib/env";
 import { formatRequestNumber } from "@/lib/plan/build-plan";
 import type { Plan } from "@/lib/plan/types";
@@ -63,6 +64,7 @@ export async function getProvisioningProgress(
   actor: SessionUser,
   requestId: string,
 ): Promise<ProvisioningProgress | null> {
+  if (!isUuid(requestId)) return null;
   const request = await db.workspaceRequest.findFirst({
     where: { id: requestId, ...runVisibility(actor) },
     select: { id: true, number: true, status: true, plan: true, teamId: true },
@@ -180,8 +182,11 @@ export async function listRuns(actor: SessionUser, filters: RunListFilters, take
   const requestWhere: Prisma.WorkspaceRequestWhereInput = { ...runVisibility(actor) };
   if (filters.team) requestWhere.team = { slug: filters.team };
   const q = filters.q?.trim().replace(/^req-0*/i, "");
-  if (q && /^\d+$/.test(q)) requestWhere.number = Number(q);
-  else if (q) requestWhere.scopeSlug = { contains: q.toLowerCase() };
+  if (q && /^\d+$/.test(q)) {
+    // Request numbers are int4: a longer number matches nothing (and must not reach the database as one).
+    if (q.length > 10 || BigInt(q) > INT4_MAX) return [];
+    requestWhere.number = Number(q);
+  } else if (q) requestWhere.scopeSlug = { contains: q.toLowerCase() };
   const runs = await db.provisioningRun.findMany({
     where: { ...(filters.status ? { status: filters.status } : {}), request: requestWhere },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],

@@ -1,7 +1,9 @@
 import "server-only";
 import { cache } from "react";
 import type { Prisma } from "@/generated/prisma/client";
-import { can, type SessionUser } from "@/lib/auth/session";
+import { type SessionUser } from "@/lib/auth/session";
+import { isUuid } from "@/lib/access/params";
+import { requestVisibleWhere } from "@/lib/access/visibility";
 import { db } from "@/lib/db/client";
 import type { CostEstimate } from "@/lib/plan/cost";
 import type { Plan } from "@/lib/plan/types";
@@ -89,23 +91,13 @@ export async function listMyRequests(
   return rows.map(toListItem);
 }
 
-/** Who may read a request: its requester, its members, people of its team, and readers of everything. */
-function viewerWhere(actor: SessionUser, id: string): Prisma.WorkspaceRequestWhereInput {
-  if (can(actor, "request.read_all")) return { id };
-  const or: Prisma.WorkspaceRequestWhereInput[] = [
-    { requesterId: actor.id },
-    { members: { some: { userId: actor.id } } },
-  ];
-  if (can(actor, "request.read_team") && actor.teamIds.length)
-    or.push({ teamId: { in: actor.teamIds }, status: { not: "DRAFT" } });
-  return { id, OR: or };
-}
-
 export type RequestDetail = Awaited<ReturnType<typeof loadRequestDetail>>;
 
 async function loadRequestDetail(actor: SessionUser, id: string) {
+  if (!isUuid(id)) return null;
   const r = await db.workspaceRequest.findFirst({
-    where: viewerWhere(actor, id),
+    // The one visibility rule: a draft is its requester's alone, whatever the viewer's roles.
+    where: { id, ...requestVisibleWhere(actor) },
     select: {
       ...listSelect,
       version: true,
@@ -166,6 +158,7 @@ export const getRequestForViewer = cache(loadRequestDetail);
 
 /** The actor's own draft, for the wizard. */
 export async function getDraftForEditor(actor: SessionUser, id: string) {
+  if (!isUuid(id)) return null;
   const row = await db.workspaceRequest.findFirst({
     where: { id, requesterId: actor.id, status: "DRAFT" },
     include: {

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { Card } from "@/components/ui/card";
 import { buttonClasses } from "@/components/ui/button";
 import { getCurrentUser } from "@/lib/auth/session";
+import { publicPage } from "@/lib/auth/page-guard";
 import { localPersonasEnabled } from "@/lib/env";
 import { entraSignInAvailable } from "@/lib/auth/entra";
 import { EntraSignInButton } from "@/components/auth/entra-sign-in-button";
@@ -11,7 +12,7 @@ import { signInErrorMessage } from "@/lib/auth/oidc-claims";
 export const metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
+export default publicPage(async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
   if (await getCurrentUser()) redirect("/");
   const local = localPersonasEnabled();
   const entra = entraSignInAvailable();
@@ -44,4 +45,4 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       )}
     </Card>
   );
-}
+});

@@ -1,9 +1,8 @@
 import Link from "next/link";
-import { forbidden } from "next/navigation";
 import { EmptyState, PageHeader } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { Table, Td, Th } from "@/components/ui/table";
-import { auditDenial, can, requireUser } from "@/lib/auth/session";
+import { guardedPage } from "@/lib/auth/page-guard";
 import { listApprovalQueue } from "@/lib/approvals/queries";
 import { STAGE_LABELS } from "@/lib/approvals/rules";
 import { formatRequestNumber } from "@/lib/plan/build-plan";
@@ -18,12 +17,7 @@ const ROLE_LABELS: Record<string, string> = {
 };
 const usd = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
-export default async function ApprovalsPage() {
-  const user = await requireUser();
-  if (!can(user, "request.approve") && !can(user, "request.approve_production")) {
-    await auditDenial(user, "request.approve");
-    forbidden();
-  }
+export default guardedPage(["request.approve", "request.approve_production"], async function ApprovalsPage(user) {
   const queue = await listApprovalQueue(user);
   return (
     <>
@@ -125,4 +119,4 @@ export default async function ApprovalsPage() {
       )}
     </>
   );
-}
+});

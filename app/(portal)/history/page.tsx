@@ -1,78 +1,78 @@
 import Link from "next/link";
-import { forbidden } from "next/navigation";
 import { EmptyState, PageHeader } from "@/components/ui/card";
 import { buttonClasses } from "@/components/ui/button";
 import { HistoryFiltersForm } from "@/components/history/history-filters";
 import { HistoryTable, KeysetPagination } from "@/components/history/history-table";
-import { auditDenial, can, requireUser } from "@/lib/auth/session";
-import { filterOnlyQueryString, hasActiveFilters, parseHistoryFilters } from "@/lib/history/filters";
+import { can } from "@/lib/auth/session";
+import { guardedPage } from "@/lib/auth/page-guard";
+import { InvalidQuery } from "../_components/invalid-query";
+import { filterOnlyQueryString, hasActiveFilters, parseHistoryQuery } from "@/lib/history/filters";
 import { listHistory, listHistoryFilterOptions } from "@/lib/history/queries";
-import { readsAllHistory, readsHistory } from "@/lib/history/scope";
+import { HISTORY_PAGE_ACCESS, readsAllHistory } from "@/lib/history/scope";
 
 export const metadata = { title: "History" };
 
-export default async function HistoryPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const user = await requireUser();
-  if (!readsHistory(user)) {
-    await auditDenial(user, "history.read_all");
-    forbidden();
-  }
-  const filters = parseHistoryFilters(await searchParams);
-  const [page, options] = await Promise.all([listHistory(user, filters), listHistoryFilterOptions(user)]);
-  const exportQuery = filterOnlyQueryString(filters);
-  const mayExport = can(user, "history.export");
-  return (
-    <>
-      <PageHeader
-        title="History"
-        description={
-          readsAllHistory(user)
-            ? "Every submitted workspace request: who asked, who decided, what was created. Open a request for its full timeline."
-            : "The submitted workspace requests of your teams. Open a request for its full timeline."
-        }
-        actions={
+export default guardedPage(
+  HISTORY_PAGE_ACCESS,
+  async function HistoryPage(
+    user,
+    { searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> },
+  ) {
+    const query = parseHistoryQuery(await searchParams);
+    if (!query.ok) return <InvalidQuery title="History" message={query.message} resetHref="/history" />;
+    const filters = query.data;
+    const [page, options] = await Promise.all([listHistory(user, filters), listHistoryFilterOptions(user)]);
+    const exportQuery = filterOnlyQueryString(filters);
+    const mayExport = can(user, "history.export");
+    return (
+      <>
+        <PageHeader
+          title="History"
+          description={
+            readsAllHistory(user)
+              ? "Every submitted workspace request: who asked, who decided, what was created. Open a request for its full timeline."
+              : "The submitted workspace requests of your teams. Open a request for its full timeline."
+          }
+          actions={
+            <>
+              <Link href={`/history/metrics${exportQuery}`} className={buttonClasses("secondary")}>
+                Lead times and rates
+              </Link>
+              {mayExport && (
+                <>
+                  <a
+                    href={`/history/export${exportQuery ? `${exportQuery}&` : "?"}format=csv`}
+                    className={buttonClasses("secondary")}
+                    download
+                  >
+                    Export CSV
+                  </a>
+                  <a
+                    href={`/history/export${exportQuery ? `${exportQuery}&` : "?"}format=json`}
+                    className={buttonClasses("secondary")}
+                    download
+                  >
+                    Export JSON
+                  </a>
+                </>
+              )}
+            </>
+          }
+        />
+        <HistoryFiltersForm action="/history" filters={filters} options={options} />
+        {page.rows.length === 0 ? (
+          <EmptyState title={hasActiveFilters(filters) ? "No request matches these filters" : "No requests yet"}>
+            {hasActiveFilters(filters)
+              ? "Widen the filters or clear them."
+              : "Submitted workspace requests will appear here."}
+          </EmptyState>
+        ) : (
           <>
-            <Link href={`/history/metrics${exportQuery}`} className={buttonClasses("secondary")}>
-              Lead times and rates
-            </Link>
-            {mayExport && (
-              <>
-                <a
-                  href={`/history/export${exportQuery ? `${exportQuery}&` : "?"}format=csv`}
-                  className={buttonClasses("secondary")}
-                  download
-                >
-                  Export CSV
-                </a>
-                <a
-                  href={`/history/export${exportQuery ? `${exportQuery}&` : "?"}format=json`}
-                  className={buttonClasses("secondary")}
-                  download
-                >
-                  Export JSON
-                </a>
-              </>
-            )}
+            <HistoryTable rows={page.rows} filters={filters} basePath="/history" />
+            <KeysetPagination filters={filters} next={page.next} previous={page.previous} basePath="/history" />
           </>
-        }
-      />
-      <HistoryFiltersForm action="/history" filters={filters} options={options} />
-      {page.rows.length === 0 ? (
-        <EmptyState title={hasActiveFilters(filters) ? "No request matches these filters" : "No requests yet"}>
-          {hasActiveFilters(filters)
-            ? "Widen the filters or clear them."
-            : "Submitted workspace requests will appear here."}
-        </EmptyState>
-      ) : (
-        <>
-          <HistoryTable rows={page.rows} filters={filters} basePath="/history" />
-          <KeysetPagination filters={filters} next={page.next} previous={page.previous} basePath="/history" />
-        </>
-      )}
-    </>
-  );
-}
+        )}
+      </>
+    );
+  },
+);

@@ -1,13 +1,12 @@
 import Link from "next/link";
 import { EmptyState, PageHeader } from "@/components/ui/card";
 import { MarkReadButton } from "@/components/notifications/mark-read-button";
-import { requirePagePermission } from "@/lib/auth/session";
+import { guardedPage } from "@/lib/auth/page-guard";
 import { listInbox } from "@/lib/notifications/queries";
 
 export const metadata = { title: "Inbox" };
 
-export default async function InboxPage() {
-  const user = await requirePagePermission("inbox.read");
+export default guardedPage("inbox.read", async function InboxPage(user) {
   const items = await listInbox(user);
   const unread = items.some((n) => !n.readAt);
   return (
@@ -56,4 +55,4 @@ export default async function InboxPage() {
       )}
     </>
   );
-}
+});

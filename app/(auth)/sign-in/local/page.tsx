@@ -3,13 +3,14 @@ import { Badge } from "@/components/ui/badge";
 import { signInAsPersonaAction } from "@/lib/auth/actions";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { getCurrentUser } from "@/lib/auth/session";
+import { publicPage } from "@/lib/auth/page-guard";
 import { listPersonas } from "@/lib/auth/personas";
 import { localPersonasEnabled } from "@/lib/env";
 
 export const metadata = { title: "Choose a persona" };
 export const dynamic = "force-dynamic";
 
-export default async function LocalPersonasPage() {
+export default publicPage(async function LocalPersonasPage() {
   // Outside local mode this route does not exist.
   if (!localPersonasEnabled()) notFound();
   if (await getCurrentUser()) redirect("/");
@@ -53,4 +54,4 @@ export default async function LocalPersonasPage() {
       )}
     </section>
   );
-}
+});

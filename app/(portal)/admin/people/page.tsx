@@ -4,13 +4,12 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { RoleEditor } from "@/components/people/role-editor";
 import { DisableToggle } from "@/components/people/disable-toggle";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
-import { requirePagePermission } from "@/lib/auth/session";
+import { guardedPage } from "@/lib/auth/page-guard";
 import { listPeople } from "@/lib/people/queries";
 
 export const metadata = { title: "People and roles" };
 
-export default async function PeoplePage() {
-  const admin = await requirePagePermission("users.manage");
+export default guardedPage("users.manage", async function PeoplePage(admin) {
   const people = await listPeople(admin);
   return (
     <>
@@ -59,4 +58,4 @@ export default async function PeoplePage() {
       </Table>
     </>
   );
-}
+});

@@ -1,12 +1,11 @@
 import { PageHeader } from "@/components/ui/card";
 import { SettingsForm } from "@/components/settings/settings-form";
-import { requirePagePermission } from "@/lib/auth/session";
+import { guardedPage } from "@/lib/auth/page-guard";
 import { getSettingsForAdmin } from "@/lib/settings/queries";
 
 export const metadata = { title: "Settings" };
 
-export default async function SettingsPage() {
-  const admin = await requirePagePermission("settings.update");
+export default guardedPage("settings.update", async function SettingsPage(admin) {
   const settings = await getSettingsForAdmin(admin);
   return (
     <>
@@ -25,4 +24,4 @@ export default async function SettingsPage() {
       <SettingsForm version={settings.version} snapshot={settings.snapshot} vmSizes={settings.vmSizes} />
     </>
   );
-}
+});

@@ -1,13 +1,12 @@
 import { Alert, PageHeader } from "@/components/ui/card";
 import { SimulatedEstate } from "@/components/simulator/simulated-estate";
-import { requirePagePermission } from "@/lib/auth/session";
+import { guardedPage } from "@/lib/auth/page-guard";
 import { getSimulatedEstate } from "@/lib/azure/simulator-estate";
 
 export const metadata = { title: "Simulated Azure" };
 export const dynamic = "force-dynamic";
 
-export default async function SimulatorPage() {
-  await requirePagePermission("simulator.view");
+export default guardedPage("simulator.view", async function SimulatorPage() {
   const estate = await getSimulatedEstate();
   return (
     <>
@@ -43,4 +42,4 @@ export default async function SimulatorPage() {
       )}
     </>
   );
-}
+});

@@ -1,14 +1,14 @@
 import Link from "next/link";
-import { forbidden, notFound } from "next/navigation";
+import { notFound } from "next/navigation";
 import { Card, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { Facts } from "@/components/history/facts";
 import { StatusBadge } from "@/components/history/status-badge";
 import { TimelineList } from "@/components/history/request-timeline";
-import { auditDenial, requireUser } from "@/lib/auth/session";
+import { guardedPage, uuidParam } from "@/lib/auth/page-guard";
 import { ENVIRONMENT_LABELS, formatDateTime, formatDuration, formatUsd, requestLabel } from "@/lib/history/format";
 import { getHistoryRequest } from "@/lib/history/queries";
-import { readsHistory } from "@/lib/history/scope";
+import { HISTORY_PAGE_ACCESS } from "@/lib/history/scope";
 import { buildTimeline } from "@/lib/history/timeline";
 import { listRequestWorkspaces } from "@/lib/history/workspaces";
 
@@ -16,94 +16,92 @@ export const metadata = { title: "Request timeline" };
 
 const span = (from: Date | null, to: Date | null) => (from && to ? formatDuration(to.getTime() - from.getTime()) : "—");
 
-export default async function RequestHistoryPage({ params }: { params: Promise<{ id: string }> }) {
-  const user = await requireUser();
-  if (!readsHistory(user)) {
-    await auditDenial(user, "history.read_all");
-    forbidden();
-  }
-  const { id } = await params;
-  const request = await getHistoryRequest(user, id);
-  if (!request) notFound();
-  // getHistoryRequest has checked the request is visible to this person.
-  const [timeline, workspaces] = await Promise.all([buildTimeline(id), listRequestWorkspaces(id)]);
-  return (
-    <>
-      <p className="mb-2 text-sm">
-        <Link href="/history" className="text-brand-700 hover:underline">
-          ← History
-        </Link>
-      </p>
-      <PageHeader
-        title={`${requestLabel(request.number)} · ${request.scopeSlug ?? "workspace request"}`}
-        description={`${request.teamName ?? "No team"}${request.projectName ? ` / ${request.projectName}` : ""} — requested by ${request.requesterName}`}
-        actions={<StatusBadge status={request.status} />}
-      />
-      <div className="space-y-6">
-        <Card aria-labelledby="summary-heading">
-          <h2 id="summary-heading" className="mb-4 text-lg font-semibold text-slate-900">
-            Summary
-          </h2>
-          <Facts
-            items={[
-              {
-                label: "Environments",
-                value: request.environments.map((e) => ENVIRONMENT_LABELS[e] ?? e).join(", ") || "—",
-              },
-              { label: "Region", value: request.region ?? "—" },
-              {
-                label: "Network / access",
-                value: `${request.visibility?.toLowerCase() ?? "—"} / ${request.restriction?.toLowerCase() ?? "—"}`,
-              },
-              { label: "Cost centre", value: request.costCenter ?? "—" },
-              { label: "Submitted", value: formatDateTime(request.submittedAt) },
-              { label: "Submitted → approved", value: span(request.submittedAt, request.approvedAt) },
-              { label: "Approved → provisioned", value: span(request.approvedAt, request.provisionedAt) },
-              { label: "End to end", value: span(request.submittedAt, request.provisionedAt) },
-              { label: "Estimated monthly cost", value: formatUsd(request.estimatedMonthlyUsd, true) },
-              { label: "Plan hash", value: <span className="font-mono text-xs">{request.planHash ?? "—"}</span> },
-              ...(request.rejectionReason ? [{ label: "Rejection reason", value: request.rejectionReason }] : []),
-            ]}
-          />
-        </Card>
-        {workspaces.length > 0 && (
-          <section aria-labelledby="workspaces-heading">
-            <h2 id="workspaces-heading" className="mb-2 text-lg font-semibold text-slate-900">
-              Workspaces created
+export default guardedPage(
+  HISTORY_PAGE_ACCESS,
+  async function RequestHistoryPage(user, { params }: { params: Promise<{ id: string }> }) {
+    const id = uuidParam((await params).id);
+    const request = await getHistoryRequest(user, id);
+    if (!request) notFound();
+    // getHistoryRequest has checked the request is visible to this person.
+    const [timeline, workspaces] = await Promise.all([buildTimeline(id), listRequestWorkspaces(id)]);
+    return (
+      <>
+        <p className="mb-2 text-sm">
+          <Link href="/history" className="text-brand-700 hover:underline">
+            ← History
+          </Link>
+        </p>
+        <PageHeader
+          title={`${requestLabel(request.number)} · ${request.scopeSlug ?? "workspace request"}`}
+          description={`${request.teamName ?? "No team"}${request.projectName ? ` / ${request.projectName}` : ""} — requested by ${request.requesterName}`}
+          actions={<StatusBadge status={request.status} />}
+        />
+        <div className="space-y-6">
+          <Card aria-labelledby="summary-heading">
+            <h2 id="summary-heading" className="mb-4 text-lg font-semibold text-slate-900">
+              Summary
             </h2>
-            <Table caption="Workspaces created by this request">
-              <thead className="bg-slate-50">
-                <tr>
-                  <Th>Workspace</Th>
-                  <Th>Environment</Th>
-                  <Th>Status</Th>
-                  <Th className="text-right">Est. monthly</Th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {workspaces.map((w) => (
-                  <tr key={w.id}>
-                    <Td>
-                      <Link href={`/workspaces/${w.id}`} className="font-medium text-brand-700 hover:underline">
-                        {w.name}
-                      </Link>
-                    </Td>
-                    <Td>{ENVIRONMENT_LABELS[w.environment] ?? w.environment}</Td>
-                    <Td>{w.status.toLowerCase()}</Td>
-                    <Td className="text-right tabular-nums">{formatUsd(w.monthlyUsd, true)}</Td>
+            <Facts
+              items={[
+                {
+                  label: "Environments",
+                  value: request.environments.map((e) => ENVIRONMENT_LABELS[e] ?? e).join(", ") || "—",
+                },
+                { label: "Region", value: request.region ?? "—" },
+                {
+                  label: "Network / access",
+                  value: `${request.visibility?.toLowerCase() ?? "—"} / ${request.restriction?.toLowerCase() ?? "—"}`,
+                },
+                { label: "Cost centre", value: request.costCenter ?? "—" },
+                { label: "Submitted", value: formatDateTime(request.submittedAt) },
+                { label: "Submitted → approved", value: span(request.submittedAt, request.approvedAt) },
+                { label: "Approved → provisioned", value: span(request.approvedAt, request.provisionedAt) },
+                { label: "End to end", value: span(request.submittedAt, request.provisionedAt) },
+                { label: "Estimated monthly cost", value: formatUsd(request.estimatedMonthlyUsd, true) },
+                { label: "Plan hash", value: <span className="font-mono text-xs">{request.planHash ?? "—"}</span> },
+                ...(request.rejectionReason ? [{ label: "Rejection reason", value: request.rejectionReason }] : []),
+              ]}
+            />
+          </Card>
+          {workspaces.length > 0 && (
+            <section aria-labelledby="workspaces-heading">
+              <h2 id="workspaces-heading" className="mb-2 text-lg font-semibold text-slate-900">
+                Workspaces created
+              </h2>
+              <Table caption="Workspaces created by this request">
+                <thead className="bg-slate-50">
+                  <tr>
+                    <Th>Workspace</Th>
+                    <Th>Environment</Th>
+                    <Th>Status</Th>
+                    <Th className="text-right">Est. monthly</Th>
                   </tr>
-                ))}
-              </tbody>
-            </Table>
-          </section>
-        )}
-        <Card aria-labelledby="timeline-heading">
-          <h2 id="timeline-heading" className="mb-4 text-lg font-semibold text-slate-900">
-            Timeline
-          </h2>
-          <TimelineList entries={timeline} />
-        </Card>
-      </div>
-    </>
-  );
-}
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {workspaces.map((w) => (
+                    <tr key={w.id}>
+                      <Td>
+                        <Link href={`/workspaces/${w.id}`} className="font-medium text-brand-700 hover:underline">
+                          {w.name}
+                        </Link>
+                      </Td>
+                      <Td>{ENVIRONMENT_LABELS[w.environment] ?? w.environment}</Td>
+                      <Td>{w.status.toLowerCase()}</Td>
+                      <Td className="text-right tabular-nums">{formatUsd(w.monthlyUsd, true)}</Td>
+                    </tr>
+                  ))}
+                </tbody>
+              </Table>
+            </section>
+          )}
+          <Card aria-labelledby="timeline-heading">
+            <h2 id="timeline-heading" className="mb-4 text-lg font-semibold text-slate-900">
+              Timeline
+            </h2>
+            <TimelineList entries={timeline} />
+          </Card>
+        </div>
+      </>
+    );
+  },
+);

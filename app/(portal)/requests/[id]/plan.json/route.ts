@@ -1,16 +1,11 @@
-import { getCurrentUser } from "@/lib/auth/session";
+import { guardedRoute, problem, uuidRouteParam } from "@/lib/auth/route-guard";
 import { formatRequestNumber } from "@/lib/plan/build-plan";
 import { getRequestForViewer } from "@/lib/requests/queries";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The stored plan of a request as a JSON download (same visibility as the request page). */
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const user = await getCurrentUser();
-  if (!user) return Response.json({ error: "Sign in first." }, { status: 401 });
-  const { id } = await params;
-  const r = UUID.test(id) ? await getRequestForViewer(user, id) : null;
-  if (!r || !r.plan) return Response.json({ error: "Not found." }, { status: 404 });
+/** The stored plan of a request as a JSON download, for anyone who may see the request (lib/access/visibility.ts). */
+export const GET = guardedRoute<{ id: string }>("signed-in", async (_request, { user, params }) => {
+  const r = await getRequestForViewer(user, uuidRouteParam(params.id, "request"));
+  if (!r || !r.plan) return problem(404, "No such request, or it has no plan yet (plans are made at submission).");
   const body = {
     request: formatRequestNumber(r.number),
     status: r.status,
@@ -25,4 +20,4 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
       "cache-control": "private, no-store",
     },
   });
-}
+});
