@@ -1,5 +1,5 @@
 import "server-only";
-import { betterAuth } from "better-auth";
+import { betterAuth, type BetterAuthPlugin } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { nextCookies } from "better-auth/next-js";
 import { db } from "@/lib/db/client";
@@ -16,6 +16,31 @@ import { sessionCookieSettings } from "@/lib/auth/oidc-cookies";
 const e = env();
 const entra = entraConfig();
 const cookies = sessionCookieSettings(portalUrl());
+
+// Better Auth serves a whole account API over HTTP (update-user, change-email, change-password, delete-user,
+// list and revoke sessions, ...). Atrium uses none of it from the browser: names and emails come from the
+// directory (lib/auth/oidc-sync.ts) and are shown in approvals, notifications and exports, so their owners must
+// not set them; sign-in, persona sign-in and sign-out are called on the server through `auth.api`. Only the
+// OAuth callback, which Entra ID redirects the browser to, is reachable; every other path answers 404, also
+// endpoints a future Better Auth version adds.
+const AUTH_BASE_PATH = "/api/auth";
+const HTTP_ENDPOINTS = new Set([`/callback/${ENTRA_PROVIDER_ID}`]);
+
+export function authHttpPathAllowed(requestUrl: string): boolean {
+  const pathname = new URL(requestUrl).pathname.replace(/\/+$/, "");
+  if (!pathname.startsWith(`${AUTH_BASE_PATH}/`)) return false;
+  return HTTP_ENDPOINTS.has(pathname.slice(AUTH_BASE_PATH.length));
+}
+
+const httpAllowlist = () =>
+  ({
+    id: "atrium-http-allowlist",
+    onRequest: async (request) => {
+      if (!authHttpPathAllowed(request.url)) return { response: new Response("Not Found", { status: 404 }) };
+    },
+  }) satisfies BetterAuthPlugin;
+
+const PROFILE_FIELDS = ["name", "email", "image"] as const;
 
 /** Copies the just-verified Entra claims onto the person (identity, name, roles) before the session exists. */
 async function syncFromAccount(
@@ -53,6 +78,18 @@ export const auth = betterAuth({
   // `__Host-atrium.*` cookies (Secure, Path=/, no Domain) when the portal is served over https.
   advanced: cookies,
   databaseHooks: {
+    user: {
+      update: {
+        // Second line behind the allowlist: Better Auth never rewrites a person's profile, whichever endpoint or
+        // server call asks. The directory sync writes names and emails itself, with an audit event.
+        before: async (changes) => {
+          if (PROFILE_FIELDS.some((field) => field in changes)) {
+            console.warn("[auth] refused a profile change through Better Auth: names and emails come from Entra ID");
+            return false;
+          }
+        },
+      },
+    },
     account: {
       create: { after: async (account) => syncFromAccount(account, true) },
       update: { after: async (account) => syncFromAccount(account, false) },
@@ -78,5 +115,6 @@ export const auth = betterAuth({
       },
     },
   },
-  plugins: [localPersonas(), ...(entra ? [entraOidc(entra)] : []), nextCookies()],
+  basePath: AUTH_BASE_PATH,
+  plugins: [httpAllowlist(), localPersonas(), ...(entra ? [entraOidc(entra)] : []), nextCookies()],
 });

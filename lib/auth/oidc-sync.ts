@@ -90,17 +90,24 @@ export async function syncEntraPerson(
     const roles = syncRoles(person.roles as PortalRoleName[], person.entraRoles as PortalRoleName[], fromEntra);
     const email = displayEmail(claims);
     const emailTaken = email !== person.email && (await tx.user.count({ where: { email, id: { not: userId } } })) > 0;
+    const profile = { name: displayName(claims), email: emailTaken ? person.email : email };
     await tx.user.update({
       where: { id: userId },
-      data: {
-        entraTenantId: tid,
-        entraObjectId: oid,
-        entraRoles: fromEntra,
-        roles,
-        name: displayName(claims),
-        ...(emailTaken ? {} : { email }),
-      },
+      data: { entraTenantId: tid, entraObjectId: oid, entraRoles: fromEntra, roles, ...profile },
     });
+    // The directory is the only source of names and emails (Better Auth's profile endpoints are closed), and
+    // every change it makes is on the record, since approvals, notifications and exports show these fields.
+    if (!created && (profile.name !== person.name || profile.email !== person.email)) {
+      await recordAuditEvent(tx, {
+        actor: ENTRA_ACTOR,
+        action: "user.profile_synced",
+        entityType: "user",
+        entityId: userId,
+        before: { name: person.name, email: person.email },
+        after: profile,
+        correlationId: randomUUID(),
+      });
+    }
     if (created) {
       await recordAuditEvent(tx, {
         actor: ENTRA_ACTOR,
