@@ -5,7 +5,7 @@
  * - simulator: the Atrium ARM simulator's endpoint, its self-signed CA through tlsOptions, and a static token (the
  *   simulator only checks that a bearer token is present).
  * Every client gets the same pipeline additions: a call-context policy (correlation id, response ids), the Azure ML
- * body-fields policy, and the client-side ARM token buckets.
+ * body-fields policy, the client-side ARM token buckets (throttled reads wait on them), and a timeout on every request.
  */
 import "server-only";
 import fs from "node:fs";
@@ -19,7 +19,7 @@ import { NetworkManagementClient } from "@azure/arm-network";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { StorageManagementClient } from "@azure/arm-storage";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import { RestError, type PipelinePolicy } from "@azure/core-rest-pipeline";
 import { DefaultAzureCredential } from "@azure/identity";
 import { env } from "@/lib/env";
 import { currentArmCallContext } from "./call-context";
@@ -37,16 +37,39 @@ export interface RetryOptions {
   maxRetryDelayInMs: number;
 }
 
+/**
+ * Bounds on single ARM requests. ARM answers every management request at once (long work is an operation that is
+ * polled), and its reads take 50–150 ms (lib/azure/simulator/latency.ts): a request with no answer after a minute is a
+ * connection that will never answer, and must not hold its step (and its run) for ever.
+ */
+export interface RequestTimeouts {
+  /** Per request (each SDK retry is a new request with a new timeout). */
+  requestMs: number;
+  /** 429s on one read that are waited out on the bucket before the 429 reaches the step (which then retries it). */
+  maxThrottledReads: number;
+  /** Pause of the subscription's read bucket after the n-th 429 in a row that came without Retry-After. */
+  throttledReadBackoffMs(n: number): number;
+}
+
+export const DEFAULT_TIMEOUTS: RequestTimeouts = {
+  requestMs: 60_000,
+  maxThrottledReads: 20,
+  // ARM normally sends Retry-After; without it, back off from 1 s up to 30 s (about 8 minutes over 20 reads).
+  throttledReadBackoffMs: (n) => Math.min(30_000, 1_000 * 2 ** n),
+};
+
 export interface ClientFactoryOptions {
   target: AzureTarget;
   /** The SDK's own retry (429/503 honouring Retry-After, 5xx and transport errors with exponential backoff). */
   retryOptions?: RetryOptions;
   throttle?: ArmThrottle;
+  timeouts?: Partial<RequestTimeouts>;
 }
 
 export interface ArmClients {
   subscriptionId: string;
   throttle: ArmThrottle;
+  timeouts: RequestTimeouts;
   resources: ResourceManagementClient;
   storage: StorageManagementClient;
   keyVault: KeyVaultManagementClient;
@@ -59,6 +82,7 @@ export interface ArmClients {
 export interface ClientFactory {
   target: AzureTarget;
   throttle: ArmThrottle;
+  timeouts: RequestTimeouts;
   forSubscription(subscriptionId: string): ArmClients;
 }
 
@@ -90,20 +114,60 @@ function callContextPolicy(): PipelinePolicy {
   };
 }
 
-/** Takes a token from the subscription's bucket before every attempt; a 429 with Retry-After pauses the bucket. */
-function throttlePolicy(throttle: ArmThrottle): PipelinePolicy {
+/**
+ * Takes a token from the subscription's bucket before every attempt; a 429 with Retry-After pauses the bucket. A
+ * throttled read (an LRO poll or a GET) is sent again here once the bucket has a token, so throttling never counts as
+ * an SDK retry or a step attempt; a throttled write goes back to the SDK (Retry-After) and the step's retry policy.
+ */
+function throttlePolicy(throttle: ArmThrottle, timeouts: RequestTimeouts): PipelinePolicy {
   return {
     name: "atrium-arm-throttle",
     async sendRequest(request, next) {
       const sub = subscriptionOfUrl(request.url);
       const cls = operationClassOf(request.method);
-      await throttle.take(sub, cls);
-      const response = await next(request);
-      if (response.status === 429) {
+      for (let throttled = 0; ; throttled++) {
+        await throttle.take(sub, cls, request.abortSignal);
+        const response = await next(request);
+        if (response.status !== 429) return response;
         const ms = retryAfterMs((n) => response.headers.get(n));
-        if (ms !== null && ms > 0) throttle.pause(sub, cls, ms);
+        const waitHere = cls === "reads" && throttled < timeouts.maxThrottledReads && !request.abortSignal?.aborted;
+        if (!waitHere) {
+          if (ms !== null && ms > 0) throttle.pause(sub, cls, ms);
+          return response;
+        }
+        throttle.pause(sub, cls, ms !== null && ms > 0 ? ms : timeouts.throttledReadBackoffMs(throttled));
       }
-      return response;
+    },
+  };
+}
+
+/**
+ * Aborts a request that got no answer within the timeout. The error is a transport error with code ETIMEDOUT, which
+ * the SDK's retry policy resends (exponential backoff) and the step's retry policy treats as transient.
+ */
+function requestTimeoutPolicy(timeouts: RequestTimeouts): PipelinePolicy {
+  return {
+    name: "atrium-request-timeout",
+    async sendRequest(request, next) {
+      const outer = request.abortSignal;
+      const controller = new AbortController();
+      const onAbort = () => controller.abort();
+      outer?.addEventListener("abort", onAbort, { once: true });
+      const timer = setTimeout(() => controller.abort(), timeouts.requestMs);
+      request.abortSignal = controller.signal;
+      try {
+        return await next(request);
+      } catch (err) {
+        if (!controller.signal.aborted || outer?.aborted) throw err;
+        throw new RestError(`ARM did not answer ${request.method} within ${timeouts.requestMs / 1000} s`, {
+          code: "ETIMEDOUT",
+          request,
+        });
+      } finally {
+        clearTimeout(timer);
+        outer?.removeEventListener("abort", onAbort);
+        request.abortSignal = outer;
+      }
     },
   };
 }
@@ -111,6 +175,7 @@ function throttlePolicy(throttle: ArmThrottle): PipelinePolicy {
 export function createClientFactory(options: ClientFactoryOptions): ClientFactory {
   const { target } = options;
   const throttle = options.throttle ?? new ArmThrottle();
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const credential: TokenCredential =
     target.mode === "simulator"
       ? staticCredential
@@ -122,7 +187,9 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
     additionalPolicies: [
       { position: "perCall" as const, policy: callContextPolicy() },
       { position: "perCall" as const, policy: mlBodyPolicy() },
-      { position: "perRetry" as const, policy: throttlePolicy(throttle) },
+      // perRetry policies run in this order around each attempt: the timeout covers the request, not the token wait.
+      { position: "perRetry" as const, policy: throttlePolicy(throttle, timeouts) },
+      { position: "perRetry" as const, policy: requestTimeoutPolicy(timeouts) },
     ],
   };
   const legacyAgent =
@@ -133,12 +200,14 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
   return {
     target,
     throttle,
+    timeouts,
     forSubscription(subscriptionId) {
       let clients = cache.get(subscriptionId);
       if (!clients) {
         clients = {
           subscriptionId,
           throttle,
+          timeouts,
           resources: new ResourceManagementClient(credential, subscriptionId, common),
           storage: new StorageManagementClient(credential, subscriptionId, common),
           keyVault: new KeyVaultManagementClient(credential, subscriptionId, common),

@@ -107,12 +107,23 @@ export class ArmThrottle {
     }
   }
 
-  /** Resolves when a token for this subscription and operation class is available. */
-  take(subscriptionId: string, cls: OperationClass): Promise<void> {
+  /** Resolves when a token for this subscription and operation class is available; rejects when `signal` aborts. */
+  take(subscriptionId: string, cls: OperationClass, signal?: AbortSignalLike): Promise<void> {
     const key = `${subscriptionId.toLowerCase()}|${cls}`;
     const b = this.bucket(key, cls);
-    return new Promise<void>((resolve) => {
-      b.queue.push(resolve);
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(abortError());
+      const onAbort = () => {
+        const i = b.queue.indexOf(grant);
+        if (i >= 0) b.queue.splice(i, 1);
+        reject(abortError());
+      };
+      const grant = () => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      b.queue.push(grant);
       if (!b.timer) this.drain(key, cls);
     });
   }
@@ -125,6 +136,19 @@ export class ArmThrottle {
     this.refill(b, cls);
     b.tokens = Math.min(b.tokens, 0);
   }
+}
+
+/** The part of an AbortSignal this module uses (the SDK pipeline hands over an AbortSignalLike). */
+interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
+function abortError(): Error {
+  const e = new Error("The operation was aborted while it waited for an ARM token.");
+  e.name = "AbortError";
+  return e;
 }
 
 /** `/subscriptions/{id}/...` → id; tenant-level paths share one bucket. */

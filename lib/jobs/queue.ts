@@ -5,6 +5,8 @@ import { databaseUrl } from "@/lib/env";
 
 // pg-boss lives in its own schema beside Prisma's tables and spreads jobs over every worker with SKIP LOCKED.
 export const PROVISION_QUEUE = "provision-request";
+/** Where pg-boss moves a provisioning job that used up its retries: a worker then fails the run visibly. */
+export const PROVISION_EXHAUSTED_QUEUE = "provision-request-exhausted";
 export const BOSS_SCHEMA = "pgboss";
 
 export type ProvisionJob = { requestId: string; runId: string };
@@ -21,7 +23,9 @@ export type ProvisionJob = { requestId: string; runId: string };
 // tests: 15–20 s with a 2 s monitor), well under a minute — against
 // pg-boss's default of 15 min (expiry without heartbeats). expireInSeconds (1 h) only caps a run that is alive but
 // stuck; a reference run takes minutes on real Azure, and a worker that outlives it aborts via job.signal.
-// retryLimit counts worker crashes, not Azure errors (those are retried per step inside the run).
+// retryLimit counts worker crashes (and graceful stops), not Azure errors (those are retried per step inside the run).
+// A job that uses them all up goes to the dead-letter queue PROVISION_EXHAUSTED_QUEUE, whose handler ends the run
+// FAILED with a message that says to retry — otherwise the run would stay "running" with no job left to finish it.
 // notify: the job's INSERT emits NOTIFY inside the approval's transaction, so a listening worker starts the run
 // milliseconds after the commit instead of after a poll interval.
 export const PROVISION_QUEUE_OPTIONS = {
@@ -33,6 +37,7 @@ export const PROVISION_QUEUE_OPTIONS = {
   expireInSeconds: 3600,
   heartbeatSeconds: 10,
   notify: true,
+  deadLetter: PROVISION_EXHAUSTED_QUEUE,
 };
 
 const globalForBoss = globalThis as unknown as { atriumBoss?: Promise<PgBoss> };
@@ -56,6 +61,10 @@ export function getProducer(): Promise<PgBoss> {
 }
 
 export async function ensureQueues(boss: PgBoss) {
+  // The dead-letter queue first: a queue's deadLetter must name an existing queue.
+  if (!(await boss.getQueue(PROVISION_EXHAUSTED_QUEUE))) {
+    await boss.createQueue(PROVISION_EXHAUSTED_QUEUE, { retryLimit: 5, retryDelay: 5, retryBackoff: true });
+  }
   if (!(await boss.getQueue(PROVISION_QUEUE))) {
     await boss.createQueue(PROVISION_QUEUE, PROVISION_QUEUE_OPTIONS);
     return;

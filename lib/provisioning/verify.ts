@@ -5,7 +5,7 @@
  */
 import "server-only";
 import type { ClientFactory } from "@/lib/azure/clients";
-import { armErrorInfo, readStepResource } from "@/lib/azure/operations";
+import { armErrorInfo, readStepResource, STEP_HANDLERS } from "@/lib/azure/operations";
 import type { Plan, PlanEnvironment, PlanStep } from "@/lib/plan/types";
 
 export interface VerificationCheck {
@@ -25,11 +25,8 @@ export interface VerificationResult {
 }
 
 type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Json) : {});
-const guidOf = (id: unknown) => (typeof id === "string" ? (id.split("/").pop() ?? "").toLowerCase() : null);
-const norm = (s: unknown) => (typeof s === "string" ? s.replace(/^\/+/, "/").toLowerCase() : s);
 
-/** The checks for one step, given the resource as ARM returns it (null = missing). */
+/** The checks for one step, given the resource as ARM returns it (null = missing); the kind's handler knows its intent. */
 export function checkStep(step: PlanStep, raw: Json | null): VerificationCheck[] {
   const base = { stepKey: step.id, environment: step.environment };
   if (!raw)
@@ -37,43 +34,9 @@ export function checkStep(step: PlanStep, raw: Json | null): VerificationCheck[]
   const checks: VerificationCheck[] = [
     { ...base, label: `${step.kind} ${step.name} exists`, ok: true, expected: "present", actual: "present" },
   ];
-  const want = obj(step.body.properties);
-  const have = obj(raw.properties);
-  const add = (label: string, expected: unknown, actual: unknown, ok = expected === actual) =>
-    checks.push({ ...base, label, ok, expected, actual: actual ?? null });
-  switch (step.kind) {
-    case "workspace":
-      add(`workspace ${step.name} public network access`, want.publicNetworkAccess, have.publicNetworkAccess);
-      break;
-    case "computeInstance": {
-      const wi = obj(want.properties);
-      const hi = obj(have.properties);
-      add(
-        `compute instance ${step.name} idle shutdown`,
-        wi.idleTimeBeforeShutdown,
-        hi.idleTimeBeforeShutdown,
-        typeof hi.idleTimeBeforeShutdown === "string" && hi.idleTimeBeforeShutdown === wi.idleTimeBeforeShutdown,
-      );
-      break;
-    }
-    case "computeCluster": {
-      const hs = obj(obj(have.properties).scaleSettings);
-      add(`cluster ${step.name} minimum nodes`, 0, hs.minNodeCount ?? null, hs.minNodeCount === 0);
-      break;
-    }
-    case "roleAssignment": {
-      add(`role assignment ${step.name} role`, guidOf(want.roleDefinitionId), guidOf(have.roleDefinitionId));
-      add(
-        `role assignment ${step.name} principal`,
-        String(want.principalId).toLowerCase(),
-        typeof have.principalId === "string" ? have.principalId.toLowerCase() : null,
-      );
-      add(`role assignment ${step.name} scope`, norm(step.target.scope), norm(have.scope));
-      break;
-    }
-    default:
-      break;
-  }
+  STEP_HANDLERS[step.kind].verify?.(step, raw, (label, expected, actual, ok = expected === actual) =>
+    checks.push({ ...base, label, ok, expected, actual: actual ?? null }),
+  );
   return checks;
 }
 

@@ -7,14 +7,23 @@
  *   run is picked up again within ≈ 20 s (see lib/jobs/queue.ts for the bound).
  * - Graceful stop (SIGTERM): pg-boss aborts job.signal, the executor stops between or inside SDK calls (poller state is
  *   saved), the job is released for retry, and another worker resumes it.
+ * - A job that used up its retries (a run that keeps killing its worker) arrives on the dead-letter queue: the run
+ *   ends FAILED with a message that says to retry, instead of staying "running" for ever.
  */
 import "server-only";
 import { PgBoss } from "pg-boss";
 import { databaseUrl, env } from "@/lib/env";
-import { BOSS_SCHEMA, ensureQueues, PROVISION_QUEUE, type ProvisionJob } from "@/lib/jobs/queue";
+import {
+  BOSS_SCHEMA,
+  ensureQueues,
+  PROVISION_EXHAUSTED_QUEUE,
+  PROVISION_QUEUE,
+  type ProvisionJob,
+} from "@/lib/jobs/queue";
 import { createClientFactory, azureTargetFromEnv, type ClientFactory, type RetryOptions } from "@/lib/azure/clients";
 import { db } from "@/lib/db/client";
 import { runProvisioning, type ExecutorOptions } from "./executor";
+import { failExhaustedRun } from "./run-state";
 
 export interface WorkerOptions {
   /** Runs this process takes at once. */
@@ -89,6 +98,14 @@ export async function startProvisioningWorker(options: WorkerOptions = {}): Prom
         );
         throw err;
       }
+    },
+  );
+  await boss.work<ProvisionJob>(
+    PROVISION_EXHAUSTED_QUEUE,
+    { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
+    async ([job]) => {
+      const failed = await failExhaustedRun(job.data);
+      log(`job ${job.id} exhausted request=${job.data.requestId} run=${job.data.runId} failed=${failed}`);
     },
   );
   log(
