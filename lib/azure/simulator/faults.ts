@@ -1,5 +1,7 @@
 /** Fault injection by rate (seeded PRNG, so a seed replays the same faults) or by script ("the next N matching"). */
+import { ArmError } from "./errors";
 import { createPrng } from "./prng";
+import type { SimResponse } from "./provider";
 import type { FaultKind, FaultOptions, FaultRule } from "./types";
 
 interface ActiveRule {
@@ -81,3 +83,50 @@ export const TRANSPORT_FAULTS: ReadonlySet<FaultKind> = new Set([
 ]);
 export const LRO_FAULTS: ReadonlySet<FaultKind> = new Set(["lro-failed"]);
 export const PRINCIPAL_FAULTS: ReadonlySet<FaultKind> = new Set(["principal-not-found"]);
+
+/** The response a transport-level fault gives instead of the real one. */
+export function transportFaultResponse(rule: FaultRule): SimResponse {
+  switch (rule.kind) {
+    case "throttle": {
+      const e = new ArmError(
+        429,
+        "SubscriptionRequestsThrottled",
+        "Number of requests for subscription exceeded the limit (injected fault). Please try again later.",
+      );
+      return {
+        status: 429,
+        body: e.toBody(),
+        headers: { "Retry-After": String(rule.retryAfterSeconds ?? 1) },
+        fault: rule.kind,
+      };
+    }
+    case "throttle-no-retry-after": {
+      const e = new ArmError(
+        429,
+        "SubscriptionRequestsThrottled",
+        "Number of requests for subscription exceeded the limit (injected fault).",
+      );
+      return { status: 429, body: e.toBody(), fault: rule.kind };
+    }
+    case "internal-error":
+      return {
+        status: 500,
+        body: new ArmError(500, "InternalServerError", "Encountered internal server error (injected fault).").toBody(),
+        fault: rule.kind,
+      };
+    case "service-unavailable":
+      return {
+        status: 503,
+        body: new ArmError(
+          503,
+          "ServiceUnavailable",
+          "The service is temporarily unavailable (injected fault).",
+        ).toBody(),
+        fault: rule.kind,
+      };
+    case "connection-reset":
+      return { status: 0, transport: "reset", fault: rule.kind };
+    default:
+      return { status: 0, transport: "hang", fault: rule.kind };
+  }
+}

@@ -1,4 +1,5 @@
 /** ARM token buckets per subscription and operation type (request-limits-and-throttling.md, 2025). */
+import { ArmError } from "./errors";
 import type { ThrottlingBucket, ThrottlingOptions } from "./types";
 
 export type OperationClass = "reads" | "writes" | "deletes";
@@ -52,4 +53,20 @@ export class Throttler {
     const seconds = refillPerSecond > 0 ? (1 - state.tokens) / refillPerSecond : 60;
     return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(seconds)) };
   }
+}
+
+/** Takes a token for the request or throws ARM's 429; returns the remaining-requests header ARM sends. */
+export function takeOrThrottle(throttler: Throttler, sub: string, method: string): Record<string, string> {
+  const cls: OperationClass =
+    method === "DELETE" ? "deletes" : method === "GET" || method === "HEAD" ? "reads" : "writes";
+  const r = throttler.take(sub, cls);
+  if (!r.ok) {
+    throw new ArmError(
+      429,
+      "SubscriptionRequestsThrottled",
+      `Number of '${cls.slice(0, -1)}' requests for subscription '${sub}' actor 'simulator' exceeded. Please try again after '${r.retryAfterSeconds}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling`,
+      { headers: { "Retry-After": String(r.retryAfterSeconds) } },
+    );
+  }
+  return { [`x-ms-ratelimit-remaining-subscription-${cls}`]: String(r.remaining) };
 }
