@@ -12,6 +12,8 @@ const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgresql:// URL" }).optional(),
+    // The owner role that runs migrations (and grants DATABASE_URL's role what the app needs); unset = DATABASE_URL.
+    DATABASE_MIGRATION_URL: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgresql:// URL" }).optional(),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(5488),
     EMBEDDED_PG_DIR: z.string().min(1).default(".data/postgres"),
     EMBEDDED_PG_DATABASE: z

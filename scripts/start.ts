@@ -64,6 +64,8 @@ async function main() {
   let e = env();
   const childEnv: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1" };
 
+  // Migrations run as the owner; the portal and its workers connect as the app's least-privilege role.
+  let ownerUrl = e.DATABASE_MIGRATION_URL ?? e.DATABASE_URL;
   if (!e.DATABASE_URL) {
     const { startEmbeddedPostgres } = await import("../lib/db/embedded");
     log(`Starting embedded PostgreSQL on 127.0.0.1:${e.EMBEDDED_PG_PORT} (data in ${e.EMBEDDED_PG_DIR})`);
@@ -73,6 +75,7 @@ async function main() {
       database: e.EMBEDDED_PG_DATABASE,
     });
     cleanups.push(() => embedded.stop());
+    ownerUrl = embedded.ownerUrl;
     process.env.DATABASE_URL = childEnv.DATABASE_URL = embedded.url;
     // The embedded default on this machine is local mode: personas are on, also for the production build, but
     // only where lib/auth/local-personas.ts finds them harmless (no Entra ID, loopback http URL and listen address).
@@ -90,9 +93,14 @@ async function main() {
   // Re-read configuration now that the launcher filled in what it owns.
   e = reloadEnv();
 
-  const { deployMigrations } = await import("../lib/db/migrations");
-  const applied = await deployMigrations(e.DATABASE_URL!);
+  const { deployDatabase } = await import("../lib/db/deploy");
+  const { applied, appRole } = await deployDatabase(ownerUrl!, e.DATABASE_URL!);
   log(applied.length ? `Applied migrations: ${applied.join(", ")}` : "Database schema is up to date.");
+  log(
+    appRole
+      ? `The portal connects as the least-privilege role ${appRole}.`
+      : "Warning: migrations and the portal use the same database role; set DATABASE_MIGRATION_URL (see README, Security).",
+  );
 
   const { db } = await import("../lib/db/client");
   const { isSeeded } = await import("../lib/db/seed");

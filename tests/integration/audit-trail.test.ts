@@ -20,11 +20,20 @@ async function appendSome(n: number) {
 }
 
 describe("[AUDIT]: append-only, hash-chained audit trail", () => {
-  it("refuses UPDATE, DELETE and TRUNCATE, even through raw SQL", async () => {
+  it("refuses UPDATE, DELETE and TRUNCATE, even through raw SQL and even to a superuser (triggers)", async () => {
     await appendSome(2);
-    await expect(db.$executeRawUnsafe(`UPDATE audit_events SET action = 'x.changed'`)).rejects.toThrow(/append-only/);
-    await expect(db.$executeRawUnsafe(`DELETE FROM audit_events`)).rejects.toThrow(/append-only/);
-    await expect(db.$executeRawUnsafe(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
+    await expect(db.$executeRawUnsafe(`UPDATE audit_events SET action = 'x.changed'`)).rejects.toThrow(
+      /permission denied/,
+    );
+    const superuser = new Client({ connectionString: process.env.SUPERUSER_DATABASE_URL });
+    await superuser.connect();
+    try {
+      await expect(superuser.query(`UPDATE audit_events SET action = 'x.changed'`)).rejects.toThrow(/append-only/);
+      await expect(superuser.query(`DELETE FROM audit_events`)).rejects.toThrow(/append-only/);
+      await expect(superuser.query(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
+    } finally {
+      await superuser.end();
+    }
   });
 
   it("chains concurrent writers linearly and verifies intact", async () => {
@@ -40,7 +49,7 @@ describe("[AUDIT]: append-only, hash-chained audit trail", () => {
       orderBy: { id: "desc" },
       skip: 1,
     });
-    const superuser = new Client({ connectionString: process.env.DATABASE_URL });
+    const superuser = new Client({ connectionString: process.env.SUPERUSER_DATABASE_URL });
     await superuser.connect();
     const setAfter = async (value: unknown) => {
       await superuser.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete");

@@ -17,6 +17,7 @@ export default async function setup(project: TestProject) {
   await admin.end();
   project.provide("templateDatabase", template.name);
   project.provide("adminDatabaseUrl", template.adminUrl);
+  project.provide("appDatabaseUrl", template.appUrl);
   return async () => {
     await template.dispose();
   };
@@ -26,5 +27,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     templateDatabase: string;
     adminDatabaseUrl: string;
+    /** The app's least-privilege role on the template (the same role and password reach every clone). */
+    appDatabaseUrl: string;
   }
 }

@@ -8,6 +8,7 @@ import { requestContext } from "./request-context";
 
 const adminUrl = inject("adminDatabaseUrl");
 const template = inject("templateDatabase");
+const appUrl = inject("appDatabaseUrl");
 const name = `${template}_f${randomBytes(3).toString("hex")}`;
 
 async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
@@ -21,9 +22,15 @@ async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
 }
 
 await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
-const url = new URL(adminUrl);
-url.pathname = `/${name}`;
-process.env.DATABASE_URL = url.toString();
+// The product connects as the app's least-privilege role, as it does in production; tests that must act as the
+// database's superuser (to prove what the app role cannot do, or to tamper like an attacker) use SUPERUSER_DATABASE_URL.
+const onClone = (base: string) => {
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+};
+process.env.DATABASE_URL = onClone(appUrl);
+process.env.SUPERUSER_DATABASE_URL = onClone(adminUrl);
 process.env.BETTER_AUTH_SECRET ??= "integration-tests-secret-0123456789abcdef";
 process.env.ATRIUM_LOCAL_PERSONAS ??= "1";
 
