@@ -1,0 +1,33 @@
+// Endpoint forms (pure: shared by the admin form and the server actions).
+import { z } from "zod";
+import { NOTIFICATION_KINDS } from "@/lib/notifications/events";
+
+const trimmed = (v: unknown) => (typeof v === "string" ? v.trim() : v);
+const emptyToNull = (v: unknown) => (v === "" || v === undefined ? null : v);
+
+export const endpointSchema = z.object({
+  kind: z.enum(["WEBHOOK", "TEAMS"], { error: "Choose a webhook or a Teams channel." }),
+  name: z.preprocess(
+    trimmed,
+    z
+      .string({ error: "Name the endpoint." })
+      .min(2, "Name the endpoint in at least 2 characters.")
+      .max(80, "A name has at most 80 characters."),
+  ),
+  teamId: z.preprocess(emptyToNull, z.uuid({ error: "Unknown team." }).nullable()),
+  // Admin-set targets are posted to by the server: only http(s), never file:, ftp:, data: or javascript:.
+  url: z.preprocess(
+    trimmed,
+    z
+      .url({ protocol: /^https?$/, error: "Enter an http:// or https:// URL." })
+      .max(2000, "A URL has at most 2,000 characters."),
+  ),
+  events: z.array(z.enum(NOTIFICATION_KINDS as [string, ...string[]], { error: "Unknown event." })).default([]),
+});
+export type EndpointInput = z.infer<typeof endpointSchema>;
+
+export const endpointIdSchema = z.object({ id: z.uuid({ error: "Unknown endpoint." }) });
+export const deliveryIdSchema = z.object({ id: z.uuid({ error: "Unknown delivery." }) });
+export const enabledSchema = endpointIdSchema.extend({
+  enabled: z.enum(["true", "false"]).transform((v) => v === "true"),
+});
