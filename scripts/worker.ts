@@ -10,6 +10,9 @@ const log = (message: string) => console.log(`[worker ${process.pid}] ${new Date
 async function main() {
   const { startProvisioningWorker } = await import("../lib/provisioning/worker");
   const worker = await startProvisioningWorker({ log });
+  // The same process also sends notification deliveries (email, Teams, webhooks) from the outbox queue.
+  const { registerNotificationWorker } = await import("../lib/notifications/worker");
+  await registerNotificationWorker(worker.boss, { log: (m) => log(`notifications: ${m}`) });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -55,6 +55,9 @@ export async function startPlatformServices(options: {
   if (e.ATRIUM_WORKER_IN_PROCESS !== false) {
     const { startProvisioningWorker } = await import("@/lib/provisioning/worker");
     const worker = await startProvisioningWorker({ factory, log: (m) => options.log(`worker: ${m}`) });
+    // Notification deliveries (email, Teams, webhooks) run on the same worker's queue instance.
+    const { registerNotificationWorker } = await import("@/lib/notifications/worker");
+    await registerNotificationWorker(worker.boss, { log: (m) => options.log(`notifications: ${m}`) });
     // Stop the worker before the simulator (stops run in reverse order).
     stops.push(() => worker.stop({ graceful: true, timeoutMs: 10_000 }));
   }
