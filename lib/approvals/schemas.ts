@@ -1,7 +1,6 @@
 // Decision forms (pure: shared by the forms and the server actions).
 import { z } from "zod";
-
-const trimmed = (v: unknown) => (typeof v === "string" ? v.trim() : v);
+import { freeTextSchema } from "@/lib/validation/text";
 
 export const decisionSchema = z.object({
   requestId: z.uuid({ error: "Unknown request." }),
@@ -12,15 +11,20 @@ export const decisionSchema = z.object({
 });
 
 export const approveSchema = decisionSchema.extend({
-  comment: z.preprocess(trimmed, z.string().max(1000, "A comment has at most 1,000 characters.").optional()),
+  comment: freeTextSchema({
+    min: 0,
+    max: 1000,
+    required: "Write the comment as text.",
+    tooLong: "A comment has at most 1,000 characters.",
+  }).optional(),
 });
 
 export const rejectSchema = decisionSchema.extend({
-  reason: z.preprocess(
-    trimmed,
-    z
-      .string({ error: "Give the reason for the rejection; the requester will read it." })
-      .min(10, "Give the reason in at least 10 characters; the requester will read it.")
-      .max(2000, "A reason has at most 2,000 characters."),
-  ),
+  reason: freeTextSchema({
+    min: 10,
+    max: 2000,
+    required: "Give the reason for the rejection; the requester will read it.",
+    tooShort: "Give the reason in at least 10 characters; the requester will read it.",
+    tooLong: "A reason has at most 2,000 characters.",
+  }),
 });

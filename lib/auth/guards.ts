@@ -5,6 +5,8 @@ import type { ActionState } from "@/lib/action-state";
 import { AppError, isAppError } from "@/lib/errors";
 import { auditDenial, can, getCurrentUser, type SessionUser } from "@/lib/auth/session";
 import type { Permission } from "@/lib/auth/permissions";
+import { decodeFormData, decodeJsonValue, type DecodeLimits } from "@/lib/validation/decode";
+import { addFieldError, parseWith, type FieldErrors } from "@/lib/validation/field-errors";
 
 const actionPermissions = new WeakMap<(...args: never[]) => unknown, Permission>();
 
@@ -50,13 +52,78 @@ async function toActionState(error: unknown, user: SessionUser, permission: Perm
   return { ok: false, message: error.message, fieldErrors: error.fieldErrors };
 }
 
-/** Parses with the shared schema; throws AppError("INVALID") with zod's field-level messages. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    const fieldErrors = z.flattenError(result.error).fieldErrors as Record<string, string[]>;
-    const formErrors = z.flattenError(result.error).formErrors;
-    throw new AppError("INVALID", formErrors[0] ?? "Some fields need your attention.", fieldErrors);
+/** Untrusted action input: the form a server action received, or values the caller assembled. */
+export type ActionInput = FormData | Record<string, unknown>;
+
+/**
+ * Decodes untrusted input with the safe decoder (lib/validation/decode.ts): FormData through the form half,
+ * anything else through the JSON half, since a hostile client can post any shape in any argument position.
+ * Throws AppError("INVALID") with field-level messages; never a 500.
+ */
+export function decodeInput(input: unknown, limits?: Partial<DecodeLimits>): Record<string, unknown> {
+  const decoded =
+    typeof FormData !== "undefined" && input instanceof FormData
+      ? decodeFormData(input, limits)
+      : decodeJsonValue(input ?? {}, limits);
+  if (!decoded.ok) throw new AppError("INVALID", decoded.fieldErrors[""]?.[0] ?? decoded.message, decoded.fieldErrors);
+  return decoded.data;
+}
+
+/**
+ * The one validation path for action input: decode safely, then validate with the shared schema. `bound`
+ * holds the action's bound arguments (ids the page chose); they are decoded too and win over form fields
+ * of the same name, so a form cannot retarget an action. Throws AppError("INVALID") with dotted-path field
+ * messages (`members.0.email`).
+ */
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: ActionInput | unknown,
+  bound?: Record<string, unknown>,
+): z.infer<S> {
+  const data = decodeInput(input);
+  if (bound) Object.assign(data, decodeInput(bound));
+  const result = parseWith(schema, data);
+  if (!result.ok) {
+    const fieldErrors = input instanceof FormData ? toFormFields(result.fieldErrors, input) : result.fieldErrors;
+    throw new AppError("INVALID", fieldErrors[""]?.[0] ?? "Some fields need your attention.", fieldErrors);
   }
-  return result.data;
+  return result.data as z.infer<S>;
+}
+
+/**
+ * Files each message under the input that carried the value, so the form shows it there: an issue at
+ * `allowedRegions.2` (one line of a textarea) belongs to `allowedRegions`; `members.0.email` stays as it is
+ * when the form has an input of that name, or none of its prefixes.
+ */
+function toFormFields(errors: FieldErrors, form: FormData): FieldErrors {
+  const names = new Set<string>();
+  for (const name of form.keys()) names.add(name.replace(/\[([^\]]*)\]/g, ".$1"));
+  const out: FieldErrors = {};
+  for (const [key, messages] of Object.entries(errors)) {
+    const parts = key.split(".");
+    let field = key;
+    for (let n = parts.length - 1; n > 0 && !names.has(field); n--) {
+      const prefix = parts.slice(0, n).join(".");
+      if (names.has(prefix)) field = prefix;
+    }
+    for (const m of messages) addFieldError(out, field, m);
+  }
+  return out;
+}
+
+/**
+ * Parses a reference to an object (an id the page put in a bound argument or a hidden field). Anything that
+ * is not a well-formed reference names no object: NOT_FOUND, like an id that does not exist.
+ */
+export function parseRef<S extends z.ZodType>(
+  schema: S,
+  input: ActionInput | unknown,
+  notFound = "This does not exist.",
+): z.infer<S> {
+  try {
+    return parseInput(schema, input);
+  } catch (error) {
+    if (isAppError(error) && error.code === "INVALID") throw new AppError("NOT_FOUND", notFound);
+    throw error;
+  }
 }

@@ -8,7 +8,7 @@ import { setDisabledSchema, updateRolesSchema } from "@/lib/people/schemas";
 export const updateUserRolesAction = guardedAction(
   "users.manage",
   async (actor, userId: string, _prev: unknown, formData: FormData) => {
-    const input = parseInput(updateRolesSchema, { userId, roles: formData.getAll("roles") });
+    const input = parseInput(updateRolesSchema, formData, { userId });
     await updateUserRoles(actor, input, await getCorrelationId());
     revalidatePath("/admin/people");
     return { ok: true, message: "Roles saved." };
@@ -18,7 +18,7 @@ export const updateUserRolesAction = guardedAction(
 export const setPersonDisabledAction = guardedAction(
   "users.manage",
   async (actor, userId: string, _prev: unknown, formData: FormData) => {
-    const input = parseInput(setDisabledSchema, { userId, disabled: formData.get("disabled") === "true" });
+    const input = parseInput(setDisabledSchema, formData, { userId });
     await setPersonDisabled(actor, input, await getCorrelationId());
     revalidatePath("/admin/people");
     return { ok: true, message: input.disabled ? "Disabled; their sessions have ended." : "Enabled." };

@@ -32,7 +32,8 @@ import {
   type RoleKey,
 } from "./roles";
 import type { Plan, PlanEnvironment, PlanInput, PlanStep, RoleMatrixEntry, StepKind } from "./types";
-import { addFieldError, ENVIRONMENTS, type ComputeInput, type FieldErrors } from "@/lib/requests/schemas";
+import { ENVIRONMENTS, type ComputeInput } from "@/lib/requests/schemas";
+import { addFieldError, type FieldErrors } from "@/lib/validation/field-errors";
 
 /** api-versions of the wire bodies (the installed SDKs' defaults, ML at 2024-04-01). */
 export const API_VERSIONS: Record<StepKind, string> = {

@@ -1,15 +1,14 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { guardedAction } from "@/lib/auth/guards";
+import { z } from "zod";
+import { guardedAction, parseRef } from "@/lib/auth/guards";
 import { getCorrelationId } from "@/lib/correlation";
-import { AppError } from "@/lib/errors";
 import { cancelRun, retryRun } from "./mutations";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const requestRef = z.object({ requestId: z.uuid() });
 
-function requestIdOf(value: unknown): string {
-  if (typeof value !== "string" || !UUID.test(value)) throw new AppError("NOT_FOUND", "No such request.");
-  return value;
+function requestIdOf(requestId: unknown): string {
+  return parseRef(requestRef, { requestId }, "No such request.").requestId;
 }
 
 /** Retry a failed provisioning from its failed step (admins; MLOps for their teams' requests). */

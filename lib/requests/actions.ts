@@ -4,27 +4,26 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import type { ActionState } from "@/lib/action-state";
-import { guardedAction } from "@/lib/auth/guards";
-import { AppError } from "@/lib/errors";
+import { decodeInput, guardedAction, parseRef } from "@/lib/auth/guards";
 import { cancelRequest, saveDraftStep, submitRequest } from "./mutations";
-import { formDataToObject, WIZARD_STEPS } from "./schemas";
+import { WIZARD_STEPS } from "./schemas";
 
 const EDITABLE_STEPS = ["scope", "environments", "members", "compute"] as const;
-const stepRef = z.object({ draftId: z.uuid().optional(), step: z.enum(EDITABLE_STEPS) });
+const emptyToUndefined = (v: unknown) => (v === "" ? undefined : v);
+const stepRef = z.object({
+  draftId: z.preprocess(emptyToUndefined, z.uuid().optional()),
+  step: z.enum(EDITABLE_STEPS),
+});
 const requestRef = z.object({ id: z.uuid(), version: z.coerce.number().int().min(1) });
-
-function ref<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new AppError("NOT_FOUND", "This request does not exist.");
-  return r.data;
-}
+const NO_REQUEST = "This request does not exist.";
 
 /** Saves one wizard step and moves to the next one. */
 export const saveDraftStepAction = guardedAction(
   "request.create",
   async (actor, _prev: ActionState, formData: FormData) => {
-    const { draftId, step, ...raw } = formDataToObject(formData);
-    const target = ref(stepRef, { draftId: draftId || undefined, step });
+    // Decoded once; the step's own schema validates the rest inside saveDraftStep, per step.
+    const { draftId, step, ...raw } = decodeInput(formData);
+    const target = parseRef(stepRef, { draftId, step }, NO_REQUEST);
     const { id } = await saveDraftStep(actor, { draftId: target.draftId ?? null, step: target.step, raw });
     const next = WIZARD_STEPS[WIZARD_STEPS.findIndex((s) => s.key === target.step) + 1]?.key ?? "review";
     revalidatePath("/requests");
@@ -36,7 +35,7 @@ export const saveDraftStepAction = guardedAction(
 export const submitRequestAction = guardedAction(
   "request.create",
   async (actor, _prev: ActionState, formData: FormData) => {
-    const { id, version } = ref(requestRef, { id: formData.get("id"), version: formData.get("version") });
+    const { id, version } = parseRef(requestRef, formData, NO_REQUEST);
     await submitRequest(actor, { id, version });
     revalidatePath("/requests");
     redirect(`/requests/${id}?submitted=1`);
@@ -47,7 +46,7 @@ export const submitRequestAction = guardedAction(
 export const cancelRequestAction = guardedAction(
   "request.create",
   async (actor, _prev: ActionState, formData: FormData) => {
-    const { id } = ref(z.object({ id: z.uuid() }), { id: formData.get("id") });
+    const { id } = parseRef(z.object({ id: z.uuid() }), formData, NO_REQUEST);
     await cancelRequest(actor, { id });
     revalidatePath("/requests");
     revalidatePath(`/requests/${id}`);

@@ -9,13 +9,13 @@ import { notifyRole } from "@/lib/notifications/notify";
 import { formatRequestNumber } from "@/lib/plan/build-plan";
 import { loadRuleContext, loadScopeClaims, planRequest, requestRowToInput } from "./plan-context";
 import { CANCELLABLE_STATUSES, teamSlugsOf, type StoredPlan } from "./queries";
+import { parseWith, type FieldErrors } from "@/lib/validation/field-errors";
 import { checkRequestRules } from "./rules";
 import {
   computeStepSchema,
   fromDbStatus,
   environmentsNetworkStepSchema,
   membersStepSchema,
-  parseWith,
   scopeStepSchema,
   toDbEnvironment,
   toDbMemberRole,
@@ -23,7 +23,6 @@ import {
   toDbRestriction,
   toDbStatus,
   toDbVisibility,
-  type FieldErrors,
   type WizardStepKey,
   type WorkspaceRequestInput,
 } from "./schemas";

@@ -12,20 +12,17 @@ import { estimateCost, type CostEstimate } from "@/lib/plan/cost";
 import { planHash } from "@/lib/plan/hash";
 import type { Plan, PlanInput, PlanSettings } from "@/lib/plan/types";
 import { checkRequestRules, OPEN_STATUSES, scopeSlugFor, type RuleContext } from "./rules";
+import { addFieldError, mergeFieldErrors, parseWith, type FieldErrors } from "@/lib/validation/field-errors";
 import {
-  addFieldError,
   fromDbEnvironment,
   fromDbMemberRole,
   fromDbPattern,
   fromDbRestriction,
   fromDbStatus,
   fromDbVisibility,
-  mergeFieldErrors,
-  parseWith,
   toDbStatus,
   workspaceRequestSchema,
   type EnvironmentValue,
-  type FieldErrors,
   type WorkspaceRequestInput,
 } from "./schemas";
 

@@ -4,8 +4,9 @@
  * field errors back, each saying why and what to do. The wizard, the submit action and the CLI all
  * use this function, so they refuse the same requests with the same words.
  */
-import type { EnvironmentValue, FieldErrors, RequestStatusValue, WorkspaceRequestInput } from "./schemas";
-import { addFieldError, STATUS_LABELS } from "./schemas";
+import { addFieldError, type FieldErrors } from "@/lib/validation/field-errors";
+import type { EnvironmentValue, RequestStatusValue, WorkspaceRequestInput } from "./schemas";
+import { STATUS_LABELS } from "./schemas";
 import { slugPart } from "@/lib/plan/naming";
 
 export interface RuleContext {

@@ -2,17 +2,17 @@ import { describe, expect, it } from "vitest";
 import {
   computeStepSchema,
   environmentsNetworkStepSchema,
-  formDataToObject,
   fromDbMemberRole,
   fromDbStatus,
   membersStepSchema,
-  parseWith,
   scopeStepSchema,
   toDbMemberRole,
   toDbStatus,
   workspaceRequestSchema,
 } from "./schemas";
 import { VALID_REQUEST } from "./test-fixtures";
+import { decodeFormData } from "@/lib/validation/decode";
+import { parseWith } from "@/lib/validation/field-errors";
 
 describe("[REQUESTS]: the shared schema", () => {
   it("accepts the journey's request and normalises it", () => {
@@ -110,11 +110,47 @@ describe("[REQUESTS]: the shared schema", () => {
     fd.append("compute.devClusters.0.maxNodes", "3");
     fd.append("compute.pipelines.0", "scoring");
     fd.append("$ACTION_ID_x", "");
-    expect(formDataToObject(fd)).toEqual({
-      environments: ["dev", "prod"],
-      members: [{ email: "a@contoso.com", role: "mlops" }, { email: "b@contoso.com" }],
-      compute: { devClusters: [{ maxNodes: "3" }], pipelines: ["scoring"] },
+    expect(decodeFormData(fd)).toEqual({
+      ok: true,
+      data: {
+        environments: ["dev", "prod"],
+        members: [{ email: "a@contoso.com", role: "mlops" }, { email: "b@contoso.com" }],
+        compute: { devClusters: [{ maxNodes: "3" }], pipelines: ["scoring"] },
+      },
     });
+  });
+
+  it("counts visible characters: a justification of zero-width or invisible characters is too short", () => {
+    const tooShort = "Explain why the workspaces are needed (at least 20 characters).";
+    for (const filler of ["\u200B", "\u200C\u200D", "\u2060", "\uFEFF", "\u3164", "\u00AD", "\u180E"]) {
+      const r = parseWith(scopeStepSchema, { ...VALID_REQUEST, justification: filler.repeat(40) });
+      expect(r.ok ? [] : r.fieldErrors.justification, JSON.stringify(filler)).toEqual([tooShort]);
+    }
+    const padded = parseWith(scopeStepSchema, { ...VALID_REQUEST, justification: `ab${"\u200B".repeat(30)}cd` });
+    expect(padded.ok ? [] : padded.fieldErrors.justification).toEqual([tooShort]);
+    const spaced = parseWith(scopeStepSchema, { ...VALID_REQUEST, justification: `a${" ".repeat(30)}b` });
+    expect(spaced.ok).toBe(false);
+    const fine = parseWith(scopeStepSchema, {
+      ...VALID_REQUEST,
+      justification: "Fraud models for cards\r\n\tand more.",
+    });
+    expect(fine.ok).toBe(true);
+  });
+
+  it("refuses a NUL or other control character in the justification with a field message", () => {
+    for (const bad of ["\u0000", "\u0007", "\u001B", "\u007F", "\u0085", "\uD800"]) {
+      const r = parseWith(scopeStepSchema, {
+        ...VALID_REQUEST,
+        justification: `Real-time fraud scoring ${bad} models.`,
+      });
+      expect(r.ok, JSON.stringify(bad)).toBe(false);
+      expect(r.ok ? [] : r.fieldErrors.justification).toHaveLength(1);
+    }
+  });
+
+  it("answers a 1 MB justification with the field's own message", () => {
+    const r = parseWith(scopeStepSchema, { ...VALID_REQUEST, justification: "x".repeat(1024 * 1024) });
+    expect(r.ok ? [] : r.fieldErrors.justification).toEqual(["Keep the justification under 2000 characters."]);
   });
 
   it("maps to and from the database enums", () => {

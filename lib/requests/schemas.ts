@@ -6,6 +6,7 @@
  * Pure module: no server-only import, safe in the browser.
  */
 import { z } from "zod";
+import { freeTextSchema } from "@/lib/validation/text";
 import type {
   AccessRestriction as DbAccessRestriction,
   Environment as DbEnvironment,
@@ -188,13 +189,13 @@ const scopeFields = {
         "A cost centre uses letters, digits, spaces, dots, dashes and underscores.",
       ),
   ),
-  justification: z.preprocess(
-    trimmed,
-    z
-      .string({ error: "Explain why the workspaces are needed." })
-      .min(20, "Explain why the workspaces are needed (at least 20 characters).")
-      .max(2000, "Keep the justification under 2000 characters."),
-  ),
+  justification: freeTextSchema({
+    min: 20,
+    max: 2000,
+    required: "Explain why the workspaces are needed.",
+    tooShort: "Explain why the workspaces are needed (at least 20 characters).",
+    tooLong: "Keep the justification under 2000 characters.",
+  }),
 };
 
 /** Runs even when other fields failed, so every field error shows at once (the value may be partial). */
@@ -337,78 +338,6 @@ export type ComputeStepInput = z.infer<typeof computeStepSchema>;
 export type WorkspaceRequestInput = z.infer<typeof workspaceRequestSchema>;
 export type RequestMemberInput = z.infer<typeof memberSchema>;
 export type ComputeInput = z.infer<typeof computeSchema>;
-
-// ---------------------------------------------------------------------------------------------
-// Field errors
-
-/** Field errors keyed by dotted path (`compute.devClusters.0.vmSize`), "" for form-level messages. */
-export type FieldErrors = Record<string, string[]>;
-
-export function issuesToFieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): FieldErrors {
-  const out: FieldErrors = {};
-  for (const issue of issues) {
-    const key = issue.path.map(String).join(".");
-    addFieldError(out, key, issue.message);
-  }
-  return out;
-}
-
-export function mergeFieldErrors(...all: FieldErrors[]): FieldErrors {
-  const out: FieldErrors = {};
-  for (const errs of all) for (const [k, msgs] of Object.entries(errs)) for (const m of msgs) addFieldError(out, k, m);
-  return out;
-}
-
-/** Adds `message` under `field` once. */
-export function addFieldError(errors: FieldErrors, field: string, message: string): void {
-  const list = (errors[field] ??= []);
-  if (!list.includes(message)) list.push(message);
-}
-
-export type ParseResult<T> = { ok: true; data: T } | { ok: false; fieldErrors: FieldErrors };
-
-export function parseWith<T>(schema: z.ZodType<T>, input: unknown): ParseResult<T> {
-  const r = schema.safeParse(input);
-  return r.success ? { ok: true, data: r.data } : { ok: false, fieldErrors: issuesToFieldErrors(r.error.issues) };
-}
-
-/**
- * Turns a FormData with dotted names (`members.0.email`, `compute.devClusters.1.maxNodes`) into a
- * plain object. Repeated names become arrays (checkbox groups); `$`-prefixed names are ignored
- * (React's action bookkeeping).
- */
-export function formDataToObject(formData: FormData): Record<string, unknown> {
-  const root: Record<string, unknown> = {};
-  const keys = new Set<string>();
-  formData.forEach((_v, k) => keys.add(k));
-  for (const key of keys) {
-    if (key.startsWith("$")) continue;
-    const values = formData.getAll(key).filter((v): v is string => typeof v === "string");
-    const value: unknown = values.length > 1 ? values : values[0];
-    const parts = key.split(".");
-    let node: Record<string, unknown> | unknown[] = root;
-    for (let i = 0; i < parts.length; i++) {
-      const part = parts[i];
-      const last = i === parts.length - 1;
-      const nextIsIndex = !last && /^\d+$/.test(parts[i + 1]);
-      const slot = Array.isArray(node) ? Number(part) : part;
-      if (last) {
-        (node as Record<string | number, unknown>)[slot] = value;
-      } else {
-        const container = node as Record<string | number, unknown>;
-        container[slot] ??= nextIsIndex ? [] : {};
-        node = container[slot] as Record<string, unknown> | unknown[];
-      }
-    }
-  }
-  return compactArrays(root) as Record<string, unknown>;
-}
-
-function compactArrays(v: unknown): unknown {
-  if (Array.isArray(v)) return v.filter((x) => x !== undefined).map(compactArrays);
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, compactArrays(x)]));
-  return v;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Mapping to and from the database enums (UPPER_CASE)

@@ -8,19 +8,7 @@ import { settingsSchema } from "./schemas";
 export const updateSettingsAction = guardedAction(
   "settings.update",
   async (actor, _prev: unknown, formData: FormData) => {
-    const input = parseInput(settingsSchema, {
-      version: formData.get("version") ?? undefined,
-      azureTenantId: formData.get("azureTenantId") ?? undefined,
-      subscriptionDev: formData.get("subscriptionDev") ?? undefined,
-      subscriptionTest: formData.get("subscriptionTest") ?? undefined,
-      subscriptionProd: formData.get("subscriptionProd") ?? undefined,
-      allowedRegions: formData.get("allowedRegions") ?? undefined,
-      privateEndpointSubnetId: formData.get("privateEndpointSubnetId") ?? undefined,
-      apiDnsZoneId: formData.get("apiDnsZoneId") ?? undefined,
-      notebooksDnsZoneId: formData.get("notebooksDnsZoneId") ?? undefined,
-      defaultIdleShutdownMinutes: formData.get("defaultIdleShutdownMinutes") ?? undefined,
-      allowedVmSizes: formData.getAll("allowedVmSizes"),
-    });
+    const input = parseInput(settingsSchema, formData);
     const result = await updateSettings(actor, input, await getCorrelationId());
     revalidatePath("/admin/settings");
     revalidatePath("/approvals");
