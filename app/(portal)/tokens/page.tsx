@@ -2,7 +2,7 @@ import { Badge } from "@/components/ui/badge";
 import { EmptyState, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatDateTime } from "@/lib/history/format";
-import { requirePagePermission } from "@/lib/auth/session";
+import { guardedPage } from "@/lib/auth/page-guard";
 import { listApiTokens } from "@/lib/tokens/queries";
 import { CreateTokenForm, RevokeTokenButton } from "./token-forms";
 
@@ -14,8 +14,7 @@ const STATE_BADGES = {
   revoked: <Badge tone="neutral">Revoked</Badge>,
 };
 
-export default async function TokensPage() {
-  const user = await requirePagePermission("tokens.manage");
+export default guardedPage("tokens.manage", async function TokensPage(user) {
   const tokens = await listApiTokens(user);
   return (
     <>
@@ -60,4 +59,4 @@ export default async function TokensPage() {
       )}
     </>
   );
-}
+});
