@@ -1,3 +1,4 @@
+import { Suspense } from "react";
 import Link from "next/link";
 import { EmptyState, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -5,11 +6,12 @@ import { Select } from "@/components/ui/field";
 import { buttonClasses } from "@/components/ui/button";
 import { VerifyChainButton } from "@/components/audit/verify-chain-button";
 import { z } from "zod";
-import { can } from "@/lib/auth/session";
+import { can, type SessionUser } from "@/lib/auth/session";
 import { guardedPage } from "@/lib/auth/page-guard";
 import { boundedIntSchema, INT8_MAX, parseSearchParams, uuidSchema } from "@/lib/access/params";
 import { InvalidQuery } from "../_components/invalid-query";
-import { listAuditActions, listAuditEvents } from "@/lib/audit/queries";
+import { SectionLoading } from "../_components/section-loading";
+import { listAuditActions, listAuditEvents, type AuditFilter } from "@/lib/audit/queries";
 
 export const metadata = { title: "Audit trail" };
 
@@ -61,15 +63,7 @@ export default guardedPage(
     const query = parseSearchParams(auditQuerySchema, await searchParams);
     if (!query.ok) return <InvalidQuery title="Audit trail" message={query.message} resetHref="/audit" />;
     const { action, request: requestId, before } = query.data;
-    const [{ events, nextBeforeId }, actions] = await Promise.all([
-      listAuditEvents(user, { action, requestId, beforeId: before?.toString() }),
-      listAuditActions(user),
-    ]);
-    const next = new URLSearchParams({
-      ...(action ? { action } : {}),
-      ...(requestId ? { request: requestId } : {}),
-      ...(nextBeforeId ? { before: nextBeforeId } : {}),
-    });
+    const actions = await listAuditActions(user);
     return (
       <>
         <PageHeader
@@ -101,58 +95,77 @@ export default guardedPage(
             </Link>
           )}
         </form>
-        {events.length === 0 ? (
-          <EmptyState title="No events match" />
-        ) : (
-          <Table caption="Audit events">
-            <thead className="bg-slate-50">
-              <tr>
-                <Th>#</Th>
-                <Th>Time (UTC)</Th>
-                <Th>Actor</Th>
-                <Th>Action</Th>
-                <Th>Entity</Th>
-                <Th>Change</Th>
-                <Th>Correlation id</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {events.map((e) => (
-                <tr key={e.id}>
-                  <Td className="font-mono text-xs">{e.id}</Td>
-                  <Td className="whitespace-nowrap">
-                    <time dateTime={e.occurredAt.toISOString()}>
-                      {e.occurredAt.toISOString().replace("T", " ").slice(0, 19)}
-                    </time>
-                  </Td>
-                  <Td>{e.actor}</Td>
-                  <Td className="font-mono text-xs">{e.action}</Td>
-                  <Td className="text-xs">
-                    {e.requestId ? (
-                      <Link href={`/requests/${e.requestId}`} className="text-brand-700 hover:underline">
-                        {e.entityType} {e.entityId.slice(0, 8)}
-                      </Link>
-                    ) : (
-                      `${e.entityType} ${e.entityId}`
-                    )}
-                  </Td>
-                  <Td>
-                    <Change before={e.before} after={e.after} />
-                  </Td>
-                  <Td className="font-mono text-xs text-slate-600">{e.correlationId.slice(0, 13)}</Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
-        )}
-        {nextBeforeId && (
-          <div className="mt-4">
-            <Link href={`/audit?${next.toString()}`} className={buttonClasses("secondary")}>
-              Older events
-            </Link>
-          </div>
-        )}
+        <Suspense
+          key={`${action}|${requestId}|${before}`}
+          fallback={<SectionLoading label="Loading audit events…" rows={8} />}
+        >
+          <AuditEvents user={user} filter={{ action, requestId, beforeId: before?.toString() }} />
+        </Suspense>
       </>
     );
   },
 );
+
+async function AuditEvents({ user, filter }: { user: SessionUser; filter: AuditFilter }) {
+  const { events, nextBeforeId } = await listAuditEvents(user, filter);
+  const next = new URLSearchParams({
+    ...(filter.action ? { action: filter.action } : {}),
+    ...(filter.requestId ? { request: filter.requestId } : {}),
+    ...(nextBeforeId ? { before: nextBeforeId } : {}),
+  });
+  return (
+    <>
+      {events.length === 0 ? (
+        <EmptyState title="No events match" />
+      ) : (
+        <Table caption="Audit events">
+          <thead className="bg-slate-50">
+            <tr>
+              <Th>#</Th>
+              <Th>Time (UTC)</Th>
+              <Th>Actor</Th>
+              <Th>Action</Th>
+              <Th>Entity</Th>
+              <Th>Change</Th>
+              <Th>Correlation id</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {events.map((e) => (
+              <tr key={e.id}>
+                <Td className="font-mono text-xs">{e.id}</Td>
+                <Td className="whitespace-nowrap">
+                  <time dateTime={e.occurredAt.toISOString()}>
+                    {e.occurredAt.toISOString().replace("T", " ").slice(0, 19)}
+                  </time>
+                </Td>
+                <Td>{e.actor}</Td>
+                <Td className="font-mono text-xs">{e.action}</Td>
+                <Td className="text-xs">
+                  {e.requestId ? (
+                    <Link href={`/requests/${e.requestId}`} className="text-brand-700 hover:underline">
+                      {e.entityType} {e.entityId.slice(0, 8)}
+                    </Link>
+                  ) : (
+                    `${e.entityType} ${e.entityId}`
+                  )}
+                </Td>
+                <Td>
+                  <Change before={e.before} after={e.after} />
+                </Td>
+                <Td className="font-mono text-xs text-slate-600">{e.correlationId.slice(0, 13)}</Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+      {nextBeforeId && (
+        <div className="mt-4">
+          <Link href={`/audit?${next.toString()}`} className={buttonClasses("secondary")}>
+            Older events
+          </Link>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,12 +1,14 @@
+import { Suspense } from "react";
 import Link from "next/link";
 import { EmptyState, PageHeader } from "@/components/ui/card";
 import { buttonClasses } from "@/components/ui/button";
 import { HistoryFiltersForm } from "@/components/history/history-filters";
 import { HistoryTable, KeysetPagination } from "@/components/history/history-table";
-import { can } from "@/lib/auth/session";
+import { can, type SessionUser } from "@/lib/auth/session";
 import { guardedPage } from "@/lib/auth/page-guard";
 import { InvalidQuery } from "../_components/invalid-query";
-import { filterOnlyQueryString, hasActiveFilters, parseHistoryQuery } from "@/lib/history/filters";
+import { SectionLoading } from "../_components/section-loading";
+import { filterOnlyQueryString, hasActiveFilters, parseHistoryQuery, type HistoryFilters } from "@/lib/history/filters";
 import { listHistory, listHistoryFilterOptions } from "@/lib/history/queries";
 import { HISTORY_PAGE_ACCESS, readsAllHistory } from "@/lib/history/scope";
 
@@ -21,7 +23,7 @@ export default guardedPage(
     const query = parseHistoryQuery(await searchParams);
     if (!query.ok) return <InvalidQuery title="History" message={query.message} resetHref="/history" />;
     const filters = query.data;
-    const [page, options] = await Promise.all([listHistory(user, filters), listHistoryFilterOptions(user)]);
+    const options = await listHistoryFilterOptions(user);
     const exportQuery = filterOnlyQueryString(filters);
     const mayExport = can(user, "history.export");
     return (
@@ -31,7 +33,7 @@ export default guardedPage(
           description={
             readsAllHistory(user)
               ? "Every submitted workspace request: who asked, who decided, what was created. Open a request for its full timeline."
-              : "The submitted workspace requests of your teams. Open a request for its full timeline."
+              : "The submitted workspace requests of your teams, and those you asked for or are named on. Open a request for its full timeline."
           }
           actions={
             <>
@@ -60,19 +62,28 @@ export default guardedPage(
           }
         />
         <HistoryFiltersForm action="/history" filters={filters} options={options} />
-        {page.rows.length === 0 ? (
-          <EmptyState title={hasActiveFilters(filters) ? "No request matches these filters" : "No requests yet"}>
-            {hasActiveFilters(filters)
-              ? "Widen the filters or clear them."
-              : "Submitted workspace requests will appear here."}
-          </EmptyState>
-        ) : (
-          <>
-            <HistoryTable rows={page.rows} filters={filters} basePath="/history" />
-            <KeysetPagination filters={filters} next={page.next} previous={page.previous} basePath="/history" />
-          </>
-        )}
+        <Suspense key={JSON.stringify(filters)} fallback={<SectionLoading label="Loading the history…" rows={8} />}>
+          <HistoryResults user={user} filters={filters} />
+        </Suspense>
       </>
     );
   },
 );
+
+async function HistoryResults({ user, filters }: { user: SessionUser; filters: HistoryFilters }) {
+  const page = await listHistory(user, filters);
+  if (page.rows.length === 0)
+    return (
+      <EmptyState title={hasActiveFilters(filters) ? "No request matches these filters" : "No requests yet"}>
+        {hasActiveFilters(filters)
+          ? "Widen the filters or clear them."
+          : "Submitted workspace requests will appear here."}
+      </EmptyState>
+    );
+  return (
+    <>
+      <HistoryTable rows={page.rows} filters={filters} basePath="/history" />
+      <KeysetPagination filters={filters} next={page.next} previous={page.previous} basePath="/history" />
+    </>
+  );
+}

@@ -1,3 +1,4 @@
+import { Suspense } from "react";
 import Link from "next/link";
 import { EmptyState, PageHeader } from "@/components/ui/card";
 import { buttonClasses } from "@/components/ui/button";
@@ -5,11 +6,12 @@ import { Field, Input, Select } from "@/components/ui/field";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatDuration, RunStatusBadge } from "@/components/provisioning/run-status-badge";
 import { z } from "zod";
-import { can } from "@/lib/auth/session";
+import { can, type SessionUser } from "@/lib/auth/session";
 import { guardedPage } from "@/lib/auth/page-guard";
 import { INT4_MAX, parseSearchParams } from "@/lib/access/params";
 import { InvalidQuery } from "../_components/invalid-query";
-import { azureIsSimulated, listRuns, RUN_STATUSES, runTeams } from "@/lib/provisioning/queries";
+import { SectionLoading } from "../_components/section-loading";
+import { azureIsSimulated, listRuns, RUN_STATUSES, runTeams, type RunListFilters } from "@/lib/provisioning/queries";
 
 export const metadata = { title: "Provisioning runs" };
 
@@ -49,7 +51,6 @@ export default guardedPage(
     const teams = await runTeams(user);
     const team = teams.find((t) => t.slug === sp.team)?.slug ?? null;
     const q = sp.q ?? "";
-    const runs = await listRuns(user, { status, team, q });
     return (
       <>
         <PageHeader
@@ -88,57 +89,67 @@ export default guardedPage(
             Filter
           </button>
         </form>
-        {runs.length === 0 ? (
-          <EmptyState title="No provisioning runs match">
-            Runs appear here when an approved request is queued for provisioning.
-          </EmptyState>
-        ) : (
-          <Table caption="Provisioning runs">
-            <thead className="bg-slate-50">
-              <tr>
-                <Th>Request</Th>
-                <Th>Status</Th>
-                <Th className="text-right">Attempt</Th>
-                <Th>Team / scope</Th>
-                <Th>Environments</Th>
-                <Th>Queued</Th>
-                <Th className="text-right">Duration</Th>
-                <Th>Problem</Th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.map((r) => (
-                <tr key={r.id}>
-                  <Td>
-                    <Link href={`/requests/${r.requestId}`} className="font-medium text-brand-700 underline">
-                      {r.number}
-                    </Link>
-                  </Td>
-                  <Td>
-                    <RunStatusBadge status={r.status} />
-                  </Td>
-                  <Td className="text-right tabular-nums">
-                    {r.attempt}
-                    {r.triggeredBy ? <span className="block text-xs text-slate-600">by {r.triggeredBy}</span> : null}
-                  </Td>
-                  <Td>
-                    {r.team ?? "—"}
-                    <span className="block text-xs text-slate-600">{r.scope}</span>
-                  </Td>
-                  <Td>{r.environments.join(", ")}</Td>
-                  <Td className="text-xs whitespace-nowrap">
-                    {new Date(r.createdAt).toISOString().replace("T", " ").slice(0, 19)} UTC
-                  </Td>
-                  <Td className="text-right tabular-nums">{formatDuration(r.durationMs)}</Td>
-                  <Td className="max-w-md text-xs text-red-800">
-                    {r.errorMessage ? `${r.failedStepKey ? `${r.failedStepKey}: ` : ""}${r.errorMessage}` : ""}
-                  </Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
-        )}
+        <Suspense
+          key={`${status}|${team}|${q}`}
+          fallback={<SectionLoading label="Loading provisioning runs…" rows={8} />}
+        >
+          <RunsTable user={user} filters={{ status, team, q }} />
+        </Suspense>
       </>
     );
   },
 );
+
+async function RunsTable({ user, filters }: { user: SessionUser; filters: RunListFilters }) {
+  const runs = await listRuns(user, filters);
+  return runs.length === 0 ? (
+    <EmptyState title="No provisioning runs match">
+      Runs appear here when an approved request is queued for provisioning.
+    </EmptyState>
+  ) : (
+    <Table caption="Provisioning runs">
+      <thead className="bg-slate-50">
+        <tr>
+          <Th>Request</Th>
+          <Th>Status</Th>
+          <Th className="text-right">Attempt</Th>
+          <Th>Team / scope</Th>
+          <Th>Environments</Th>
+          <Th>Queued</Th>
+          <Th className="text-right">Duration</Th>
+          <Th>Problem</Th>
+        </tr>
+      </thead>
+      <tbody>
+        {runs.map((r) => (
+          <tr key={r.id}>
+            <Td>
+              <Link href={`/requests/${r.requestId}`} className="font-medium text-brand-700 underline">
+                {r.number}
+              </Link>
+            </Td>
+            <Td>
+              <RunStatusBadge status={r.status} />
+            </Td>
+            <Td className="text-right tabular-nums">
+              {r.attempt}
+              {r.triggeredBy ? <span className="block text-xs text-slate-600">by {r.triggeredBy}</span> : null}
+            </Td>
+            <Td>
+              {r.team ?? "—"}
+              <span className="block text-xs text-slate-600">{r.scope}</span>
+            </Td>
+            <Td>{r.environments.join(", ")}</Td>
+            <Td className="text-xs whitespace-nowrap">
+              {new Date(r.createdAt).toISOString().replace("T", " ").slice(0, 19)} UTC
+            </Td>
+            <Td className="text-right tabular-nums">{formatDuration(r.durationMs)}</Td>
+            <Td className="max-w-md text-xs text-red-800">
+              {r.errorMessage ? `${r.failedStepKey ? `${r.failedStepKey}: ` : ""}${r.errorMessage}` : ""}
+            </Td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}

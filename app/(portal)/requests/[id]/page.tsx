@@ -1,3 +1,4 @@
+import { Suspense } from "react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Alert, Card, PageHeader } from "@/components/ui/card";
@@ -20,6 +21,7 @@ import {
   type EnvironmentValue,
 } from "@/lib/requests/schemas";
 import { DescriptionList } from "@/components/ui/description-list";
+import { SectionLoading } from "../../_components/section-loading";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   return { title: `Request ${(await params).id.slice(0, 8)}` };
@@ -115,11 +117,15 @@ export default guardedPage(
         </div>
         {/* Approvals (owned by the approvals domain): decisions, "queued for provisioning", the decision form. */}
         <div className="mt-6">
-          <ApprovalPanel requestId={r.id} />
+          <Suspense fallback={<SectionLoading label="Loading the approvals…" rows={2} />}>
+            <ApprovalPanel requestId={r.id} />
+          </Suspense>
         </div>
         {/* Provisioning (owned by the provisioning engine): live progress, retry and stop; nothing before the first run. */}
         <div className="mt-6">
-          <ProvisioningPanel requestId={r.id} />
+          <Suspense fallback={<SectionLoading label="Loading the provisioning progress…" rows={3} />}>
+            <ProvisioningPanel requestId={r.id} />
+          </Suspense>
         </div>
         <div className="mt-6">
           {r.plan ? (
@@ -132,7 +138,9 @@ export default guardedPage(
         </div>
         {/* History (owned by the history domain): the request's timeline; renders nothing for a request the viewer may not see. */}
         <div className="mt-6">
-          <RequestTimeline requestId={r.id} />
+          <Suspense fallback={<SectionLoading label="Loading the timeline…" />}>
+            <RequestTimeline requestId={r.id} />
+          </Suspense>
         </div>
       </>
     );
