@@ -10,9 +10,16 @@ import { addFieldError, parseWith, type FieldErrors } from "@/lib/validation/fie
 
 const actionPermissions = new WeakMap<(...args: never[]) => unknown, Permission>();
 
+const actionArities = new WeakMap<(...args: never[]) => unknown, number>();
+
 /** The permission an action declared (used by the authorisation-matrix test to enumerate every action). */
 export function declaredPermission(action: unknown): Permission | undefined {
   return typeof action === "function" ? actionPermissions.get(action as (...args: never[]) => unknown) : undefined;
+}
+
+/** How many arguments an action's handler takes after the actor (bound ids, previous state, form). */
+export function declaredArity(action: unknown): number | undefined {
+  return typeof action === "function" ? actionArities.get(action as (...args: never[]) => unknown) : undefined;
 }
 
 /**
@@ -41,6 +48,7 @@ export function guardedAction<Args extends unknown[]>(
     }
   };
   actionPermissions.set(action as (...args: never[]) => unknown, permission);
+  actionArities.set(action as (...args: never[]) => unknown, Math.max(0, handler.length - 1));
   return action;
 }
 
@@ -64,7 +72,7 @@ export function decodeInput(input: unknown, limits?: Partial<DecodeLimits>): Rec
   const decoded =
     typeof FormData !== "undefined" && input instanceof FormData
       ? decodeFormData(input, limits)
-      : decodeJsonValue(input ?? {}, limits);
+      : decodeJsonValue(input, limits);
   if (!decoded.ok) throw new AppError("INVALID", decoded.fieldErrors[""]?.[0] ?? decoded.message, decoded.fieldErrors);
   return decoded.data;
 }

@@ -1,7 +1,7 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { guardedAction, parseInput } from "@/lib/auth/guards";
+import { decodeInput, guardedAction, parseInput } from "@/lib/auth/guards";
 import { markNotificationsRead } from "@/lib/notifications/mutations";
 import { savePreferences } from "@/lib/notifications/preferences";
 import { preferencesFromForm, preferencesSchema } from "@/lib/notifications/schemas";
@@ -22,7 +22,7 @@ export const markNotificationsReadAction = guardedAction(
 export const saveNotificationPreferencesAction = guardedAction(
   "inbox.read",
   async (actor, _prev: unknown, formData: FormData) => {
-    const choices = parseInput(preferencesSchema, preferencesFromForm(formData));
+    const choices = parseInput(preferencesSchema, preferencesFromForm(decodeInput(formData)));
     await savePreferences(actor, choices);
     revalidatePath("/settings/notifications");
     return { ok: true, message: "Saved. New notifications follow these choices." };

@@ -13,11 +13,12 @@ export const preferencesSchema = z.object(
   >,
 );
 
-export function preferencesFromForm(formData: FormData) {
+/** Groups the decoded form's flat `email:<event>`/`teams:<event>` fields per event (absent: null, i.e. off). */
+export function preferencesFromForm(form: Record<string, unknown>) {
   return Object.fromEntries(
     NOTIFICATION_EVENT_IDS.map((id) => [
       id,
-      { email: formData.get(`email:${id}`), teams: formData.get(`teams:${id}`) },
+      { email: form[`email:${id}`] ?? null, teams: form[`teams:${id}`] ?? null },
     ]),
   );
 }

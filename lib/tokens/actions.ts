@@ -1,9 +1,8 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { guardedAction, parseInput } from "@/lib/auth/guards";
+import { guardedAction, parseInput, parseRef } from "@/lib/auth/guards";
 import { getCorrelationId } from "@/lib/correlation";
-import { AppError } from "@/lib/errors";
 import { createApiToken, revokeApiToken } from "./mutations";
 import { createTokenSchema } from "./schemas";
 
@@ -16,11 +15,7 @@ export type CreatedTokenState =
 export const createTokenAction = guardedAction(
   "tokens.manage",
   async (actor, _prev: unknown, formData: FormData): Promise<CreatedTokenState> => {
-    const input = parseInput(createTokenSchema, {
-      name: formData.get("name") ?? undefined,
-      scopes: formData.getAll("scopes"),
-      expiresInDays: formData.get("expiresInDays") ?? undefined,
-    });
+    const input = parseInput(createTokenSchema, formData);
     const { token } = await createApiToken(actor, input, await getCorrelationId());
     revalidatePath("/tokens");
     return { ok: true, message: "Copy the token now: it is not shown again.", token };
@@ -31,9 +26,8 @@ export const createTokenAction = guardedAction(
 export const revokeTokenAction = guardedAction(
   "tokens.manage",
   async (actor, tokenId: string, _prev?: unknown, _form?: FormData) => {
-    const parsed = z.uuid().safeParse(tokenId);
-    if (!parsed.success) throw new AppError("NOT_FOUND", "This token does not exist.");
-    await revokeApiToken(actor, parsed.data, await getCorrelationId());
+    const { id } = parseRef(z.object({ id: z.uuid() }), { id: tokenId }, "This token does not exist.");
+    await revokeApiToken(actor, id, await getCorrelationId());
     revalidatePath("/tokens");
     return { ok: true, message: "Revoked. The token stops working at once." };
   },

@@ -13,13 +13,7 @@ function refresh() {
 export const createEndpointAction = guardedAction(
   "notifications.manage",
   async (actor, _prev: unknown, formData: FormData) => {
-    const input = parseInput(endpointSchema, {
-      kind: formData.get("kind") ?? undefined,
-      name: formData.get("name") ?? undefined,
-      teamId: formData.get("teamId") ?? undefined,
-      url: formData.get("url") ?? undefined,
-      events: formData.getAll("events"),
-    });
+    const input = parseInput(endpointSchema, formData);
     const { secret } = await createEndpoint(actor, input, await getCorrelationId());
     refresh();
     // The signing secret goes to this admin once, to paste into the receiver; it is never shown again.
@@ -35,7 +29,7 @@ export const createEndpointAction = guardedAction(
 export const setEndpointEnabledAction = guardedAction(
   "notifications.manage",
   async (actor, id: string, _prev: unknown, formData: FormData) => {
-    const input = parseInput(enabledSchema, { id, enabled: formData.get("enabled") ?? undefined });
+    const input = parseInput(enabledSchema, formData, { id });
     await setEndpointEnabled(actor, input.id, input.enabled, await getCorrelationId());
     refresh();
     return { ok: true, message: input.enabled ? "Enabled." : "Disabled." };

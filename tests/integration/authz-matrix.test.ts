@@ -1,13 +1,12 @@
 // [AUTHZ]: every server action, called by someone without its permission (or with no session),
 // changes no row and records an `authz.denied` audit event. Actions are discovered from the source tree,
 // so a new action is covered the moment it exists.
-import { readdirSync } from "node:fs";
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { declaredPermission } from "@/lib/auth/guards";
 import { hasPermission } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { actAnonymously, actAs, tableCounts } from "../support/act-as";
+import { discoverActions, type DiscoveredAction as Action } from "./action-discovery";
 
 // Sign-in and sign-out are open by nature; they are tested on their own.
 const PUBLIC_ACTIONS = new Set(["signInAsPersonaAction", "signOutAction", "signInWithEntraAction"]);
@@ -19,28 +18,6 @@ const PERSONAS = [
   { label: "stakeholder", email: "hannah.schmidt@contoso.com", roles: ["STAKEHOLDER"] },
   { label: "no session", email: null, roles: [] as string[] },
 ];
-
-function actionFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return actionFiles(full);
-    return entry.name === "actions.ts" ? [full] : [];
-  });
-}
-
-type Action = { file: string; name: string; fn: (...args: unknown[]) => Promise<unknown> };
-
-async function discoverActions(): Promise<Action[]> {
-  const actions: Action[] = [];
-  for (const file of actionFiles(path.resolve("lib"))) {
-    const mod = (await import(file)) as Record<string, unknown>;
-    for (const [name, value] of Object.entries(mod)) {
-      if (typeof value === "function")
-        actions.push({ file: path.relative(process.cwd(), file), name, fn: value as Action["fn"] });
-    }
-  }
-  return actions;
-}
 
 // Plausible inputs: a form with typical fields, and a bound id first, so only authorisation stands in the way.
 function junkArguments(): unknown[] {
