@@ -38,12 +38,22 @@ async function connectDatabase(): Promise<() => Promise<void>> {
 async function main() {
   const file = process.argv[2];
   if (!file) fail(64, ["Usage: npm run -s plan -- <request.json>"]);
-  let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
+    text = readFileSync(file, "utf8");
   } catch (error) {
-    fail(2, [`${file}: not a readable JSON file (${(error as Error).message})`]);
+    fail(2, [`${file}: not a readable file (${(error as Error).message})`]);
   }
+  // The same safe decoder as the portal's actions and API: no prototype keys, capped sizes, no control characters.
+  const { decodeJson } = await import("../lib/validation/decode");
+  const decoded = decodeJson(text);
+  if (!decoded.ok) {
+    fail(
+      2,
+      Object.entries(decoded.fieldErrors).flatMap(([field, messages]) => messages.map((m) => `${field || file}: ${m}`)),
+    );
+  }
+  const raw = decoded.data;
   const stop = await connectDatabase();
   try {
     const { planRequest } = await import("../lib/requests/plan-context");
