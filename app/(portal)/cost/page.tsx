@@ -1,10 +1,13 @@
+import { Suspense } from "react";
 import { EmptyState, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { BarChart } from "@/components/history/bar-chart";
 import { HistoryFiltersForm } from "@/components/history/history-filters";
 import { guardedPage } from "@/lib/auth/page-guard";
+import type { SessionUser } from "@/lib/auth/session";
 import { InvalidQuery } from "../_components/invalid-query";
-import { parseHistoryQuery } from "@/lib/history/filters";
+import { SectionLoading } from "../_components/section-loading";
+import { parseHistoryQuery, type HistoryFilters } from "@/lib/history/filters";
 import { ENVIRONMENT_LABELS, formatUsd } from "@/lib/history/format";
 import { costBreakdown } from "@/lib/history/metrics";
 import { listHistoryFilterOptions } from "@/lib/history/queries";
@@ -23,16 +26,7 @@ export default guardedPage(
     const query = parseHistoryQuery(await searchParams);
     if (!query.ok) return <InvalidQuery title="Cost" message={query.message} resetHref="/cost" />;
     const filters = query.data;
-    const [rows, options] = await Promise.all([costBreakdown(user, filters), listHistoryFilterOptions(user)]);
-    const teams = [...new Map(rows.map((r) => [r.teamSlug, r.teamName])).entries()];
-    const byTeamEnv = teams.map(([slug]) =>
-      ENVS.map((env) =>
-        rows.filter((r) => r.teamSlug === slug && r.environment === env).reduce((t, r) => t + r.monthlyUsd, 0),
-      ),
-    );
-    const total = rows.reduce((t, r) => t + r.monthlyUsd, 0);
-    const workspaces = rows.reduce((t, r) => t + r.workspaces, 0);
-    const unestimated = rows.reduce((t, r) => t + r.unestimated, 0);
+    const options = await listHistoryFilterOptions(user);
     const assumptions = estimateCost({ steps: [], environments: [] }, []).assumptions;
     return (
       <>
@@ -41,60 +35,12 @@ export default guardedPage(
           description="Estimated monthly cost of the workspaces Atrium provisioned and that are still active, by team, project and environment. Each workspace carries the estimate of the plan it was provisioned from."
         />
         <HistoryFiltersForm action="/cost" filters={filters} options={options} showSort={false} scopeOnly />
-        {rows.length === 0 ? (
-          <EmptyState title="No active workspace matches">
-            Provisioned workspaces appear here with their estimated monthly cost.
-          </EmptyState>
-        ) : (
-          <div className="space-y-6">
-            <p className="text-sm text-slate-800">
-              <strong className="text-lg">{formatUsd(total)}</strong> a month estimated for{" "}
-              <strong>{workspaces.toLocaleString("en-US")}</strong> active workspaces
-              {unestimated > 0 && <> ({unestimated} without an estimate, counted at $0)</>}.
-            </p>
-            <BarChart
-              id="cost-by-team"
-              title="Estimated monthly cost by team and environment"
-              description="US dollars a month, active workspaces only."
-              categoryLabel="Team"
-              categories={teams.map(([, name]) => name)}
-              series={[
-                { name: "dev", className: "text-sky-600" },
-                { name: "test", className: "text-amber-500" },
-                { name: "prod", className: "text-brand-600" },
-              ]}
-              values={byTeamEnv}
-              format={(v) => formatUsd(v)}
-            />
-            <section aria-labelledby="cost-table-heading">
-              <h2 id="cost-table-heading" className="mb-2 text-lg font-semibold text-slate-900">
-                By team, project and environment
-              </h2>
-              <Table caption="Estimated monthly cost by team, project and environment">
-                <thead className="bg-slate-50">
-                  <tr>
-                    <Th>Team</Th>
-                    <Th>Project</Th>
-                    <Th>Environment</Th>
-                    <Th className="text-right">Active workspaces</Th>
-                    <Th className="text-right">Est. monthly</Th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {rows.map((r) => (
-                    <tr key={`${r.teamSlug}-${r.projectSlug ?? ""}-${r.environment}`}>
-                      <Td>{r.teamName}</Td>
-                      <Td>{r.projectName ?? "Team-wide"}</Td>
-                      <Td>{ENVIRONMENT_LABELS[r.environment] ?? r.environment}</Td>
-                      <Td className="text-right tabular-nums">{r.workspaces.toLocaleString("en-US")}</Td>
-                      <Td className="text-right tabular-nums">{formatUsd(r.monthlyUsd, true)}</Td>
-                    </tr>
-                  ))}
-                </tbody>
-              </Table>
-            </section>
-          </div>
-        )}
+        <Suspense
+          key={JSON.stringify(filters)}
+          fallback={<SectionLoading label="Loading the cost breakdown…" rows={6} />}
+        >
+          <CostResults user={user} filters={filters} />
+        </Suspense>
         <section
           aria-labelledby="assumptions-heading"
           className="mt-6 rounded-lg bg-white p-5 shadow-xs ring-1 ring-slate-200"
@@ -120,3 +66,70 @@ export default guardedPage(
     );
   },
 );
+
+async function CostResults({ user, filters }: { user: SessionUser; filters: HistoryFilters }) {
+  const rows = await costBreakdown(user, filters);
+  const teams = [...new Map(rows.map((r) => [r.teamSlug, r.teamName])).entries()];
+  const byTeamEnv = teams.map(([slug]) =>
+    ENVS.map((env) =>
+      rows.filter((r) => r.teamSlug === slug && r.environment === env).reduce((t, r) => t + r.monthlyUsd, 0),
+    ),
+  );
+  const total = rows.reduce((t, r) => t + r.monthlyUsd, 0);
+  const workspaces = rows.reduce((t, r) => t + r.workspaces, 0);
+  const unestimated = rows.reduce((t, r) => t + r.unestimated, 0);
+  return rows.length === 0 ? (
+    <EmptyState title="No active workspace matches">
+      Provisioned workspaces appear here with their estimated monthly cost.
+    </EmptyState>
+  ) : (
+    <div className="space-y-6">
+      <p className="text-sm text-slate-800">
+        <strong className="text-lg">{formatUsd(total)}</strong> a month estimated for{" "}
+        <strong>{workspaces.toLocaleString("en-US")}</strong> active workspaces
+        {unestimated > 0 && <> ({unestimated} without an estimate, counted at $0)</>}.
+      </p>
+      <BarChart
+        id="cost-by-team"
+        title="Estimated monthly cost by team and environment"
+        description="US dollars a month, active workspaces only."
+        categoryLabel="Team"
+        categories={teams.map(([, name]) => name)}
+        series={[
+          { name: "dev", className: "text-sky-600" },
+          { name: "test", className: "text-amber-500" },
+          { name: "prod", className: "text-brand-600" },
+        ]}
+        values={byTeamEnv}
+        format={(v) => formatUsd(v)}
+      />
+      <section aria-labelledby="cost-table-heading">
+        <h2 id="cost-table-heading" className="mb-2 text-lg font-semibold text-slate-900">
+          By team, project and environment
+        </h2>
+        <Table caption="Estimated monthly cost by team, project and environment">
+          <thead className="bg-slate-50">
+            <tr>
+              <Th>Team</Th>
+              <Th>Project</Th>
+              <Th>Environment</Th>
+              <Th className="text-right">Active workspaces</Th>
+              <Th className="text-right">Est. monthly</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.map((r) => (
+              <tr key={`${r.teamSlug}-${r.projectSlug ?? ""}-${r.environment}`}>
+                <Td>{r.teamName}</Td>
+                <Td>{r.projectName ?? "Team-wide"}</Td>
+                <Td>{ENVIRONMENT_LABELS[r.environment] ?? r.environment}</Td>
+                <Td className="text-right tabular-nums">{r.workspaces.toLocaleString("en-US")}</Td>
+                <Td className="text-right tabular-nums">{formatUsd(r.monthlyUsd, true)}</Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      </section>
+    </div>
+  );
+}

@@ -1,3 +1,4 @@
+import { Suspense } from "react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Card, PageHeader } from "@/components/ui/card";
@@ -6,6 +7,7 @@ import { Facts } from "@/components/history/facts";
 import { StatusBadge } from "@/components/history/status-badge";
 import { TimelineList } from "@/components/history/request-timeline";
 import { guardedPage, uuidParam } from "@/lib/auth/page-guard";
+import { SectionLoading } from "../../_components/section-loading";
 import { ENVIRONMENT_LABELS, formatDateTime, formatDuration, formatUsd, requestLabel } from "@/lib/history/format";
 import { getHistoryRequest } from "@/lib/history/queries";
 import { HISTORY_PAGE_ACCESS } from "@/lib/history/scope";
@@ -22,8 +24,6 @@ export default guardedPage(
     const id = uuidParam((await params).id);
     const request = await getHistoryRequest(user, id);
     if (!request) notFound();
-    // getHistoryRequest has checked the request is visible to this person.
-    const [timeline, workspaces] = await Promise.all([buildTimeline(id), listRequestWorkspaces(id)]);
     return (
       <>
         <p className="mb-2 text-sm">
@@ -63,45 +63,57 @@ export default guardedPage(
               ]}
             />
           </Card>
-          {workspaces.length > 0 && (
-            <section aria-labelledby="workspaces-heading">
-              <h2 id="workspaces-heading" className="mb-2 text-lg font-semibold text-slate-900">
-                Workspaces created
-              </h2>
-              <Table caption="Workspaces created by this request">
-                <thead className="bg-slate-50">
-                  <tr>
-                    <Th>Workspace</Th>
-                    <Th>Environment</Th>
-                    <Th>Status</Th>
-                    <Th className="text-right">Est. monthly</Th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {workspaces.map((w) => (
-                    <tr key={w.id}>
-                      <Td>
-                        <Link href={`/workspaces/${w.id}`} className="font-medium text-brand-700 hover:underline">
-                          {w.name}
-                        </Link>
-                      </Td>
-                      <Td>{ENVIRONMENT_LABELS[w.environment] ?? w.environment}</Td>
-                      <Td>{w.status.toLowerCase()}</Td>
-                      <Td className="text-right tabular-nums">{formatUsd(w.monthlyUsd, true)}</Td>
-                    </tr>
-                  ))}
-                </tbody>
-              </Table>
-            </section>
-          )}
-          <Card aria-labelledby="timeline-heading">
-            <h2 id="timeline-heading" className="mb-4 text-lg font-semibold text-slate-900">
-              Timeline
-            </h2>
-            <TimelineList entries={timeline} />
-          </Card>
+          <Suspense fallback={<SectionLoading label="Loading the workspaces and the timeline…" rows={8} />}>
+            <RequestStory requestId={id} />
+          </Suspense>
         </div>
       </>
     );
   },
 );
+
+/** Rendered only below the visibility check above (getHistoryRequest), so it reads without one. */
+async function RequestStory({ requestId }: { requestId: string }) {
+  const [timeline, workspaces] = await Promise.all([buildTimeline(requestId), listRequestWorkspaces(requestId)]);
+  return (
+    <>
+      {workspaces.length > 0 && (
+        <section aria-labelledby="workspaces-heading">
+          <h2 id="workspaces-heading" className="mb-2 text-lg font-semibold text-slate-900">
+            Workspaces created
+          </h2>
+          <Table caption="Workspaces created by this request">
+            <thead className="bg-slate-50">
+              <tr>
+                <Th>Workspace</Th>
+                <Th>Environment</Th>
+                <Th>Status</Th>
+                <Th className="text-right">Est. monthly</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {workspaces.map((w) => (
+                <tr key={w.id}>
+                  <Td>
+                    <Link href={`/workspaces/${w.id}`} className="font-medium text-brand-700 hover:underline">
+                      {w.name}
+                    </Link>
+                  </Td>
+                  <Td>{ENVIRONMENT_LABELS[w.environment] ?? w.environment}</Td>
+                  <Td>{w.status.toLowerCase()}</Td>
+                  <Td className="text-right tabular-nums">{formatUsd(w.monthlyUsd, true)}</Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        </section>
+      )}
+      <Card aria-labelledby="timeline-heading">
+        <h2 id="timeline-heading" className="mb-4 text-lg font-semibold text-slate-900">
+          Timeline
+        </h2>
+        <TimelineList entries={timeline} />
+      </Card>
+    </>
+  );
+}
