@@ -6,28 +6,8 @@ import type { ArmSimulator } from "@/lib/azure/simulator/server";
 import { db } from "@/lib/db/client";
 import { stopProducer } from "@/lib/jobs/queue";
 import { startProvisioningWorker, type ProvisioningWorker } from "@/lib/provisioning/worker";
-import { api, tokenFor } from "./api-support";
+import { api, API_DOCUMENT, tokenFor } from "./api-support";
 import { clearProvisioningQueue, FAST_EXECUTOR, simulatorFactory, startTestSimulator } from "./provisioning-support";
-
-export const API_DOCUMENT = {
-  pattern: "project",
-  team: "fraud",
-  project: "fraudgraph",
-  environments: ["dev", "test"],
-  visibility: "public",
-  restriction: "restricted",
-  region: "westeurope",
-  members: [{ email: "amara.okafor@contoso.com", role: "dataScientist" }],
-  compute: {
-    instanceVmSize: "Standard_DS3_v2",
-    idleShutdownMinutes: 60,
-    devClusters: [{ vmSize: "Standard_DS11_v2", maxNodes: 2 }],
-    pipelines: [],
-  },
-  gitRepositoryUrl: "https://github.com/contoso/fraud",
-  costCenter: "CC-4120",
-  justification: "Graph analysis of fraud rings across card and account data.",
-};
 
 let sim: ArmSimulator;
 let worker: ProvisioningWorker;

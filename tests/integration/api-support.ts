@@ -111,3 +111,24 @@ export async function startApiServer(): Promise<{ url: string; close: () => Prom
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** A valid request document (dev+test, public): what `npm run plan` and POST /requests read. */
+export const API_DOCUMENT = {
+  pattern: "project",
+  team: "fraud",
+  project: "fraudgraph",
+  environments: ["dev", "test"],
+  visibility: "public",
+  restriction: "restricted",
+  region: "westeurope",
+  members: [{ email: "amara.okafor@contoso.com", role: "dataScientist" }],
+  compute: {
+    instanceVmSize: "Standard_DS3_v2",
+    idleShutdownMinutes: 60,
+    devClusters: [{ vmSize: "Standard_DS11_v2", maxNodes: 2 }],
+    pipelines: [],
+  },
+  gitRepositoryUrl: "https://github.com/contoso/fraud",
+  costCenter: "CC-4120",
+  justification: "Graph analysis of fraud rings across card and account data.",
+};
