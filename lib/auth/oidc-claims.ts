@@ -1,6 +1,7 @@
 // Pure rules for Microsoft Entra ID sign-in: which ID-token claims we accept, how app roles and groups
 // become portal roles, and the message a person sees for each refusal. No I/O: unit-tested on its own.
 import { PORTAL_ROLES, type PortalRoleName } from "@/lib/auth/permissions";
+import { UUID_PATTERN as GUID } from "@/lib/access/params";
 
 /** The ID-token claims Atrium reads. `oid` + `tid` identify a person; `email` never does. */
 export type EntraClaims = {
@@ -28,8 +29,6 @@ export function entraIssuer(authorityHost: string, tenantId: string): string {
 export function entraAccountId(tid: string, oid: string): string {
   return `${tid.toLowerCase()}:${oid.toLowerCase()}`;
 }
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class RoleMapError extends Error {}
 

@@ -1,11 +1,11 @@
 // The portal settings form (pure: shared by the form and the server action). Every field is validated on the
 // server with a message that says what is expected.
 import { z } from "zod";
+import { UUID_PATTERN as GUID } from "@/lib/access/params";
 
 const trimmed = (v: unknown) => (typeof v === "string" ? v.trim() : v);
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : trimmed(v));
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SUBNET_ID =
   /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w._()]{1,90}\/providers\/Microsoft\.Network\/virtualNetworks\/[-\w._]{2,64}\/subnets\/[-\w._]{1,80}$/i;
 const zoneId = (zone: string) =>
