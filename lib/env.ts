@@ -56,6 +56,9 @@ const envSchema = z
     ATRIUM_WORKER_MONITOR_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
     ATRIUM_PROVISION_RETRY_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
     ATRIUM_DEMO_SEED: flag,
+    // Audit trail (lib/audit/README.md): the HMAC key kept outside the database, and where chain-head checkpoints go.
+    AUDIT_HMAC_KEY: z.string().min(32, "must be at least 32 characters").optional(),
+    AUDIT_CHECKPOINT_DIR: z.string().min(1).default(".data/audit-checkpoints"),
     // Microsoft Entra ID sign-in (all unset = Entra sign-in off). See README "Sign-in with Microsoft Entra ID".
     ENTRA_TENANT_ID: z.uuid({ error: "must be the directory (tenant) id, a GUID" }).optional(),
     ENTRA_CLIENT_ID: z.string().min(1).max(200).optional(),

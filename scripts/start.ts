@@ -90,6 +90,17 @@ async function main() {
     }
     process.env.BETTER_AUTH_SECRET = childEnv.BETTER_AUTH_SECRET = localSecret();
   }
+  // The audit key must live outside the database (lib/audit/README.md): configured, or generated into .data/ locally.
+  if (!process.env.AUDIT_HMAC_KEY) {
+    if (e.NODE_ENV === "production" && process.env.ATRIUM_LOCAL_PERSONAS !== "1") {
+      throw new EnvError(
+        "AUDIT_HMAC_KEY must be set (32+ random characters, e.g. from Key Vault) outside the embedded default.",
+      );
+    }
+    const { ensureLocalAuditKey, LOCAL_AUDIT_KEY_FILE } = await import("../lib/audit/key");
+    process.env.AUDIT_HMAC_KEY = childEnv.AUDIT_HMAC_KEY = ensureLocalAuditKey();
+    log(`Audit key: ${LOCAL_AUDIT_KEY_FILE} (local default; use AUDIT_HMAC_KEY from a vault in production).`);
+  }
   // Re-read configuration now that the launcher filled in what it owns.
   e = reloadEnv();
 
@@ -109,6 +120,10 @@ async function main() {
     log("First start: seeding the demo organisation and sample history.");
     await seedDatabase(db, { demoHistory: e.ATRIUM_DEMO_SEED !== false });
   }
+
+  const { startAuditHousekeeping } = await import("../lib/audit/housekeeping");
+  cleanups.push(startAuditHousekeeping(log));
+  log(`Audit checkpoints are published to ${path.resolve(e.AUDIT_CHECKPOINT_DIR)} every minute.`);
 
   const { startPlatformServices } = await import("../lib/platform/services");
   const services = await startPlatformServices({ log, childEnv });

@@ -3,8 +3,12 @@ import { guardedAction } from "@/lib/auth/guards";
 import { getCorrelationId } from "@/lib/correlation";
 import { recordStandaloneAuditEvent } from "@/lib/audit/record-event";
 import { verifyAuditChain } from "@/lib/audit/verify";
+import { writeCheckpoint } from "@/lib/audit/checkpoints";
 
-/** Walks the whole hash chain; the verification itself is recorded (after the walk, so it is not part of it). */
+/**
+ * Walks the whole hash chain; the verification itself is recorded (after the walk, so it is not part of it), and an
+ * intact chain's head is published as a checkpoint outside the database.
+ */
 export const verifyAuditChainAction = guardedAction("audit.verify", async (actor) => {
   const result = await verifyAuditChain();
   await recordStandaloneAuditEvent({
@@ -15,7 +19,11 @@ export const verifyAuditChainAction = guardedAction("audit.verify", async (actor
     after: result,
     correlationId: await getCorrelationId(),
   });
+  if (result.intact) await writeCheckpoint();
   return result.intact
-    ? { ok: true, message: `Chain intact: all ${result.events.toLocaleString("en-US")} events verified.` }
+    ? {
+        ok: true,
+        message: `Chain intact: all ${result.events.toLocaleString("en-US")} events verified (${result.keyed.toLocaleString("en-US")} keyed, ${result.checkpoints} checkpoints).`,
+      }
     : { ok: false, message: `Chain broken at event #${result.brokenAt}: ${result.reason}.` };
 });

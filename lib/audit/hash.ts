@@ -1,6 +1,6 @@
 // Hash chain of the audit trail: each event's hash covers its content and the previous event's hash.
 // Pure, so the verifier (CLI, admin page, tests) and the writer compute exactly the same thing.
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -43,4 +43,13 @@ export function auditEventHash(prevHash: string, content: HashedAuditContent): s
     correlationId: content.correlationId,
   });
   return createHash("sha256").update(prevHash).update("\n").update(body).digest("hex");
+}
+
+/**
+ * The keyed seal of an event: HMAC-SHA256 of its chain hash under the audit key. The hash already covers the
+ * event's content and, through the previous hash, everything before it, so one MAC per event keys the whole chain;
+ * without the key, nobody who can only write the database can produce a MAC for a rewritten event.
+ */
+export function auditEventMac(key: Buffer, hash: string): string {
+  return createHmac("sha256", key).update("atrium.audit.event.v1\n").update(hash).digest("hex");
 }

@@ -1,11 +1,12 @@
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import { db, type Tx } from "@/lib/db/client";
-import { auditEventHash, GENESIS_HASH } from "@/lib/audit/hash";
+import { auditEventHash, auditEventMac, GENESIS_HASH } from "@/lib/audit/hash";
+import { auditKey } from "@/lib/audit/key";
 
 // Every audit write takes this transaction-scoped advisory lock, so the chain is strictly linear
 // even with many app and worker processes writing at once.
-const AUDIT_CHAIN_LOCK = 0x41_75_64_69; // "Audi"
+export const AUDIT_CHAIN_LOCK = 0x41_75_64_69; // "Audi"
 
 export type Actor = { kind: "user"; id: string } | { kind: "system"; name: string } | { kind: "anonymous" };
 
@@ -48,13 +49,16 @@ export async function recordAuditEvent(tx: Tx, input: AuditEventInput) {
     after: input.after === undefined ? null : JSON.parse(JSON.stringify(input.after)),
     correlationId: input.correlationId,
   };
+  const hash = auditEventHash(prevHash, content);
+  const key = auditKey();
   return tx.auditEvent.create({
     data: {
       ...content,
       before: jsonValue(content.before),
       after: jsonValue(content.after),
       prevHash,
-      hash: auditEventHash(prevHash, content),
+      hash,
+      mac: key ? auditEventMac(key.bytes, hash) : null,
     },
     select: { id: true, hash: true },
   });

@@ -7,7 +7,7 @@ import { auth } from "@/lib/auth/auth";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { hasPermission, permissionsOf, type Permission, type PortalRoleName } from "@/lib/auth/permissions";
-import { recordStandaloneAuditEvent } from "@/lib/audit/record-event";
+import { recordDenial } from "@/lib/audit/denials";
 import { getCorrelationId } from "@/lib/correlation";
 
 export type SessionUser = {
@@ -165,15 +165,12 @@ export function permissionList(user: Pick<SessionUser, "roles">): Permission[] {
   return [...permissionsOf(user.roles)];
 }
 
+/**
+ * Records a refusal: the first of its source, permission and minute as an `authz.denied` audit event at once,
+ * repeats as a count flushed later as one event (lib/audit/denials.ts), so denials cannot flood the audit chain.
+ */
 export async function auditDenial(user: SessionUser | null, permission: string, entity?: { type: string; id: string }) {
-  await recordStandaloneAuditEvent({
-    actor: user ? { kind: "user", id: user.id } : { kind: "anonymous" },
-    action: "authz.denied",
-    entityType: entity?.type ?? "permission",
-    entityId: entity?.id ?? permission,
-    after: { permission },
-    correlationId: await getCorrelationId(),
-  });
+  await recordDenial({ userId: user?.id ?? null, permission, entity, correlationId: await getCorrelationId() });
 }
 
 /** For pages: the signed-in person, or a redirect to sign-in. */

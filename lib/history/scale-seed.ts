@@ -9,7 +9,8 @@
 // Infrastructure for scripts and tests; not imported by the web app.
 import { createHash, randomUUID } from "node:crypto";
 import type { ClientBase } from "pg";
-import { auditEventHash, GENESIS_HASH } from "../audit/hash";
+import { auditEventHash, auditEventMac, GENESIS_HASH } from "../audit/hash";
+import { auditKey } from "../audit/key";
 
 const AUDIT_CHAIN_LOCK = 0x41_75_64_69; // the same lock as lib/audit/record-event.ts
 const HOUR = 3_600_000;
@@ -528,6 +529,7 @@ export async function seedScale(client: ClientBase, options: ScaleSeedOptions): 
         .map((r) => BigInt(r.id))
         .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       const rows: unknown[][] = [];
+      const key = auditKey();
       for (let k = 0; k < events.length; k++) {
         const e = events[k];
         const occurredAt = new Date(e.at);
@@ -557,6 +559,7 @@ export async function seedScale(client: ClientBase, options: ScaleSeedOptions): 
           e.correlationId,
           prev,
           hash,
+          key ? auditEventMac(key.bytes, hash) : null,
         ]);
         prev = hash;
       }
@@ -577,6 +580,7 @@ export async function seedScale(client: ClientBase, options: ScaleSeedOptions): 
           { name: "correlation_id", type: "text" },
           { name: "prev_hash", type: "text" },
           { name: "hash", type: "text" },
+          { name: "mac", type: "text" },
         ],
         rows,
       );

@@ -2,6 +2,9 @@
 // and seeded template, dropped after the file), and stands in for the parts of a Next.js request that
 // server actions read (headers, cookies, revalidation).
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, inject, vi } from "vitest";
 import { Client } from "pg";
 import { requestContext } from "./request-context";
@@ -33,8 +36,13 @@ process.env.DATABASE_URL = onClone(appUrl);
 process.env.SUPERUSER_DATABASE_URL = onClone(adminUrl);
 process.env.BETTER_AUTH_SECRET ??= "integration-tests-secret-0123456789abcdef";
 process.env.ATRIUM_LOCAL_PERSONAS ??= "1";
+// The audit key lives outside the database, as in production; checkpoints go to this file's own folder.
+process.env.AUDIT_HMAC_KEY ??= "integration-tests-audit-key-0123456789abcdef";
+const checkpointDir = mkdtempSync(path.join(tmpdir(), "atrium-audit-checkpoints-"));
+process.env.AUDIT_CHECKPOINT_DIR = checkpointDir;
 
 afterAll(async () => {
+  rmSync(checkpointDir, { recursive: true, force: true });
   await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 });
 

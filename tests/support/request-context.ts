@@ -8,11 +8,13 @@ type CookieStore = {
 };
 
 let cookieHeader = "";
+let extraHeaders: Record<string, string> = {};
 
 export const requestContext = {
   headers(): Headers {
     const h = new Headers({ origin: "http://localhost:3000", host: "localhost:3000" });
     if (cookieHeader) h.set("cookie", cookieHeader);
+    for (const [name, value] of Object.entries(extraHeaders)) h.set(name, value);
     return h;
   },
   cookies(): CookieStore {
@@ -33,5 +35,9 @@ export const requestContext = {
   },
   setCookieHeader(value: string) {
     cookieHeader = value;
+  },
+  /** Further request headers the client sends (e.g. x-correlation-id); an empty object clears them. */
+  setHeaders(headers: Record<string, string>) {
+    extraHeaders = headers;
   },
 };
