@@ -2,7 +2,7 @@
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { auth } from "@/lib/auth/auth";
-import { localPersonasEnabled } from "@/lib/env";
+import { personasAvailable } from "@/lib/auth/personas";
 import { entraSignInAvailable } from "@/lib/auth/entra";
 import { ENTRA_PROVIDER_ID } from "@/lib/auth/oidc-claims";
 import { getCurrentUser } from "@/lib/auth/session";
@@ -12,7 +12,7 @@ import { getCorrelationId } from "@/lib/correlation";
 // Sign-in and sign-out are the only actions open to people without a session.
 
 export async function signInAsPersonaAction(userId: string) {
-  if (!localPersonasEnabled()) notFound();
+  if (!(await personasAvailable())) notFound();
   if (typeof userId !== "string" || userId.length > 100) notFound();
   try {
     await auth.api.signInAsPersona({ body: { userId }, headers: await headers() });

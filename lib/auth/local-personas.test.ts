@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   isLoopbackHost,
+  isLoopbackRequestHost,
   localPersonaDecision,
   localPersonaRefusal,
   type LocalPersonaInput,
@@ -66,5 +67,12 @@ describe("[PERSONAS]: password-less personas only where they cannot hurt", () =>
       expect(isLoopbackHost(host), host).toBe(true);
     for (const host of ["0.0.0.0", "::", "10.0.0.1", "localhost.evil.com", "127.0.0.1.evil.com", "example.com", ""])
       expect(isLoopbackHost(host), host).toBe(false);
+  });
+
+  it("accepts requests addressed to a loopback name only (a re-pointed public name is refused)", () => {
+    for (const host of ["localhost:3000", "127.0.0.1:3100", "[::1]:3000", "localhost"])
+      expect(isLoopbackRequestHost(host), host).toBe(true);
+    for (const host of ["attacker.example:3000", "localhost.attacker.example", "127.0.0.1@evil", "", null])
+      expect(isLoopbackRequestHost(host), String(host)).toBe(false);
   });
 });

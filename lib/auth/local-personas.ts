@@ -69,3 +69,13 @@ export function localPersonaRefusal(input: LocalPersonaInput): string | undefine
   if (input.flag !== true || decision.enabled || !decision.unsafe) return undefined;
   return `password-less persona sign-in cannot be turned on here: ${decision.unsafe}. Unset ATRIUM_LOCAL_PERSONAS (or set it to 0).`;
 }
+
+/** The request was addressed to a loopback name (its Host header), not to some other name that resolves here. */
+export function isLoopbackRequestHost(hostHeader: string | null): boolean {
+  if (!hostHeader) return false;
+  try {
+    return isLoopbackHost(new URL(`http://${hostHeader}`).hostname);
+  } catch {
+    return false;
+  }
+}

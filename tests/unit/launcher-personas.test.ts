@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-function startLauncher(vars: Record<string, string>) {
+function startLauncher(vars: Record<string, string> & { NODE_ENV?: "development" | "production" }) {
   return spawnSync(
     path.join(root, "node_modules/.bin/tsx"),
     ["--conditions=react-server", "scripts/start.ts", "--no-build"],
@@ -15,6 +15,7 @@ function startLauncher(vars: Record<string, string>) {
       encoding: "utf8",
       timeout: 60_000,
       env: {
+        NODE_ENV: "development",
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         // Should the refusal ever regress, the launcher fails fast on this unreachable database instead of

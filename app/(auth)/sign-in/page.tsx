@@ -4,7 +4,7 @@ import { Card } from "@/components/ui/card";
 import { buttonClasses } from "@/components/ui/button";
 import { getCurrentUser } from "@/lib/auth/session";
 import { publicPage } from "@/lib/auth/page-guard";
-import { localPersonasEnabled } from "@/lib/env";
+import { personasAvailable } from "@/lib/auth/personas";
 import { entraSignInAvailable } from "@/lib/auth/entra";
 import { EntraSignInButton } from "@/components/auth/entra-sign-in-button";
 import { signInErrorMessage } from "@/lib/auth/oidc-claims";
@@ -14,7 +14,7 @@ export const dynamic = "force-dynamic";
 
 export default publicPage(async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
   if (await getCurrentUser()) redirect("/");
-  const local = localPersonasEnabled();
+  const local = await personasAvailable();
   const entra = entraSignInAvailable();
   if (local && !entra) redirect("/sign-in/local");
   const { error } = await searchParams;

@@ -4,15 +4,14 @@ import { signInAsPersonaAction } from "@/lib/auth/actions";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { getCurrentUser } from "@/lib/auth/session";
 import { publicPage } from "@/lib/auth/page-guard";
-import { listPersonas } from "@/lib/auth/personas";
-import { localPersonasEnabled } from "@/lib/env";
+import { listPersonas, personasAvailable } from "@/lib/auth/personas";
 
 export const metadata = { title: "Choose a persona" };
 export const dynamic = "force-dynamic";
 
 export default publicPage(async function LocalPersonasPage() {
   // Outside local mode this route does not exist.
-  if (!localPersonasEnabled()) notFound();
+  if (!(await personasAvailable())) notFound();
   if (await getCurrentUser()) redirect("/");
   const personas = await listPersonas();
   return (
