@@ -2,7 +2,7 @@ import { json, parseQuery } from "@/lib/api/http";
 import { operations } from "@/lib/api/operations";
 import { apiRoute } from "@/lib/api/route";
 import { historyQuerySchema } from "@/lib/api/schemas";
-import { historyFiltersSchema } from "@/lib/history/filters";
+import { parseHistoryFilters } from "@/lib/history/filters";
 import { listHistory } from "@/lib/history/queries";
 import { formatRequestNumber } from "@/lib/plan/build-plan";
 
@@ -10,7 +10,7 @@ const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 export const GET = apiRoute(operations.listHistory, async ({ user, request }) => {
   const { cursor, limit, ...filters } = parseQuery(historyQuerySchema, request);
-  const page = await listHistory(user, historyFiltersSchema.parse({ ...filters, after: cursor }), limit);
+  const page = await listHistory(user, parseHistoryFilters({ ...filters, after: cursor }), limit);
   return json({
     items: page.rows.map((r) => ({
       id: r.id,
