@@ -7,7 +7,7 @@ import { CANONICAL_TYPES, keyOf, parseResourceId, rgId } from "../paths";
 import type { ProviderHost, SimRequest, SimResponse } from "../provider";
 import { T } from "../provider";
 import { BUILT_IN_BY_ID, BUILT_IN_ROLES } from "../roles";
-import type { Json, StoredResource } from "../store";
+import type { Json } from "../store";
 
 export class AuthorizationProvider {
   constructor(private readonly h: ProviderHost) {}
@@ -85,24 +85,7 @@ export class AuthorizationProvider {
   }
 
   private roleDefinitions(req: SimRequest, scope: string, guid: string | undefined): SimResponse {
-    if (guid === undefined) {
-      if (req.method !== "GET") throw this.h.methodNotAllowed(req);
-      const filter = req.query.$filter ?? "";
-      const byName = /roleName\s+eq\s+'([^']*)'/i.exec(filter)?.[1];
-      const byType = /type\s+eq\s+'([^']*)'/i.exec(filter)?.[1];
-      const lowScope = scope.toLowerCase();
-      const value = this.allRoleDefinitions(scope).filter((d) => {
-        const p = asObject(d.properties);
-        if (byName !== undefined && String(p.roleName).toLowerCase() !== byName.toLowerCase()) return false;
-        if (byType !== undefined && String(p.type).toLowerCase() !== byType.toLowerCase()) return false;
-        if (lowScope === "") return true;
-        return ((p.assignableScopes as string[]) ?? []).some((s) => {
-          const ls = s.toLowerCase();
-          return ls === "/" || lowScope.startsWith(ls) || ls.startsWith(lowScope);
-        });
-      });
-      return { status: 200, body: { value } };
-    }
+    if (guid === undefined) return this.listRoleDefinitions(req, scope);
     switch (req.method) {
       case "GET": {
         const def = this.renderRoleDefinition(guid, scope);
@@ -114,108 +97,133 @@ export class AuthorizationProvider {
           );
         return { status: 200, body: def };
       }
-      case "PUT": {
-        const err = names.checkRoleDefinitionName(guid);
-        if (err) throw err;
-        if (BUILT_IN_BY_ID.has(guid.toLowerCase()))
-          throw new ArmError(400, "RoleDefinitionNotEditable", "Built-in role definitions cannot be updated.");
-        const props = asObject(asObject(req.body).properties);
-        const roleName = props.roleName;
-        if (typeof roleName !== "string" || roleName.trim() === "") {
-          throw new ArmError(
-            400,
-            "InvalidRoleDefinition",
-            "The role definition name (roleName) must not be null or empty.",
-            { target: "properties.roleName" },
-          );
-        }
-        const scopes = props.assignableScopes;
-        if (!Array.isArray(scopes) || scopes.length === 0) {
-          throw new ArmError(
-            400,
-            "InvalidAssignableScopes",
-            "The role definition must have at least one assignable scope.",
-            { target: "properties.assignableScopes" },
-          );
-        }
-        const key = this.roleDefinitionKey(guid);
-        for (const d of this.allRoleDefinitions(scope)) {
-          if (String(d.name).toLowerCase() === guid.toLowerCase()) continue;
-          if (String(asObject(d.properties).roleName).toLowerCase() === roleName.toLowerCase()) {
-            throw new ArmError(
-              409,
-              "RoleDefinitionWithSameNameExists",
-              "A custom role with the same name already exists in this directory.",
-            );
-          }
-        }
-        const sub =
-          this.scopeSubscription(scope) ??
-          this.scopeSubscription(String(scopes[0])) ??
-          "00000000-0000-0000-0000-000000000000";
-        const existing = this.h.store.get(key);
-        const now = isoNow(this.h.now());
-        const permissions = ((props.permissions as Json[]) ?? [{}]).map((p) => ({
-          actions: p.actions ?? [],
-          notActions: p.notActions ?? [],
-          dataActions: p.dataActions ?? [],
-          notDataActions: p.notDataActions ?? [],
-        }));
-        const id = `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
-        const body: Json = {
-          id,
-          type: T.roleDefinition,
-          name: guid,
-          properties: {
-            roleName,
-            type: "CustomRole",
-            description: props.description ?? "",
-            assignableScopes: scopes,
-            permissions,
-            createdOn: existing ? asObject(existing.body.properties).createdOn : now,
-            updatedOn: now,
-            createdBy: "atrium-simulator",
-            updatedBy: "atrium-simulator",
-          },
-        };
-        const t = this.h.now();
-        this.h.store.put({
-          key,
-          id,
-          type: T.roleDefinition,
-          name: guid,
-          subscriptionId: sub,
-          resourceGroup: null,
-          location: null,
-          body,
-          createdAt: existing?.createdAt ?? t,
-          updatedAt: t,
-        });
-        // The RBAC API answers 201 for create and update alike (the spec lists only 201).
-        return { status: 201, body, delayMs: this.h.latency.duration("roleDefinitionWrite") };
-      }
-      case "DELETE": {
-        const key = this.roleDefinitionKey(guid);
-        const existing = this.h.store.get(key);
-        if (!existing) return { status: 204 };
-        for (const r of this.h.store.resources.values()) {
-          if (
-            r.type === T.roleAssignment &&
-            this.roleGuidOf(String(asObject(r.body.properties).roleDefinitionId)) === guid.toLowerCase()
-          ) {
-            throw new ArmError(
-              409,
-              "RoleDefinitionHasAssignments",
-              "There are existing role assignments referencing role (code: RoleDefinitionHasAssignments).",
-            );
-          }
-        }
-        this.h.store.removeTree(key);
-        return { status: 200, body: existing.body, delayMs: this.h.latency.duration("roleDelete") };
-      }
+      case "PUT":
+        return this.putRoleDefinition(req, scope, guid);
+      case "DELETE":
+        return this.deleteRoleDefinition(guid);
       default:
         throw this.h.methodNotAllowed(req);
     }
+  }
+
+  private listRoleDefinitions(req: SimRequest, scope: string): SimResponse {
+    if (req.method !== "GET") throw this.h.methodNotAllowed(req);
+    const filter = req.query.$filter ?? "";
+    const byName = /roleName\s+eq\s+'([^']*)'/i.exec(filter)?.[1];
+    const byType = /type\s+eq\s+'([^']*)'/i.exec(filter)?.[1];
+    const lowScope = scope.toLowerCase();
+    const value = this.allRoleDefinitions(scope).filter((d) => {
+      const p = asObject(d.properties);
+      if (byName !== undefined && String(p.roleName).toLowerCase() !== byName.toLowerCase()) return false;
+      if (byType !== undefined && String(p.type).toLowerCase() !== byType.toLowerCase()) return false;
+      if (lowScope === "") return true;
+      return ((p.assignableScopes as string[]) ?? []).some((s) => {
+        const ls = s.toLowerCase();
+        return ls === "/" || lowScope.startsWith(ls) || ls.startsWith(lowScope);
+      });
+    });
+    return { status: 200, body: { value } };
+  }
+
+  private putRoleDefinition(req: SimRequest, scope: string, guid: string): SimResponse {
+    const err = names.checkRoleDefinitionName(guid);
+    if (err) throw err;
+    if (BUILT_IN_BY_ID.has(guid.toLowerCase()))
+      throw new ArmError(400, "RoleDefinitionNotEditable", "Built-in role definitions cannot be updated.");
+    const props = asObject(asObject(req.body).properties);
+    const roleName = props.roleName;
+    if (typeof roleName !== "string" || roleName.trim() === "") {
+      throw new ArmError(
+        400,
+        "InvalidRoleDefinition",
+        "The role definition name (roleName) must not be null or empty.",
+        { target: "properties.roleName" },
+      );
+    }
+    const scopes = props.assignableScopes;
+    if (!Array.isArray(scopes) || scopes.length === 0) {
+      throw new ArmError(
+        400,
+        "InvalidAssignableScopes",
+        "The role definition must have at least one assignable scope.",
+        { target: "properties.assignableScopes" },
+      );
+    }
+    const key = this.roleDefinitionKey(guid);
+    for (const d of this.allRoleDefinitions(scope)) {
+      if (String(d.name).toLowerCase() === guid.toLowerCase()) continue;
+      if (String(asObject(d.properties).roleName).toLowerCase() === roleName.toLowerCase()) {
+        throw new ArmError(
+          409,
+          "RoleDefinitionWithSameNameExists",
+          "A custom role with the same name already exists in this directory.",
+        );
+      }
+    }
+    const sub =
+      this.scopeSubscription(scope) ??
+      this.scopeSubscription(String(scopes[0])) ??
+      "00000000-0000-0000-0000-000000000000";
+    const existing = this.h.store.get(key);
+    const now = isoNow(this.h.now());
+    const permissions = ((props.permissions as Json[]) ?? [{}]).map((p) => ({
+      actions: p.actions ?? [],
+      notActions: p.notActions ?? [],
+      dataActions: p.dataActions ?? [],
+      notDataActions: p.notDataActions ?? [],
+    }));
+    const id = `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+    const body: Json = {
+      id,
+      type: T.roleDefinition,
+      name: guid,
+      properties: {
+        roleName,
+        type: "CustomRole",
+        description: props.description ?? "",
+        assignableScopes: scopes,
+        permissions,
+        createdOn: existing ? asObject(existing.body.properties).createdOn : now,
+        updatedOn: now,
+        createdBy: "atrium-simulator",
+        updatedBy: "atrium-simulator",
+      },
+    };
+    const t = this.h.now();
+    this.h.store.put({
+      key,
+      id,
+      type: T.roleDefinition,
+      name: guid,
+      subscriptionId: sub,
+      resourceGroup: null,
+      location: null,
+      body,
+      createdAt: existing?.createdAt ?? t,
+      updatedAt: t,
+    });
+    // The RBAC API answers 201 for create and update alike (the spec lists only 201).
+    return { status: 201, body, delayMs: this.h.latency.duration("roleDefinitionWrite") };
+  }
+
+  private deleteRoleDefinition(guid: string): SimResponse {
+    const key = this.roleDefinitionKey(guid);
+    const existing = this.h.store.get(key);
+    if (!existing) return { status: 204 };
+    for (const r of this.h.store.resources.values()) {
+      if (
+        r.type === T.roleAssignment &&
+        this.roleGuidOf(String(asObject(r.body.properties).roleDefinitionId)) === guid.toLowerCase()
+      ) {
+        throw new ArmError(
+          409,
+          "RoleDefinitionHasAssignments",
+          "There are existing role assignments referencing role (code: RoleDefinitionHasAssignments).",
+        );
+      }
+    }
+    this.h.store.removeTree(key);
+    return { status: 200, body: existing.body, delayMs: this.h.latency.duration("roleDelete") };
   }
 
   private roleGuidOf(roleDefinitionId: string): string {
@@ -257,20 +265,13 @@ export class AuthorizationProvider {
         this.h.store.removeTree(key);
         return { status: 200, body: existing.body, delayMs: this.h.latency.duration("roleDelete") };
       case "PUT":
-        return this.putRoleAssignment(req, normScope, guid, id, key, existing);
+        return this.putRoleAssignment(req, normScope, guid, key);
       default:
         throw this.h.methodNotAllowed(req);
     }
   }
 
-  private putRoleAssignment(
-    req: SimRequest,
-    scope: string,
-    guid: string,
-    id: string,
-    key: string,
-    existing: StoredResource | undefined,
-  ): SimResponse {
+  private putRoleAssignment(req: SimRequest, scope: string, guid: string, key: string): SimResponse {
     const nameErr = names.checkRoleAssignmentName(guid);
     if (nameErr) throw nameErr;
     const props = asObject(asObject(req.body).properties);
@@ -330,6 +331,17 @@ export class AuthorizationProvider {
         );
       }
     }
+    const principal = this.requirePrincipal(req, principalId, principalType);
+    const body = this.storeRoleAssignment(scope, guid, {
+      ...props,
+      roleDefinitionId,
+      principalId,
+      principalType: principalType ?? principal.type ?? "User",
+    });
+    return { status: 201, body, delayMs: this.h.latency.duration("roleAssignmentWrite") };
+  }
+  /** The directory principal a role assignment names, refused as ARM does (replication delay, type mismatch). */
+  private requirePrincipal(req: SimRequest, principalId: string, principalType: string | undefined) {
     const principalNotFound = () =>
       new ArmError(
         400,
@@ -348,15 +360,25 @@ export class AuthorizationProvider {
         `The PrincipalId '${principalId.replace(/-/g, "")}' has type '${principal.type}' , which is different from specified PrincipalType '${principalType}'.`,
       );
     }
+    return principal;
+  }
+
+  /**
+   * Stores a new role assignment at `scope` (validated by the caller); also how a person adds one by hand in the
+   * portal (the control endpoint's out-of-band changes).
+   */
+  storeRoleAssignment(scope: string, guid: string, props: Json): Json {
+    const id = `${scope === "/" ? "" : scope}/providers/Microsoft.Authorization/roleAssignments/${guid}`;
+    const key = keyOf(id);
     const now = isoNow(this.h.now());
     const body: Json = {
       id,
       type: T.roleAssignment,
       name: guid,
       properties: {
-        roleDefinitionId,
-        principalId,
-        principalType: principalType ?? principal.type ?? "User",
+        roleDefinitionId: props.roleDefinitionId,
+        principalId: props.principalId,
+        principalType: props.principalType,
         scope,
         condition: props.condition ?? null,
         conditionVersion: props.conditionVersion ?? null,
@@ -379,9 +401,9 @@ export class AuthorizationProvider {
       resourceGroup: parsed?.resourceGroup ?? null,
       location: null,
       body,
-      createdAt: existing?.createdAt ?? t,
+      createdAt: t,
       updatedAt: t,
     });
-    return { status: 201, body, delayMs: this.h.latency.duration("roleAssignmentWrite") };
+    return body;
   }
 }

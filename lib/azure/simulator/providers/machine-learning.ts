@@ -85,59 +85,8 @@ export class MachineLearningProvider implements ResourceProvider {
     }
     const input = asObject(body.properties);
 
-    // Dependencies must exist (Azure ML does not create them; Azure ML's REST docs).
-    const missing: string[] = [];
-    const refs: Array<[string, string, boolean]> = [
-      ["storageAccount", T.storage, true],
-      ["keyVault", T.vault, true],
-      ["applicationInsights", T.appi, false],
-      ["containerRegistry", "Microsoft.ContainerRegistry/registries", false],
-    ];
-    for (const [prop, type, required] of refs) {
-      const ref = input[prop];
-      if (ref === undefined || ref === null || ref === "") {
-        if (required && !ctx.existing) {
-          throw new ArmError(400, "ValidationError", "One or more validation errors occured.", {
-            target: `The ${prop} property is required.`,
-            details: [{ code: "Required", message: `The ${prop} property is required.`, target: prop }],
-          });
-        }
-        continue;
-      }
-      const parsed = typeof ref === "string" ? parseResourceId(ref) : null;
-      if (!parsed || parsed.type.toLowerCase() !== type.toLowerCase() || !this.h.store.get(keyOf(String(ref))))
-        missing.push(String(ref));
-    }
-    if (missing.length > 0) {
-      throw new ArmError(400, "ValidationError", "One or more validation errors occured.", {
-        target: `Can not perform requested operation on nested resource. Parent resource '${missing[0]}' not found.`,
-        details: [],
-      });
-    }
-    const pna = input.publicNetworkAccess;
-    if (pna !== undefined && pna !== "Enabled" && pna !== "Disabled") {
-      throw new ArmError(
-        400,
-        "ValidationError",
-        `Invalid value '${String(pna)}' for publicNetworkAccess. Allowed values: Enabled, Disabled.`,
-        { target: "publicNetworkAccess" },
-      );
-    }
+    this.validateWorkspaceInput(ctx, input);
     const mn = input.managedNetwork;
-    if (mn !== undefined) {
-      const mode = asObject(mn).isolationMode;
-      if (
-        mode !== undefined &&
-        !["Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound"].includes(String(mode))
-      ) {
-        throw new ArmError(
-          400,
-          "ValidationError",
-          `Invalid value '${String(mode)}' for managedNetwork.isolationMode.`,
-          { target: "managedNetwork.isolationMode" },
-        );
-      }
-    }
 
     const prev = ctx.existing ? asObject(ctx.existing.body.properties) : {};
     const prevIdentity = ctx.existing ? asObject(ctx.existing.body.identity) : {};
@@ -211,6 +160,62 @@ export class MachineLearningProvider implements ResourceProvider {
         ...this.h.retryAfter(op),
       },
     };
+  }
+
+  /** Dependencies must exist (Azure ML does not create them; Azure ML's REST docs) and enums hold Azure's values. */
+  private validateWorkspaceInput(ctx: ResourceCtx, input: Json): void {
+    const missing: string[] = [];
+    const refs: Array<[string, string, boolean]> = [
+      ["storageAccount", T.storage, true],
+      ["keyVault", T.vault, true],
+      ["applicationInsights", T.appi, false],
+      ["containerRegistry", "Microsoft.ContainerRegistry/registries", false],
+    ];
+    for (const [prop, type, required] of refs) {
+      const ref = input[prop];
+      if (ref === undefined || ref === null || ref === "") {
+        if (required && !ctx.existing) {
+          throw new ArmError(400, "ValidationError", "One or more validation errors occured.", {
+            target: `The ${prop} property is required.`,
+            details: [{ code: "Required", message: `The ${prop} property is required.`, target: prop }],
+          });
+        }
+        continue;
+      }
+      const parsed = typeof ref === "string" ? parseResourceId(ref) : null;
+      if (!parsed || parsed.type.toLowerCase() !== type.toLowerCase() || !this.h.store.get(keyOf(String(ref))))
+        missing.push(String(ref));
+    }
+    if (missing.length > 0) {
+      throw new ArmError(400, "ValidationError", "One or more validation errors occured.", {
+        target: `Can not perform requested operation on nested resource. Parent resource '${missing[0]}' not found.`,
+        details: [],
+      });
+    }
+    const pna = input.publicNetworkAccess;
+    if (pna !== undefined && pna !== "Enabled" && pna !== "Disabled") {
+      throw new ArmError(
+        400,
+        "ValidationError",
+        `Invalid value '${String(pna)}' for publicNetworkAccess. Allowed values: Enabled, Disabled.`,
+        { target: "publicNetworkAccess" },
+      );
+    }
+    const mn = input.managedNetwork;
+    if (mn !== undefined) {
+      const mode = asObject(mn).isolationMode;
+      if (
+        mode !== undefined &&
+        !["Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound"].includes(String(mode))
+      ) {
+        throw new ArmError(
+          400,
+          "ValidationError",
+          `Invalid value '${String(mode)}' for managedNetwork.isolationMode.`,
+          { target: "managedNetwork.isolationMode" },
+        );
+      }
+    }
   }
 
   private patchWorkspace(ctx: ResourceCtx): SimResponse {

@@ -45,76 +45,104 @@ export class ComputeProvider {
         target: "properties.properties.vmSize",
       });
     }
-    if (lowerType === "computeinstance") {
-      const idle = inner.idleTimeBeforeShutdown;
-      if (idle !== undefined && idle !== null) {
-        const ms = typeof idle === "string" ? parseIsoDuration(idle) : null;
-        if (ms === null || ms < 15 * 60_000 || ms > 3 * 24 * 3600_000) {
-          throw new ArmError(
-            400,
-            "ValidationError",
-            `Invalid idleTimeBeforeShutdown '${String(idle)}': it must be an ISO 8601 duration between PT15M and P3D.`,
-            {
-              target: "properties.properties.idleTimeBeforeShutdown",
-            },
-          );
-        }
-      }
-      const assigned = asObject(asObject(inner.personalComputeInstanceSettings).assignedUser);
-      if (assigned.objectId !== undefined) {
-        const oid = String(assigned.objectId);
-        if (!this.h.visiblePrincipal(oid)) {
-          throw new ArmError(
-            400,
-            "ValidationError",
-            `The assigned user '${oid}' does not exist in the directory '${String(assigned.tenantId ?? this.h.tenantId)}'.`,
-            {
-              target: "properties.properties.personalComputeInstanceSettings.assignedUser.objectId",
-            },
-          );
-        }
-      }
-      const n = ctx.name.toLowerCase();
-      for (const r of this.h.store.resources.values()) {
-        if (r.type !== T.compute || r.key === ctx.key || r.name.toLowerCase() !== n) continue;
-        if ((r.location ?? "").toLowerCase() !== location) continue;
-        if (String(asObject(r.body.properties).computeType).toLowerCase() !== "computeinstance") continue;
-        throw new ArmError(
-          409,
-          "Conflict",
-          `Compute instance name '${ctx.name}' is already in use in region '${location}'. Compute instance names must be unique across all workspaces in an Azure region.`,
-          {
-            target: "computeName",
-          },
-        );
-      }
-    } else {
-      const scale = asObject(inner.scaleSettings);
-      const max = scale.maxNodeCount;
-      const min = scale.minNodeCount ?? 0;
-      if (
-        typeof max !== "number" ||
-        typeof min !== "number" ||
-        min < 0 ||
-        max < min ||
-        !Number.isInteger(max) ||
-        !Number.isInteger(min)
-      ) {
+    this.refuseInPlaceChange(ctx, computeType, String(inner.vmSize));
+    if (lowerType === "computeinstance") this.validateInstance(ctx, inner, location);
+    else this.validateCluster(inner);
+  }
+
+  /**
+   * A compute's type and VM size are fixed once created: Azure ML resizes nothing in place (a cluster gets a new VM
+   * size only by delete + create), so a PUT that changes them is refused with ARM's code for immutable properties.
+   */
+  private refuseInPlaceChange(ctx: ResourceCtx, computeType: string, vmSize: string): void {
+    if (!ctx.existing) return;
+    const props = asObject(ctx.existing.body.properties);
+    const before = { computeType: String(props.computeType), vmSize: String(asObject(props.properties).vmSize) };
+    for (const [name, value] of [
+      ["computeType", computeType],
+      ["vmSize", vmSize],
+    ] as const) {
+      if (before[name].toLowerCase() === value.toLowerCase()) continue;
+      throw new ArmError(
+        409,
+        "PropertyChangeNotAllowed",
+        `Changing property '${name}' is not allowed: compute '${ctx.name}' has ${name} '${before[name]}'. Delete the compute and create it again (or create one under a new name).`,
+        { target: name === "vmSize" ? "properties.properties.vmSize" : "properties.computeType" },
+      );
+    }
+  }
+
+  private validateInstance(ctx: ResourceCtx, inner: Json, location: string): void {
+    const idle = inner.idleTimeBeforeShutdown;
+    if (idle !== undefined && idle !== null) {
+      const ms = typeof idle === "string" ? parseIsoDuration(idle) : null;
+      if (ms === null || ms < 15 * 60_000 || ms > 3 * 24 * 3600_000) {
         throw new ArmError(
           400,
           "ValidationError",
-          "scaleSettings.maxNodeCount is required and must be an integer greater than or equal to minNodeCount (>= 0).",
+          `Invalid idleTimeBeforeShutdown '${String(idle)}': it must be an ISO 8601 duration between PT15M and P3D.`,
           {
-            target: "properties.properties.scaleSettings",
+            target: "properties.properties.idleTimeBeforeShutdown",
           },
         );
       }
-      const idle = scale.nodeIdleTimeBeforeScaleDown;
-      if (idle !== undefined && (typeof idle !== "string" || parseIsoDuration(idle) === null)) {
-        throw new ArmError(400, "ValidationError", `Invalid nodeIdleTimeBeforeScaleDown '${String(idle)}'.`, {
-          target: "properties.properties.scaleSettings.nodeIdleTimeBeforeScaleDown",
-        });
+    }
+    const assigned = asObject(asObject(inner.personalComputeInstanceSettings).assignedUser);
+    if (assigned.objectId !== undefined) {
+      const oid = String(assigned.objectId);
+      if (!this.h.visiblePrincipal(oid)) {
+        throw new ArmError(
+          400,
+          "ValidationError",
+          `The assigned user '${oid}' does not exist in the directory '${String(assigned.tenantId ?? this.h.tenantId)}'.`,
+          {
+            target: "properties.properties.personalComputeInstanceSettings.assignedUser.objectId",
+          },
+        );
       }
+    }
+    const n = ctx.name.toLowerCase();
+    for (const r of this.h.store.resources.values()) {
+      if (r.type !== T.compute || r.key === ctx.key || r.name.toLowerCase() !== n) continue;
+      if ((r.location ?? "").toLowerCase() !== location) continue;
+      if (String(asObject(r.body.properties).computeType).toLowerCase() !== "computeinstance") continue;
+      throw new ArmError(
+        409,
+        "Conflict",
+        `Compute instance name '${ctx.name}' is already in use in region '${location}'. Compute instance names must be unique across all workspaces in an Azure region.`,
+        {
+          target: "computeName",
+        },
+      );
+    }
+  }
+
+  private validateCluster(inner: Json): void {
+    const scale = asObject(inner.scaleSettings);
+    const max = scale.maxNodeCount;
+    const min = scale.minNodeCount ?? 0;
+    if (
+      typeof max !== "number" ||
+      typeof min !== "number" ||
+      min < 0 ||
+      max < min ||
+      !Number.isInteger(max) ||
+      !Number.isInteger(min)
+    ) {
+      throw new ArmError(
+        400,
+        "ValidationError",
+        "scaleSettings.maxNodeCount is required and must be an integer greater than or equal to minNodeCount (>= 0).",
+        {
+          target: "properties.properties.scaleSettings",
+        },
+      );
+    }
+    const idle = scale.nodeIdleTimeBeforeScaleDown;
+    if (idle !== undefined && (typeof idle !== "string" || parseIsoDuration(idle) === null)) {
+      throw new ArmError(400, "ValidationError", `Invalid nodeIdleTimeBeforeScaleDown '${String(idle)}'.`, {
+        target: "properties.properties.scaleSettings.nodeIdleTimeBeforeScaleDown",
+      });
     }
   }
 
@@ -137,55 +165,11 @@ export class ComputeProvider {
     const isAml = computeType.toLowerCase() === "amlcompute";
     const inner = asObject(props.properties);
     const now = isoNow(this.h.now());
-    let innerFinal: Json = inner;
-    if (isInstance) {
-      innerFinal = {
-        applicationSharingPolicy: "Personal",
-        computeInstanceAuthorizationType: "personal",
-        sshSettings: { sshPublicAccess: "Disabled", adminUserName: "azureuser", sshPort: 50000 },
-        enableNodePublicIp: true,
-        ...inner,
-        state: "Running",
-        connectivityEndpoints: { publicIpAddress: null, privateIpAddress: `10.0.0.${this.h.nextIp()}` },
-        applications: [
-          {
-            displayName: "Jupyter",
-            endpointUri: `https://${ctx.name.toLowerCase()}.${location}.instances.azureml.ms/tree/`,
-          },
-          {
-            displayName: "Jupyter Lab",
-            endpointUri: `https://${ctx.name.toLowerCase()}.${location}.instances.azureml.ms/lab`,
-          },
-        ],
-        createdBy: { userName: "atrium", userOrgId: this.h.tenantId, userId: randomUUID() },
-        errors: [],
-        lastOperation: { operationName: "Create", operationTime: now, operationStatus: "Succeeded" },
-      };
-    } else if (isAml) {
-      const scale = asObject(inner.scaleSettings);
-      innerFinal = {
-        osType: "Linux",
-        vmPriority: "Dedicated",
-        remoteLoginPortPublicAccess: "NotSpecified",
-        enableNodePublicIp: true,
-        isolatedNetwork: false,
-        ...inner,
-        scaleSettings: { minNodeCount: 0, nodeIdleTimeBeforeScaleDown: "PT120S", ...scale },
-        allocationState: "Steady",
-        allocationStateTransitionTime: now,
-        errors: null,
-        currentNodeCount: Number(scale.minNodeCount ?? 0),
-        targetNodeCount: Number(scale.minNodeCount ?? 0),
-        nodeStateCounts: {
-          idleNodeCount: 0,
-          runningNodeCount: 0,
-          preparingNodeCount: 0,
-          unusableNodeCount: 0,
-          leavingNodeCount: 0,
-          preemptedNodeCount: 0,
-        },
-      };
-    }
+    const innerFinal = isInstance
+      ? this.instanceProperties(ctx, inner, location, now)
+      : isAml
+        ? this.clusterProperties(inner, now)
+        : inner;
     const prevProps = ctx.existing ? asObject(ctx.existing.body.properties) : {};
     const final: Json = {
       id: ctx.id,
@@ -232,6 +216,59 @@ export class ComputeProvider {
       headers: {
         "Azure-AsyncOperation": this.h.opUrl(ctx.req, ctx.sub, ML, location, "computeOperationsStatus", op, "async"),
         ...this.h.retryAfter(op),
+      },
+    };
+  }
+
+  /** What a compute instance shows once created (defaults from the Compute/get/ComputeInstance example). */
+  private instanceProperties(ctx: ResourceCtx, inner: Json, location: string, now: string): Json {
+    return {
+      applicationSharingPolicy: "Personal",
+      computeInstanceAuthorizationType: "personal",
+      sshSettings: { sshPublicAccess: "Disabled", adminUserName: "azureuser", sshPort: 50000 },
+      enableNodePublicIp: true,
+      ...inner,
+      state: "Running",
+      connectivityEndpoints: { publicIpAddress: null, privateIpAddress: `10.0.0.${this.h.nextIp()}` },
+      applications: [
+        {
+          displayName: "Jupyter",
+          endpointUri: `https://${ctx.name.toLowerCase()}.${location}.instances.azureml.ms/tree/`,
+        },
+        {
+          displayName: "Jupyter Lab",
+          endpointUri: `https://${ctx.name.toLowerCase()}.${location}.instances.azureml.ms/lab`,
+        },
+      ],
+      createdBy: { userName: "atrium", userOrgId: this.h.tenantId, userId: randomUUID() },
+      errors: [],
+      lastOperation: { operationName: "Create", operationTime: now, operationStatus: "Succeeded" },
+    };
+  }
+
+  /** What an AmlCompute cluster shows once created (defaults from the Compute/get/AmlCompute example). */
+  private clusterProperties(inner: Json, now: string): Json {
+    const scale = asObject(inner.scaleSettings);
+    return {
+      osType: "Linux",
+      vmPriority: "Dedicated",
+      remoteLoginPortPublicAccess: "NotSpecified",
+      enableNodePublicIp: true,
+      isolatedNetwork: false,
+      ...inner,
+      scaleSettings: { minNodeCount: 0, nodeIdleTimeBeforeScaleDown: "PT120S", ...scale },
+      allocationState: "Steady",
+      allocationStateTransitionTime: now,
+      errors: null,
+      currentNodeCount: Number(scale.minNodeCount ?? 0),
+      targetNodeCount: Number(scale.minNodeCount ?? 0),
+      nodeStateCounts: {
+        idleNodeCount: 0,
+        runningNodeCount: 0,
+        preparingNodeCount: 0,
+        unusableNodeCount: 0,
+        leavingNodeCount: 0,
+        preemptedNodeCount: 0,
       },
     };
   }

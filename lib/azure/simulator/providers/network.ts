@@ -76,6 +76,50 @@ export class NetworkProvider implements ResourceProvider {
         `Private endpoint ${ctx.id} must have one private link service connection.`,
       );
     }
+    const { outConns, dnsConfigs } = this.linkConnections(ctx, props, location, refError);
+    const prev = ctx.existing ? asObject(ctx.existing.body.properties) : {};
+    const final: Json = {
+      id: ctx.id,
+      name: ctx.name,
+      type: T.pe,
+      location,
+      tags: this.h.tags(body),
+      etag: `W/"${randomUUID()}"`,
+      properties: {
+        provisioningState: TERMINAL_OK,
+        resourceGuid: prev.resourceGuid ?? randomUUID(),
+        subnet: { id: subnet.id },
+        privateLinkServiceConnections: outConns,
+        manualPrivateLinkServiceConnections: props.manualPrivateLinkServiceConnections ?? [],
+        customNetworkInterfaceName: props.customNetworkInterfaceName ?? "",
+        networkInterfaces: [
+          {
+            id: `/subscriptions/${ctx.sub}/resourceGroups/${ctx.rg}/providers/${NET}/networkInterfaces/${ctx.name}.nic.${randomUUID()}`,
+          },
+        ],
+        ipConfigurations: props.ipConfigurations ?? [],
+        customDnsConfigs: dnsConfigs,
+        isIPv6EnabledPrivateEndpoint: false,
+      },
+    };
+    const resource = this.h.newResource(ctx, final, location);
+    const op = this.h.startOperation(resource, ctx.existing ? "update" : "create", "privateEndpointCreate", ctx.req, {
+      overlay: { properties: { provisioningState: "Updating" } },
+      effect: { kind: "connectPrivateEndpoint" },
+      failedState: { properties: { provisioningState: "Failed" } },
+    });
+    return {
+      status: ctx.existing ? 200 : 201,
+      body: this.h.render(resource),
+      headers: {
+        "Azure-AsyncOperation": this.h.opUrl(ctx.req, ctx.sub, NET, location, "operations", op),
+        ...this.h.retryAfter(op),
+      },
+    };
+  }
+
+  /** The private link service connections (auto-approved) and, for a workspace, the DNS names it gets. */
+  private linkConnections(ctx: ResourceCtx, props: Json, location: string, refError: (ref: string) => ArmError) {
     const outConns: Json[] = [];
     const dnsConfigs: Json[] = [];
     for (const c of (props.privateLinkServiceConnections as Json[]) ?? []) {
@@ -121,45 +165,7 @@ export class NetworkProvider implements ResourceProvider {
         }
       }
     }
-    const prev = ctx.existing ? asObject(ctx.existing.body.properties) : {};
-    const final: Json = {
-      id: ctx.id,
-      name: ctx.name,
-      type: T.pe,
-      location,
-      tags: this.h.tags(body),
-      etag: `W/"${randomUUID()}"`,
-      properties: {
-        provisioningState: TERMINAL_OK,
-        resourceGuid: prev.resourceGuid ?? randomUUID(),
-        subnet: { id: subnet.id },
-        privateLinkServiceConnections: outConns,
-        manualPrivateLinkServiceConnections: props.manualPrivateLinkServiceConnections ?? [],
-        customNetworkInterfaceName: props.customNetworkInterfaceName ?? "",
-        networkInterfaces: [
-          {
-            id: `/subscriptions/${ctx.sub}/resourceGroups/${ctx.rg}/providers/${NET}/networkInterfaces/${ctx.name}.nic.${randomUUID()}`,
-          },
-        ],
-        ipConfigurations: props.ipConfigurations ?? [],
-        customDnsConfigs: dnsConfigs,
-        isIPv6EnabledPrivateEndpoint: false,
-      },
-    };
-    const resource = this.h.newResource(ctx, final, location);
-    const op = this.h.startOperation(resource, ctx.existing ? "update" : "create", "privateEndpointCreate", ctx.req, {
-      overlay: { properties: { provisioningState: "Updating" } },
-      effect: { kind: "connectPrivateEndpoint" },
-      failedState: { properties: { provisioningState: "Failed" } },
-    });
-    return {
-      status: ctx.existing ? 200 : 201,
-      body: this.h.render(resource),
-      headers: {
-        "Azure-AsyncOperation": this.h.opUrl(ctx.req, ctx.sub, NET, location, "operations", op),
-        ...this.h.retryAfter(op),
-      },
-    };
+    return { outConns, dnsConfigs };
   }
 
   /** After a private endpoint succeeds, the target workspace shows the auto-approved connection. */

@@ -27,55 +27,8 @@ export class ResourceGroupsProvider {
         return { status: 200, body: this.h.render(existing), delayMs: this.h.latency.duration("read") };
       case "HEAD":
         return { status: existing ? 204 : 404 };
-      case "PUT": {
-        const err = names.checkResourceGroupName(name);
-        if (err) throw err;
-        const body = asObject(req.body);
-        const location = this.h.ensureLocation(body, T.rg);
-        const tags = this.h.tags(body);
-        if (existing?.pending) {
-          throw new ArmError(
-            409,
-            "ResourceGroupBeingDeleted",
-            `The resource group '${existing.name}' is in deprovisioning state and cannot perform this operation.`,
-          );
-        }
-        if (existing && existing.location?.toLowerCase() !== location.toLowerCase()) {
-          throw new ArmError(
-            409,
-            "InvalidResourceGroupLocation",
-            `Invalid resource group location '${location}'. The Resource group already exists in location '${existing.location}'.`,
-          );
-        }
-        const now = this.h.now();
-        const rgName = existing?.name ?? name;
-        const resource: StoredResource = {
-          key,
-          id: rgId(sub, rgName),
-          type: T.rg,
-          name: rgName,
-          subscriptionId: sub,
-          resourceGroup: rgName,
-          location: existing?.location ?? location,
-          body: {
-            id: rgId(sub, rgName),
-            name: rgName,
-            type: T.rg,
-            location: existing?.location ?? location,
-            ...(body.managedBy ? { managedBy: body.managedBy } : {}),
-            tags,
-            properties: { provisioningState: TERMINAL_OK },
-          },
-          createdAt: existing?.createdAt ?? now,
-          updatedAt: now,
-        };
-        this.h.store.put(resource);
-        return {
-          status: existing ? 200 : 201,
-          body: resource.body,
-          delayMs: this.h.latency.duration("resourceGroupWrite"),
-        };
-      }
+      case "PUT":
+        return this.putResourceGroup(req, sub, name, existing);
       case "PATCH": {
         if (!existing) throw resourceGroupNotFound(name);
         const body = asObject(req.body);
@@ -104,5 +57,61 @@ export class ResourceGroupsProvider {
       default:
         throw this.h.methodNotAllowed(req);
     }
+  }
+
+  private putResourceGroup(
+    req: SimRequest,
+    sub: string,
+    name: string,
+    existing: StoredResource | undefined,
+  ): SimResponse {
+    const key = keyOf(rgId(sub, name));
+    const err = names.checkResourceGroupName(name);
+    if (err) throw err;
+    const body = asObject(req.body);
+    const location = this.h.ensureLocation(body, T.rg);
+    const tags = this.h.tags(body);
+    if (existing?.pending) {
+      throw new ArmError(
+        409,
+        "ResourceGroupBeingDeleted",
+        `The resource group '${existing.name}' is in deprovisioning state and cannot perform this operation.`,
+      );
+    }
+    if (existing && existing.location?.toLowerCase() !== location.toLowerCase()) {
+      throw new ArmError(
+        409,
+        "InvalidResourceGroupLocation",
+        `Invalid resource group location '${location}'. The Resource group already exists in location '${existing.location}'.`,
+      );
+    }
+    const now = this.h.now();
+    const rgName = existing?.name ?? name;
+    const resource: StoredResource = {
+      key,
+      id: rgId(sub, rgName),
+      type: T.rg,
+      name: rgName,
+      subscriptionId: sub,
+      resourceGroup: rgName,
+      location: existing?.location ?? location,
+      body: {
+        id: rgId(sub, rgName),
+        name: rgName,
+        type: T.rg,
+        location: existing?.location ?? location,
+        ...(body.managedBy ? { managedBy: body.managedBy } : {}),
+        tags,
+        properties: { provisioningState: TERMINAL_OK },
+      },
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    };
+    this.h.store.put(resource);
+    return {
+      status: existing ? 200 : 201,
+      body: resource.body,
+      delayMs: this.h.latency.duration("resourceGroupWrite"),
+    };
   }
 }
