@@ -3,7 +3,7 @@ import { buildPlan, checkPlanNames, PlanNameError } from "./build-plan";
 import { planHash } from "./hash";
 import { ALICE, BOB, DANA, MO, SETTINGS, SUBSCRIPTIONS, TENANT_ID, journeyInput } from "./test-fixtures";
 import type { Plan, PlanEnvironment, PlanInput, PlanStep } from "./types";
-import type { OrgPatternValue, RestrictionValue, VisibilityValue } from "@/lib/requests/schemas";
+import type { OrgPatternValue, RestrictionValue, VisibilityValue } from "@/lib/vocabulary";
 
 // the product rules "Access per environment", written out again here on purpose (not imported from roles.ts).
 const EXPECTED_ROLES: Record<string, Record<PlanEnvironment, string[]>> = {

@@ -32,7 +32,7 @@ import {
   type RoleKey,
 } from "./roles";
 import type { Plan, PlanEnvironment, PlanInput, PlanStep, RoleMatrixEntry, StepKind } from "./types";
-import { ENVIRONMENTS, type ComputeInput } from "@/lib/requests/schemas";
+import { ENVIRONMENTS, type ComputeSpec } from "@/lib/vocabulary";
 import { addFieldError, type FieldErrors } from "@/lib/validation/field-errors";
 
 /** api-versions of the wire bodies (the installed SDKs' defaults, ML at 2024-04-01). */
@@ -70,7 +70,7 @@ export class PlanNameError extends Error {
  * Production pipeline clusters run on the first development cluster's VM size and max nodes (the
  * size the team develops on), or on the compute-instance size with DEFAULT_PIPELINE_MAX_NODES.
  */
-export function pipelineClusterSpec(compute: ComputeInput): { vmSize: string; maxNodes: number } {
+export function pipelineClusterSpec(compute: ComputeSpec): { vmSize: string; maxNodes: number } {
   const first = compute.devClusters[0];
   return first
     ? { vmSize: first.vmSize, maxNodes: first.maxNodes }

@@ -12,7 +12,7 @@ import {
 } from "./naming";
 import { SETTINGS, journeyInput } from "./test-fixtures";
 import type { PlanEnvironment, PlanInput, PlanMember } from "./types";
-import { ENVIRONMENTS, MEMBER_ROLES, ORG_PATTERNS, RESTRICTIONS, VISIBILITIES } from "@/lib/requests/schemas";
+import { ENVIRONMENTS, MEMBER_ROLES, ORG_PATTERNS, RESTRICTIONS, VISIBILITIES } from "@/lib/vocabulary";
 
 const slug = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,39}$/);
 const region = fc.stringMatching(/^[a-z][a-z0-9]{1,39}$/);

@@ -9,7 +9,7 @@
  */
 import { deterministicGuid } from "./naming";
 import type { PlanEnvironment } from "./types";
-import type { MemberRoleValue, RestrictionValue } from "@/lib/requests/schemas";
+import type { MemberRoleValue, RestrictionValue } from "@/lib/vocabulary";
 
 export const BUILT_IN_ROLES = {
   reader: { roleName: "Reader", guid: "acdd72a7-3385-48ef-bd42-f606fba81ae7" },

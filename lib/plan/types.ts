@@ -3,13 +3,13 @@
  * approvals (hash recomputation), the CLI and the provisioning engine.
  */
 import type {
-  ComputeInput,
+  ComputeSpec,
   EnvironmentValue,
   MemberRoleValue,
   OrgPatternValue,
   RestrictionValue,
   VisibilityValue,
-} from "@/lib/requests/schemas";
+} from "@/lib/vocabulary";
 
 export type PlanEnvironment = EnvironmentValue;
 
@@ -54,7 +54,7 @@ export interface PlanInput {
   restriction: RestrictionValue;
   region: string;
   members: PlanMember[];
-  compute: ComputeInput;
+  compute: ComputeSpec;
   gitRepositoryUrl?: string | null;
   costCenter: string;
   settings: PlanSettings;

@@ -16,11 +16,21 @@ import type {
   WorkspaceRole as DbWorkspaceRole,
 } from "@/generated/prisma/enums";
 
-export const ORG_PATTERNS = ["team", "project", "shared"] as const;
-export const ENVIRONMENTS = ["dev", "test", "prod"] as const;
-export const VISIBILITIES = ["public", "private"] as const;
-export const RESTRICTIONS = ["restricted", "unrestricted"] as const;
-export const MEMBER_ROLES = ["dataScientist", "dataEngineer", "mlops"] as const;
+import {
+  ENVIRONMENTS,
+  MEMBER_ROLES,
+  ORG_PATTERNS,
+  RESTRICTIONS,
+  VISIBILITIES,
+  type EnvironmentValue,
+  type MemberRoleValue,
+  type OrgPatternValue,
+  type RestrictionValue,
+  type VisibilityValue,
+} from "@/lib/vocabulary";
+
+export { ENVIRONMENTS, MEMBER_ROLES, ORG_PATTERNS, RESTRICTIONS, VISIBILITIES };
+export type { EnvironmentValue, MemberRoleValue, OrgPatternValue, RestrictionValue, VisibilityValue };
 export const REQUEST_STATUSES = [
   "draft",
   "submitted",
@@ -33,11 +43,6 @@ export const REQUEST_STATUSES = [
   "cancelled",
 ] as const;
 
-export type OrgPatternValue = (typeof ORG_PATTERNS)[number];
-export type EnvironmentValue = (typeof ENVIRONMENTS)[number];
-export type VisibilityValue = (typeof VISIBILITIES)[number];
-export type RestrictionValue = (typeof RESTRICTIONS)[number];
-export type MemberRoleValue = (typeof MEMBER_ROLES)[number];
 export type RequestStatusValue = (typeof REQUEST_STATUSES)[number];
 
 export const IDLE_SHUTDOWN_MIN = 15;
