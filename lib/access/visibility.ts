@@ -2,6 +2,7 @@ import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import { hasPermission } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/session";
+import { accessAllows, type Access } from "@/lib/access/entry-points";
 
 /**
  * Who may SEE what: one rule per object, in three equivalent forms — a predicate over a loaded row
@@ -87,11 +88,18 @@ export function workspaceVisibleSql(viewer: Viewer, alias: Prisma.Sql = Prisma.s
   return Prisma.sql`EXISTS (SELECT 1 FROM workspace_requests vr WHERE vr.id = ${alias}.request_id AND ${requestVisibleSql(viewer, Prisma.sql`vr`)})`;
 }
 
-/** Exports: the history for `history.export`; the audit trail also needs `audit.read`. */
+/**
+ * Exports: who may take data out of the portal. The history export needs `history.export` and carries the
+ * exporter's visible submitted requests; the audit trail also needs `audit.read`. The export routes declare
+ * exactly these, and pages offer the export links with the same predicates.
+ */
+export const HISTORY_EXPORT_ACCESS = "history.export" satisfies Access;
+export const AUDIT_EXPORT_ACCESS = { allOf: ["audit.read", "history.export"] } as const satisfies Access;
+
 export function mayExportHistory(viewer: Pick<Viewer, "roles">): boolean {
-  return hasPermission(viewer.roles, "history.export");
+  return accessAllows(viewer, HISTORY_EXPORT_ACCESS);
 }
 
 export function mayExportAudit(viewer: Pick<Viewer, "roles">): boolean {
-  return hasPermission(viewer.roles, "history.export") && hasPermission(viewer.roles, "audit.read");
+  return accessAllows(viewer, AUDIT_EXPORT_ACCESS);
 }

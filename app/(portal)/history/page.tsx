@@ -4,7 +4,8 @@ import { EmptyState, PageHeader } from "@/components/ui/card";
 import { buttonClasses } from "@/components/ui/button";
 import { HistoryFiltersForm } from "@/components/history/history-filters";
 import { HistoryTable, KeysetPagination } from "@/components/history/history-table";
-import { can, type SessionUser } from "@/lib/auth/session";
+import type { SessionUser } from "@/lib/auth/session";
+import { mayExportHistory } from "@/lib/access/visibility";
 import { guardedPage } from "@/lib/auth/page-guard";
 import { InvalidQuery } from "../_components/invalid-query";
 import { SectionLoading } from "../_components/section-loading";
@@ -25,7 +26,7 @@ export default guardedPage(
     const filters = query.data;
     const options = await listHistoryFilterOptions(user);
     const exportQuery = filterOnlyQueryString(filters);
-    const mayExport = can(user, "history.export");
+    const mayExport = mayExportHistory(user);
     return (
       <>
         <PageHeader

@@ -4,6 +4,7 @@ import { getCorrelationId } from "@/lib/correlation";
 import { exportFormatSchema, exportHeaders, historyExportStream, startExport } from "@/lib/history/export";
 import { parseHistoryQuery } from "@/lib/history/filters";
 import { AppError } from "@/lib/errors";
+import { HISTORY_EXPORT_ACCESS } from "@/lib/access/visibility";
 import { z } from "zod";
 
 const formatQuery = z.object({ format: exportFormatSchema });
@@ -13,7 +14,7 @@ const formatQuery = z.object({ format: exportFormatSchema });
 // stakeholder role is the one entitled to report on it. Admins read the same history in the portal but do
 // not export it unless they also hold the stakeholder role. The rows are the requests the exporter may see
 // (lib/access/visibility.ts). The export is audited once its first rows have been read, never before.
-export const GET = guardedRoute("history.export", async (request, { user }) => {
+export const GET = guardedRoute(HISTORY_EXPORT_ACCESS, async (request, { user }) => {
   const parsed = parseHistoryQuery(request.nextUrl.searchParams);
   if (!parsed.ok) throw new AppError("INVALID", parsed.message, parsed.fieldErrors);
   const { format } = parseQuery(formatQuery, request);
