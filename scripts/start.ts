@@ -73,6 +73,7 @@ async function main() {
       dir: e.EMBEDDED_PG_DIR,
       port: e.EMBEDDED_PG_PORT,
       database: e.EMBEDDED_PG_DATABASE,
+      notice: log,
     });
     cleanups.push(() => embedded.stop());
     ownerUrl = embedded.ownerUrl;

