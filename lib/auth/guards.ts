@@ -120,18 +120,16 @@ function toFormFields(errors: FieldErrors, form: FormData): FieldErrors {
 }
 
 /**
- * Parses a reference to an object (an id the page put in a bound argument or a hidden field). Anything that
- * is not a well-formed reference names no object: NOT_FOUND, like an id that does not exist.
+ * Parses a reference to an object (an id the page put in a bound argument or a hidden field). A body the
+ * decoder refuses is INVALID with its field messages, like any form; a well-formed body whose reference is
+ * not a valid id names no object: NOT_FOUND, like an id that does not exist.
  */
 export function parseRef<S extends z.ZodType>(
   schema: S,
   input: ActionInput | unknown,
   notFound = "This does not exist.",
 ): z.infer<S> {
-  try {
-    return parseInput(schema, input);
-  } catch (error) {
-    if (isAppError(error) && error.code === "INVALID") throw new AppError("NOT_FOUND", notFound);
-    throw error;
-  }
+  const result = parseWith(schema, decodeInput(input));
+  if (!result.ok) throw new AppError("NOT_FOUND", notFound);
+  return result.data as z.infer<S>;
 }
