@@ -2,14 +2,16 @@ import "server-only";
 // Authorisation denials without amplification. A denial is a security signal worth keeping, but an anonymous
 // client can cause thousands a second, and each chained event takes the chain's lock and stays forever. So
 // denials are counted per source (the person, or "anonymous" as a whole: client-sent addresses can be forged to
-// split it), permission and one-minute window in a plain counter row; the first denial of a window is audited at
-// once (as before, with its correlation id), repeats only bump the counter, and a closed window with repeats
-// becomes one `authz.denied_repeatedly` event carrying the count. Audit events per source: at most two a minute
-// per permission, whatever the request rate.
+// split it), permission and one-minute window in a plain counter row. The first few denials of a window are audited
+// at once (each with its object and correlation id), further ones only bump the counter, and the launcher's
+// housekeeping turns a closed window that overflowed into one `authz.denied_repeatedly` event carrying the count.
+// Audit events per source and permission: at most AUDITED_PER_WINDOW + 1 a minute, whatever the request rate.
 import { recordAuditEvent, recordStandaloneAuditEvent, type Actor } from "@/lib/audit/record-event";
 import { db } from "@/lib/db/client";
 
 export const DENIAL_WINDOW_MS = 60_000;
+// Enough for a person's honest mistakes (a stale tab, a double click) to stay individually visible.
+export const AUDITED_PER_WINDOW = 5;
 // Distinct objects remembered per window (for the flushed event), and windows flushed per pass.
 const MAX_ENTITIES = 10;
 const FLUSH_BATCH = 500;
@@ -29,7 +31,7 @@ function actorOf(source: string): Actor {
   return source.startsWith("user:") ? { kind: "user", id: source.slice(5) } : { kind: "anonymous" };
 }
 
-/** Counts the denial; the first of its window is audited at once. Returns the window's count so far. */
+/** Counts the denial; the first few of its window are audited at once. Returns the window's count so far. */
 export async function recordDenial(denial: Denial, now = new Date()): Promise<number> {
   const source = sourceOf(denial.userId);
   const windowStart = new Date(Math.floor(now.getTime() / DENIAL_WINDOW_MS) * DENIAL_WINDOW_MS);
@@ -46,7 +48,7 @@ export async function recordDenial(denial: Denial, now = new Date()): Promise<nu
           OR cardinality(audit_denial_windows.entities) >= ${MAX_ENTITIES} THEN audit_denial_windows.entities
         ELSE audit_denial_windows.entities || ${ref}::text END
     RETURNING count`;
-  if (row.count === 1) {
+  if (row.count <= AUDITED_PER_WINDOW) {
     await recordStandaloneAuditEvent({
       actor: actorOf(source),
       action: "authz.denied",
@@ -55,8 +57,6 @@ export async function recordDenial(denial: Denial, now = new Date()): Promise<nu
       after: { permission: denial.permission },
       correlationId: denial.correlationId,
     });
-    // A new window is a natural moment to close the ones before it (housekeeping also does so every minute).
-    await flushDenialWindows(now).catch((error) => console.error("[audit] flushing denial windows failed", error));
   }
   return row.count;
 }
@@ -71,8 +71,9 @@ type WindowRow = {
 };
 
 /**
- * Turns closed windows into audit events: one `authz.denied_repeatedly` per window that saw repeats, claimed and
- * recorded in one transaction (so a window is flushed exactly once, even by several processes at once).
+ * Turns closed windows into audit events: one `authz.denied_repeatedly` per window with denials beyond those audited
+ * individually, claimed and recorded in one transaction (so a window is flushed exactly once, even by several
+ * processes at once).
  */
 export async function flushDenialWindows(now = new Date()): Promise<number> {
   const closedBefore = new Date(Math.floor(now.getTime() / DENIAL_WINDOW_MS) * DENIAL_WINDOW_MS);
@@ -96,7 +97,8 @@ export async function flushDenialWindows(now = new Date()): Promise<number> {
         after: {
           permission: r.permission,
           denials: r.count,
-          repeats: r.count - 1,
+          auditedIndividually: AUDITED_PER_WINDOW,
+          counted: r.count - AUDITED_PER_WINDOW,
           windowStart: r.window_start.toISOString(),
           windowEnd: new Date(r.window_start.getTime() + DENIAL_WINDOW_MS).toISOString(),
           lastAt: r.last_at.toISOString(),
@@ -113,10 +115,10 @@ export async function flushDenialWindows(now = new Date()): Promise<number> {
   return flushed;
 }
 
-/** Denials accounted for so far: audited first denials plus the repeats counted in windows (flushed or not). */
+/** Denials accounted for so far: those audited individually plus those only counted in windows (flushed or not). */
 export async function countedDenials(): Promise<number> {
   const events = await db.auditEvent.count({ where: { action: "authz.denied" } });
   const [row] = await db.$queryRaw<{ repeats: bigint | null }[]>`
-    SELECT sum(count - 1) AS repeats FROM audit_denial_windows`;
+    SELECT sum(greatest(count - ${AUDITED_PER_WINDOW}, 0)) AS repeats FROM audit_denial_windows`;
   return events + Number(row.repeats ?? 0);
 }

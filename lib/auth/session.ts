@@ -166,8 +166,8 @@ export function permissionList(user: Pick<SessionUser, "roles">): Permission[] {
 }
 
 /**
- * Records a refusal: the first of its source, permission and minute as an `authz.denied` audit event at once,
- * repeats as a count flushed later as one event (lib/audit/denials.ts), so denials cannot flood the audit chain.
+ * Records a refusal: the first few of a source and permission per minute as `authz.denied` audit events at once,
+ * further ones as a count flushed later as one event (lib/audit/denials.ts), so denials cannot flood the audit chain.
  */
 export async function auditDenial(user: SessionUser | null, permission: string, entity?: { type: string; id: string }) {
   await recordDenial({ userId: user?.id ?? null, permission, entity, correlationId: await getCorrelationId() });

@@ -50,7 +50,7 @@ describe("[AUTHZ]: server action authorisation matrix", () => {
         const permission = declaredPermission(action.fn);
         if (!permission || hasPermission(persona.roles, permission)) continue;
         const before = await tableCounts(["audit_events", "sessions"]);
-        // The first denial of a source and permission per minute is an audit event, repeats are counted (denials.test.ts).
+        // The first few denials of a source and permission per minute are audit events, more are counted (denials.test.ts).
         const deniedBefore = await countedDenials();
         const result = (await action.fn(...junkArguments())) as { ok: boolean };
         expect(result.ok, `${action.name} as ${persona.label}`).toBe(false);
