@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { AppError, type AppErrorCode } from "@/lib/errors";
+import { decodeJson } from "@/lib/validation/decode";
 
 // The HTTP conventions of API v1: RFC 9457 problem details, JSON bodies read with a size cap, ETags from versions.
 
@@ -116,47 +117,21 @@ function tooLarge() {
   });
 }
 
-// Parsed objects get no prototype, so a "__proto__" key is plain data and can't reach Object.prototype.
-function nullPrototype(_key: string, value: unknown) {
-  if (value && typeof value === "object" && !Array.isArray(value)) {
-    return Object.assign(Object.create(null) as object, value);
-  }
-  return value;
-}
-
-type Decoded =
-  { ok: true; data: Record<string, unknown> } | { ok: false; message: string; fieldErrors: Record<string, string[]> };
-
-function decodeJson(text: string, limits: { maxBodyChars: number }): Decoded {
-  if (text.length > limits.maxBodyChars)
-    return { ok: false, message: "Too large.", fieldErrors: { "": ["The body is too large to accept."] } };
-  let value: unknown;
-  try {
-    value = JSON.parse(text, nullPrototype);
-  } catch {
-    return { ok: false, message: "Not JSON.", fieldErrors: { "": ["The body is not valid JSON."] } };
-  }
-  if (!value || typeof value !== "object" || Array.isArray(value))
-    return { ok: false, message: "Not an object.", fieldErrors: { "": ["The body must be a JSON object."] } };
-  return { ok: true, data: value as Record<string, unknown> };
-}
-
 /**
- * Decodes a JSON body into null-prototype objects, within the size cap; it must be an object. An empty body is `{}`. Malformed JSON is a 400; what the decoder refuses is a 422 with field errors.
+ * Decodes a JSON body with the shared safe decoder (lib/validation): null-prototype objects, no `__proto__` or
+ * `constructor` keys, bounded depth, counts and sizes, no control characters. An empty body is `{}`. What the decoder
+ * refuses is a 400 with field-level messages; what the schema refuses afterwards is a 422.
  */
 export function decodeBody(text: string): Record<string, unknown> {
   if (text.trim() === "") return Object.create(null) as Record<string, unknown>;
   const decoded = decodeJson(text, { maxBodyChars: MAX_BODY_BYTES });
   if (decoded.ok) return decoded.data;
-  const keys = Object.keys(decoded.fieldErrors);
-  if (keys.length === 1 && keys[0] === "") {
-    throw new HttpProblem({
-      status: 400,
-      type: "malformed-body",
-      detail: decoded.fieldErrors[""][0] ?? decoded.message,
-    });
-  }
-  throw new AppError("INVALID", decoded.message, decoded.fieldErrors);
+  throw new HttpProblem({
+    status: 400,
+    type: "malformed-body",
+    detail: decoded.fieldErrors[""]?.[0] ?? decoded.message,
+    errors: decoded.fieldErrors,
+  });
 }
 
 /** Parses with a shared schema; field-level messages come back as a 422 problem. */

@@ -49,7 +49,7 @@ function atrium(args: string[], env: Record<string, string> = {}): Promise<Run> 
     execFile(
       process.execPath,
       [CLI, ...args],
-      { env: { PATH: process.env.PATH ?? "", XDG_CONFIG_HOME: home, ...env }, timeout: 90_000 },
+      { env: { NODE_ENV: "test", PATH: process.env.PATH ?? "", XDG_CONFIG_HOME: home, ...env }, timeout: 90_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });
