@@ -11,6 +11,7 @@ import { auditDenial } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { actAnonymously } from "../support/act-as";
 import { PERSONAS, playPersona } from "./authz-personas";
+import { resolveServerTree } from "./authz-render";
 
 // Pages call forbidden(), which Next only allows with experimental.authInterrupts (set in next.config.ts).
 process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = "1";
@@ -76,7 +77,8 @@ async function discoverPages(): Promise<Entry[]> {
     const props = { params: Promise.resolve(paramsOf(file)), searchParams: Promise.resolve({}) };
     const call = async (): Promise<Outcome> => {
       try {
-        await page(props);
+        // The whole server tree, so the queries below the page's Suspense boundaries run too.
+        await resolveServerTree(await page(props));
         return "rendered";
       } catch (error) {
         return outcomeOf(error);

@@ -5,8 +5,7 @@ import { isValidElement, type ReactElement } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { NextRequest } from "next/server";
 import { db } from "@/lib/db/client";
-import { encodeCursor, parseHistoryFilters } from "@/lib/history/filters";
-import { listHistory } from "@/lib/history/queries";
+import { encodeCursor } from "@/lib/history/filters";
 import AuditPage from "@/app/(portal)/audit/page";
 import CostPage from "@/app/(portal)/cost/page";
 import HistoryPage from "@/app/(portal)/history/page";
@@ -21,6 +20,7 @@ import { GET as exportAudit } from "@/app/(portal)/history/export/audit/route";
 import { GET as exportHistory } from "@/app/(portal)/history/export/route";
 import { GET as planJson } from "@/app/(portal)/requests/[id]/plan.json/route";
 import { actAs } from "../support/act-as";
+import { resolveServerTree } from "./authz-render";
 
 process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = "1";
 
@@ -129,9 +129,8 @@ describe("[CRAFTED-URLS]: query values that cannot be used are 400 with a messag
     for (const query of queries) {
       const element = await page(props({}, query));
       expect(isValidElement(element) && element.type === InvalidQuery, JSON.stringify(query)).toBe(false);
-      // The list itself streams in below the page (Suspense): run its query as the page's child would.
-      const stakeholder = { id: "usr-hannah", roles: ["STAKEHOLDER" as const], teamIds: [] };
-      await expect(listHistory(stakeholder, parseHistoryFilters(query))).resolves.toHaveProperty("rows");
+      // The list streams in below the page's Suspense boundary: run it as the server would.
+      expect(await resolveServerTree(element), JSON.stringify(query)).toBeGreaterThan(0);
     }
   });
 
@@ -151,6 +150,7 @@ describe("[CRAFTED-URLS]: query values that cannot be used are 400 with a messag
     );
     const element = await (RunsPage as PageFn)(props({}, { q: "REQ-00042" }));
     expect(isValidElement(element) && element.type === InvalidQuery).toBe(false);
+    expect(await resolveServerTree(element)).toBeGreaterThan(0);
   });
 
   it("/history/export/audit?from=2024-13-45 answers 400 with the field message and records no export", async () => {
