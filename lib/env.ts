@@ -58,7 +58,8 @@ const envSchema = z
     ATRIUM_DEMO_SEED: flag,
     // Audit trail (lib/audit/README.md): the HMAC key kept outside the database, and where chain-head checkpoints go.
     AUDIT_HMAC_KEY: z.string().min(32, "must be at least 32 characters").optional(),
-    AUDIT_CHECKPOINT_DIR: z.string().min(1).default(".data/audit-checkpoints"),
+    // Unset: beside the embedded cluster's data, or .data/audit-checkpoints/<host>-<port>-<database> for DATABASE_URL.
+    AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
     // Microsoft Entra ID sign-in (all unset = Entra sign-in off). See README "Sign-in with Microsoft Entra ID".
     ENTRA_TENANT_ID: z.uuid({ error: "must be the directory (tenant) id, a GUID" }).optional(),
     ENTRA_CLIENT_ID: z.string().min(1).max(200).optional(),

@@ -67,7 +67,7 @@ async function main() {
   // Migrations run as the owner; the portal and its workers connect as the app's least-privilege role.
   let ownerUrl = e.DATABASE_MIGRATION_URL ?? e.DATABASE_URL;
   if (!e.DATABASE_URL) {
-    const { startEmbeddedPostgres } = await import("../lib/db/embedded");
+    const { embeddedCheckpointDir, startEmbeddedPostgres } = await import("../lib/db/embedded");
     log(`Starting embedded PostgreSQL on 127.0.0.1:${e.EMBEDDED_PG_PORT} (data in ${e.EMBEDDED_PG_DIR})`);
     const embedded = await startEmbeddedPostgres({
       dir: e.EMBEDDED_PG_DIR,
@@ -78,6 +78,8 @@ async function main() {
     cleanups.push(() => embedded.stop());
     ownerUrl = embedded.ownerUrl;
     process.env.DATABASE_URL = childEnv.DATABASE_URL = embedded.url;
+    if (!process.env.AUDIT_CHECKPOINT_DIR)
+      process.env.AUDIT_CHECKPOINT_DIR = childEnv.AUDIT_CHECKPOINT_DIR = embeddedCheckpointDir(e.EMBEDDED_PG_DIR);
     // The embedded default on this machine is local mode: personas are on, also for the production build, but
     // only where lib/auth/local-personas.ts finds them harmless (no Entra ID, loopback http URL and listen address).
     if (process.env.ATRIUM_LOCAL_PERSONAS === undefined && localPersonasPermitted(e))
@@ -124,7 +126,8 @@ async function main() {
 
   const { startAuditHousekeeping } = await import("../lib/audit/housekeeping");
   cleanups.push(startAuditHousekeeping(log));
-  log(`Audit checkpoints are published to ${path.resolve(e.AUDIT_CHECKPOINT_DIR)} every minute.`);
+  const { checkpointDir } = await import("../lib/audit/checkpoints");
+  log(`Audit checkpoints are published to ${checkpointDir(e)} every minute.`);
 
   const { startPlatformServices } = await import("../lib/platform/services");
   const services = await startPlatformServices({ log, childEnv });

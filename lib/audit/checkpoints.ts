@@ -8,7 +8,7 @@ import path from "node:path";
 import { canonicalJson } from "@/lib/audit/hash";
 import { auditKey, type AuditKey } from "@/lib/audit/key";
 import { db } from "@/lib/db/client";
-import { env } from "@/lib/env";
+import { databaseUrl, env, type Env } from "@/lib/env";
 
 export type Checkpoint = {
   version: 1;
@@ -24,8 +24,15 @@ export type Checkpoint = {
 
 export type CheckpointSet = { checkpoints: Checkpoint[]; invalid: string[] };
 
-export function checkpointDir(): string {
-  return path.resolve(env().AUDIT_CHECKPOINT_DIR);
+/**
+ * AUDIT_CHECKPOINT_DIR, else one folder per database: a chain's checkpoints must never be compared with another
+ * database's chain (the launcher points the embedded default at a folder beside its cluster, removed with it).
+ */
+export function checkpointDir(e: Env = env()): string {
+  if (e.AUDIT_CHECKPOINT_DIR) return path.resolve(e.AUDIT_CHECKPOINT_DIR);
+  const url = new URL(databaseUrl(e));
+  const name = `${url.hostname}-${url.port || "5432"}-${url.pathname.slice(1) || "postgres"}`.replace(/[^\w.-]/g, "_");
+  return path.resolve(".data/audit-checkpoints", name);
 }
 
 function checkpointMac(key: AuditKey, body: Omit<Checkpoint, "mac">): string {

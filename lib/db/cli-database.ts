@@ -2,7 +2,7 @@
 // running, started here if not). Tools connect as the app's role, like the portal. Returns how to stop what was started.
 import { Client } from "pg";
 import { env, reloadEnv } from "@/lib/env";
-import { embeddedAppUrl, startEmbeddedPostgres } from "@/lib/db/embedded";
+import { embeddedAppUrl, embeddedCheckpointDir, startEmbeddedPostgres } from "@/lib/db/embedded";
 
 async function reachable(url: string): Promise<boolean> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
@@ -34,6 +34,7 @@ export async function connectCliDatabase(): Promise<{ url: string; stop: () => P
     await deployDatabase(embedded.ownerUrl, embedded.url);
   }
   process.env.DATABASE_URL = url;
+  process.env.AUDIT_CHECKPOINT_DIR ??= embeddedCheckpointDir(e.EMBEDDED_PG_DIR);
   reloadEnv();
   return { url, stop };
 }

@@ -43,6 +43,11 @@ function newCredentials(dir: string): Credentials {
 const urlFor = (user: string, password: string, port: number, database: string) =>
   `postgresql://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 
+/** The audit checkpoints of an embedded cluster: beside its data, so removing the cluster's folder removes them too. */
+export function embeddedCheckpointDir(dir: string): string {
+  return path.join(path.dirname(path.resolve(dir)), "audit-checkpoints");
+}
+
 /** The app role's URL of an embedded cluster that already has credentials (null before its first start). */
 export function embeddedAppUrl(options: { dir: string; port: number; database: string }): string | null {
   const credentials = readCredentials(options.dir);
