@@ -38,7 +38,7 @@ export type { SimRequest, SimResponse } from "./provider";
 export { parseIsoDuration } from "./json";
 
 const DEFAULT_TENANT = "72f988bf-0000-4000-8000-00000000a7e1";
-const SOFT_DELETE_DEFAULT_MS = 14 * 24 * 3600_000;
+const SOFT_DELETE_DAYS = 14;
 
 export class ArmEngine implements ProviderHost {
   readonly store: Store;
@@ -70,7 +70,7 @@ export class ArmEngine implements ProviderHost {
     this.throttler = new Throttler(options.throttling, now);
     this.faults = new FaultInjector(options.faults, seed);
     this.principalDelayMs = options.principalReplicationDelayMs ?? 0;
-    this.softDeleteMs = options.softDeleteRetentionMs ?? SOFT_DELETE_DEFAULT_MS;
+    this.softDeleteMs = options.softDeleteRetentionMs ?? this.retentionMs(SOFT_DELETE_DAYS);
     this.store = new Store(options.stateFile ?? null, now);
     this.store.effectHandler = (op) => this.completeOperation(op);
     this.providers = {
@@ -447,6 +447,10 @@ export class ArmEngine implements ProviderHost {
     return ops.pendingOrStartDelete(this, r, latencyOp, req, purge);
   }
 
+  startDetachedOperation(id: string, latencyOp: LatencyOperation): Operation {
+    return ops.startDetachedOperation(this, id, latencyOp);
+  }
+
   deleteSync(ctx: ResourceCtx, latencyOp?: LatencyOperation): SimResponse {
     return ops.deleteSync(this, ctx, latencyOp);
   }
@@ -490,6 +494,14 @@ export class ArmEngine implements ProviderHost {
 
   tags(body: Json): Json {
     return validTags(body);
+  }
+
+  /**
+   * A retention period of `days` on the simulator's clock: scaled like every duration, except at time scale 0
+   * ("instant"), where a retention of zero would make soft delete meaningless, so it stays real.
+   */
+  retentionMs(days: number): number {
+    return days * 24 * 3600_000 * (this.timeScale > 0 ? this.timeScale : 1);
   }
 
   findGlobal(type: string, name: string): StoredResource | undefined {

@@ -169,3 +169,21 @@ export function deleteAsync(
     },
   };
 }
+
+/** An operation with no resource behind it (the thing it acts on is already gone from the estate). */
+export function startDetachedOperation(h: ProviderHost, id: string, latencyOp: LatencyOperation): Operation {
+  const now = h.now();
+  const op: Operation = {
+    id: randomUUID(),
+    resourceKey: id.toLowerCase(),
+    resourceId: id,
+    action: "delete",
+    startedAt: now,
+    dueAt: now + h.latency.duration(latencyOp),
+    status: "InProgress",
+    outcome: "Succeeded",
+    effect: { kind: "none" },
+  };
+  h.store.addOperation(op);
+  return op;
+}

@@ -134,6 +134,10 @@ export interface ProviderHost {
   requireExisting(ctx: ResourceCtx): StoredResource;
   nextIp(): number;
   findGlobal(type: string, name: string): StoredResource | undefined;
+  /** A retention period in days as ms on the simulator's clock (scaled by the time scale). */
+  retentionMs(days: number): number;
+  /** An operation on something that is no longer a resource (e.g. purging a deleted vault): 202 + Location polling. */
+  startDetachedOperation(id: string, latencyOp: LatencyOperation): Operation;
   visiblePrincipal(objectId: string): { type?: string } | undefined;
   methodNotAllowed(req: SimRequest): ArmError;
   noRoute(req: SimRequest): ArmError;

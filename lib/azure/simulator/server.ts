@@ -197,7 +197,7 @@ export async function startArmSimulator(options: ArmSimulatorOptions = {}): Prom
           sendJson(res, 200, {
             resources: resources(),
             softDeletedWorkspaces: engine.store.softDeleted.size
-              ? [...engine.store.softDeleted.values()].map(({ key: _k, resourceGroupKey: _g, ...s }) => s)
+              ? [...engine.store.softDeleted.values()].map(({ key: _k, resourceGroupKey: _g, body: _b, ...s }) => s)
               : [],
           });
           return;
@@ -395,7 +395,7 @@ export async function startArmSimulator(options: ArmSimulatorOptions = {}): Prom
     },
     resources,
     softDeletedWorkspaces: () =>
-      [...engine.store.softDeleted.values()].map(({ key: _k, resourceGroupKey: _g, ...s }) => s),
+      [...engine.store.softDeleted.values()].map(({ key: _k, resourceGroupKey: _g, body: _b, ...s }) => s),
     addPrincipals,
     setFaults,
     flush: () => engine.store.flush(),

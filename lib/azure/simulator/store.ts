@@ -52,6 +52,21 @@ export interface Operation {
 export interface SoftDeletedRecord extends SoftDeletedWorkspace {
   key: string;
   resourceGroupKey: string;
+  /** The workspace as it was, so re-creating it with the same name and settings recovers it. */
+  body?: Json;
+}
+
+/** A soft-deleted key vault (Microsoft.KeyVault/deletedVaults), keyed by lower-case name (vault names are global). */
+export interface DeletedVaultRecord {
+  name: string;
+  location: string;
+  vaultId: string;
+  deletionDate: string;
+  scheduledPurgeDate: string;
+  purgeProtectionEnabled: boolean;
+  tags: Json;
+  /** The vault as it was, for recovery with createMode "recover". */
+  body: Json;
 }
 
 export interface PrincipalRecord extends DirectoryPrincipal {
@@ -63,6 +78,7 @@ interface PersistedState {
   resources: StoredResource[];
   operations: Operation[];
   softDeleted: SoftDeletedRecord[];
+  deletedVaults?: DeletedVaultRecord[];
   principals: PrincipalRecord[];
 }
 
@@ -72,6 +88,7 @@ export class Store {
   readonly resources = new Map<string, StoredResource>();
   readonly operations = new Map<string, Operation>();
   readonly softDeleted = new Map<string, SoftDeletedRecord>();
+  readonly deletedVaults = new Map<string, DeletedVaultRecord>();
   readonly principals = new Map<string, PrincipalRecord>();
   private pending: Operation[] = [];
   private saveTimer: NodeJS.Timeout | null = null;
@@ -93,6 +110,7 @@ export class Store {
       if (op.status === "InProgress") this.insertPending(op);
     }
     for (const s of state.softDeleted) this.softDeleted.set(s.key, s);
+    for (const v of state.deletedVaults ?? []) this.deletedVaults.set(v.name.toLowerCase(), v);
     for (const p of state.principals) this.principals.set(p.objectId.toLowerCase(), p);
     return true;
   }
@@ -250,6 +268,7 @@ export class Store {
         resources: this.all(),
         operations: [...this.operations.values()],
         softDeleted: [...this.softDeleted.values()],
+        deletedVaults: [...this.deletedVaults.values()],
         principals: [...this.principals.values()],
       };
       const file = path.resolve(this.stateFile);

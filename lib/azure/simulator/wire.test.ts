@@ -298,7 +298,13 @@ describe("[SIMULATOR] wire: long-running operations in time", () => {
     expect((await call(sim, "PUT", `${ws}?api-version=2024-04-01`, { body })).status).toBe(202);
     expect((await call(sim, "DELETE", `${ws}?api-version=2024-04-01`)).status).toBe(202);
     expect((await call(sim, "GET", `${ws}?api-version=2024-04-01`)).status).toBe(404);
-    expect((await call(sim, "PUT", `${ws}?api-version=2024-04-01`, { body })).body).toMatchObject({
+    // Re-creating it with other settings is refused (the same settings would recover it).
+    const other = {
+      ...body,
+      properties: { storageAccount: st, keyVault: kv, friendlyName: "x" },
+      location: "northeurope",
+    };
+    expect((await call(sim, "PUT", `${ws}?api-version=2024-04-01`, { body: other })).body).toMatchObject({
       error: { code: "UserError" },
     });
     expect((await call(sim, "DELETE", `${ws}?api-version=2024-04-01&forceToPurge=true`)).status).toBe(200);

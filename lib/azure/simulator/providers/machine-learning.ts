@@ -9,6 +9,9 @@ import { ML, T, TERMINAL_OK } from "../provider";
 import type { Json, StoredResource } from "../store";
 import { ComputeProvider } from "./ml-computes";
 
+/** The dependent resources a workspace is bound to. */
+const DEPENDENCIES = ["storageAccount", "keyVault", "applicationInsights", "containerRegistry"] as const;
+
 export class MachineLearningProvider implements ResourceProvider {
   readonly types: Record<string, TypeHandler>;
 
@@ -49,6 +52,7 @@ export class MachineLearningProvider implements ResourceProvider {
         resourceGroupKey: keyOf(rgId(gone.subscriptionId, gone.resourceGroup ?? "")),
         deletedAt: isoNow(now),
         purgeAt: isoNow(now + this.h.softDeleteMs),
+        body: gone.body,
       });
     }
     for (const pe of this.h.store.all().filter((x) => x.type === T.pe)) {
@@ -72,14 +76,7 @@ export class MachineLearningProvider implements ResourceProvider {
     const body = asObject(ctx.req.body);
     const location = this.h.ensureLocation(body, ctx.type);
     this.purgeExpiredSoftDeletes();
-    if (!ctx.existing && this.h.store.softDeleted.has(ctx.key)) {
-      throw new ArmError(
-        400,
-        "UserError",
-        `Soft-deleted workspace exists. Please purge or recover it. https://aka.ms/wsoftdelete`,
-        { target: "workspaceName" },
-      );
-    }
+    const recovered = ctx.existing ? undefined : this.recoverSoftDeleted(ctx, location);
     if (ctx.existing?.pending && this.h.store.operations.get(ctx.existing.pending.opId)?.action === "delete") {
       throw new ArmError(409, "Conflict", `The workspace '${ctx.name}' is being deleted.`);
     }
@@ -88,8 +85,9 @@ export class MachineLearningProvider implements ResourceProvider {
     this.validateWorkspaceInput(ctx, input);
     const mn = input.managedNetwork;
 
-    const prev = ctx.existing ? asObject(ctx.existing.body.properties) : {};
-    const prevIdentity = ctx.existing ? asObject(ctx.existing.body.identity) : {};
+    const before = ctx.existing?.body ?? recovered;
+    const prev = asObject(before?.properties);
+    const prevIdentity = asObject(before?.identity);
     const identityIn = asObject(body.identity);
     const identityType = (identityIn.type as string) ?? (prevIdentity.type as string) ?? "SystemAssigned";
     const principalId = (prevIdentity.principalId as string) ?? randomUUID();
@@ -160,6 +158,33 @@ export class MachineLearningProvider implements ResourceProvider {
         ...this.h.retryAfter(op),
       },
     };
+  }
+
+  /**
+   * A soft-deleted workspace holds its name; re-creating it with the same name, region and dependent resources
+   * (storage account, key vault, App Insights, container registry) recovers it, keeping its identity and workspace id (Azure ML soft-delete docs).
+   * Anything else is refused until it is recovered or purged.
+   */
+  private recoverSoftDeleted(ctx: ResourceCtx, location: string): Json | undefined {
+    const record = this.h.store.softDeleted.get(ctx.key);
+    if (!record) return undefined;
+    const input = asObject(asObject(ctx.req.body).properties);
+    const was = asObject(record.body?.properties);
+    const same = (a: unknown, b: unknown) => String(a ?? "").toLowerCase() === String(b ?? "").toLowerCase();
+    if (
+      !record.body ||
+      !same(record.location, location) ||
+      DEPENDENCIES.some((prop) => !same(was[prop], input[prop]))
+    ) {
+      throw new ArmError(
+        400,
+        "UserError",
+        `Soft-deleted workspace exists. Please purge or recover it. https://aka.ms/wsoftdelete`,
+        { target: "workspaceName" },
+      );
+    }
+    this.h.store.softDeleted.delete(ctx.key);
+    return record.body;
   }
 
   /** Dependencies must exist (Azure ML does not create them; Azure ML's REST docs) and enums hold Azure's values. */
