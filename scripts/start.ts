@@ -66,6 +66,7 @@ async function main() {
 
   // Migrations run as the owner; the portal and its workers connect as the app's least-privilege role.
   let ownerUrl = e.DATABASE_MIGRATION_URL ?? e.DATABASE_URL;
+  const ownDatabase = !!e.DATABASE_URL;
   if (!e.DATABASE_URL) {
     const { embeddedCheckpointDir, startEmbeddedPostgres } = await import("../lib/db/embedded");
     log(`Starting embedded PostgreSQL on 127.0.0.1:${e.EMBEDDED_PG_PORT} (data in ${e.EMBEDDED_PG_DIR})`);
@@ -93,9 +94,10 @@ async function main() {
     }
     process.env.BETTER_AUTH_SECRET = childEnv.BETTER_AUTH_SECRET = localSecret();
   }
-  // The audit key must live outside the database (lib/audit/README.md): configured, or generated into .data/ locally.
+  // The audit key must live outside the database (lib/audit/README.md): configured, or generated into .data/ beside
+  // the embedded database; a production deployment on its own server must bring it (e.g. from Key Vault).
   if (!process.env.AUDIT_HMAC_KEY) {
-    if (e.NODE_ENV === "production" && process.env.ATRIUM_LOCAL_PERSONAS !== "1") {
+    if (e.NODE_ENV === "production" && ownDatabase && process.env.ATRIUM_LOCAL_PERSONAS !== "1") {
       throw new EnvError(
         "AUDIT_HMAC_KEY must be set (32+ random characters, e.g. from Key Vault) outside the embedded default.",
       );

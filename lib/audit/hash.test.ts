@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { auditEventHash, canonicalJson, GENESIS_HASH } from "@/lib/audit/hash";
+import { auditEventHash, auditEventMac, canonicalJson, GENESIS_HASH } from "@/lib/audit/hash";
 
 const content = {
   occurredAt: new Date("2026-01-01T00:00:00.123Z"),
@@ -34,5 +34,17 @@ describe("[AUDIT]: hash chain", () => {
     expect(auditEventHash(GENESIS_HASH, { ...content, after: { status: "REJECTED" } })).not.toBe(h);
     expect(auditEventHash(GENESIS_HASH, { ...content, occurredAt: new Date("2026-01-01T00:00:00.124Z") })).not.toBe(h);
     expect(auditEventHash(GENESIS_HASH, { ...content, actorLabel: "user:usr-b" })).not.toBe(h);
+  });
+
+  it("keys the hash: the MAC needs the key, and changes with the key or the hash", () => {
+    const h = auditEventHash(GENESIS_HASH, content);
+    const key = Buffer.from("k".repeat(32));
+    const mac = auditEventMac(key, h);
+    expect(mac).toMatch(/^[0-9a-f]{64}$/);
+    expect(auditEventMac(Buffer.from("k".repeat(32)), h)).toBe(mac);
+    expect(auditEventMac(Buffer.from("j".repeat(32)), h)).not.toBe(mac);
+    expect(auditEventMac(key, auditEventHash(GENESIS_HASH, { ...content, entityId: "r2" }))).not.toBe(mac);
+    // A MAC is not the plain hash of anything an attacker can recompute from the row.
+    expect(mac).not.toBe(h);
   });
 });
