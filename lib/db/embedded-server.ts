@@ -97,6 +97,8 @@ export async function initialiseCluster(
   superuser: { name: string; password: string },
   log: (line: string) => void = () => {},
 ) {
+  // Parents keep the default mode (the server's user must traverse them); only the data folder itself is private.
+  mkdirSync(path.dirname(placement.dataDir), { recursive: true });
   mkdirSync(placement.dataDir, { recursive: true, mode: 0o700 });
   if (placement.runAs) chownSync(placement.dataDir, placement.runAs.uid, placement.runAs.gid);
   // The password file must be readable by the server's user, and only by it.
