@@ -17,6 +17,9 @@ export type IdpPerson = {
   roles?: string[];
   groups?: string[];
 };
+/** An app registration using client credentials (a service principal), as a pipeline would. */
+export type IdpServiceClient = { clientId: string; clientSecret: string; oid: string; tid?: string; roles?: string[] };
+
 export type IdTokenClaims = Record<string, unknown> & {
   iss: string;
   aud: string;
@@ -51,6 +54,8 @@ export async function startTestIdp(options: {
   clientSecret: string;
   redirectUri: string;
   people: Record<string, IdpPerson>;
+  /** Service principals that may get app-only access tokens (JWT, audience `clientId`) for the portal's API. */
+  serviceClients?: IdpServiceClient[];
 }): Promise<TestIdp> {
   const prefix = `/${options.tenantId}/v2.0`;
   const issuer = `http://127.0.0.1:${options.port}${prefix}`;
@@ -73,6 +78,14 @@ export async function startTestIdp(options: {
         response_types: ["code"],
         token_endpoint_auth_method: "client_secret_post",
       },
+      ...(options.serviceClients ?? []).map((c) => ({
+        client_id: c.clientId,
+        client_secret: c.clientSecret,
+        redirect_uris: [],
+        response_types: [],
+        grant_types: ["client_credentials"],
+        token_endpoint_auth_method: "client_secret_post" as const,
+      })),
     ],
     jwks: { keys: [jwk as never] },
     pkce: { required: () => true },
@@ -83,7 +96,40 @@ export async function startTestIdp(options: {
       profile: ["name", "preferred_username"],
     },
     cookies: { keys: ["atrium-test-idp-cookie-key"] },
-    features: { devInteractions: { enabled: true } },
+    features: {
+      devInteractions: { enabled: true },
+      // App-only tokens as Entra issues them for client credentials: a JWT for the portal's API (audience = its client
+      // id), carrying the tenant, the service principal's object id, its app roles and idtyp "app".
+      // Only when asked for: the sign-in suite's provider stays exactly as it was.
+      ...(options.serviceClients?.length
+        ? {
+            clientCredentials: { enabled: true },
+            resourceIndicators: {
+              enabled: true,
+              defaultResource: () => `api://${options.clientId}`,
+              useGrantedResource: () => true,
+              getResourceServerInfo: () => ({
+                scope: "api",
+                audience: options.clientId,
+                accessTokenTTL: 600,
+                accessTokenFormat: "jwt",
+                jwt: { sign: { alg: "RS256" } },
+              }),
+            },
+          }
+        : {}),
+    },
+    async extraTokenClaims(_ctx, token) {
+      const client = options.serviceClients?.find((c) => c.clientId === token.clientId);
+      if (!client) return undefined;
+      return {
+        tid: client.tid ?? options.tenantId,
+        oid: client.oid,
+        azp: client.clientId,
+        roles: client.roles ?? [],
+        idtyp: "app",
+      };
+    },
     // First-party client: no consent screen (as with admin consent granted in Entra ID).
     async loadExistingGrant(ctx: KoaContextWithOIDC) {
       const accountId = ctx.oidc.session?.accountId;

@@ -22,7 +22,11 @@ declare module "oidc-provider" {
     conformIdTokenClaims?: boolean;
     claims?: Record<string, string[]>;
     cookies?: { keys: string[] };
-    features?: Record<string, { enabled: boolean }>;
+    features?: Record<string, { enabled: boolean } & Record<string, unknown>>;
+    extraTokenClaims?: (
+      ctx: KoaContextWithOIDC,
+      token: { clientId?: string },
+    ) => Promise<Record<string, unknown> | undefined>;
     loadExistingGrant?: (ctx: KoaContextWithOIDC) => Promise<unknown>;
     findAccount?: (ctx: KoaContextWithOIDC, id: string) => Promise<Account | undefined>;
   };

@@ -2,8 +2,9 @@ import "server-only";
 import { z } from "zod";
 import { auditDenial, can, type SessionUser } from "@/lib/auth/session";
 import { isAppError } from "@/lib/errors";
-import { principalForToken } from "@/lib/tokens/queries";
+import { principalForToken, type TokenPrincipal } from "@/lib/tokens/queries";
 import type { TokenScope } from "@/lib/tokens/schemas";
+import { principalForAppToken } from "./entra-app";
 import { HttpProblem, problem, problemFromAppError } from "./http";
 import type { Operation } from "./operations";
 import { consumeRateLimit } from "./rate-limit";
@@ -57,7 +58,7 @@ function bearerToken(request: Request): string | null {
 export function apiRoute(operation: Operation, handler: (ctx: ApiContext) => Promise<Response>) {
   const route = async (request: Request, args?: RouteArgs): Promise<Response> => {
     const token = bearerToken(request);
-    const principal = token ? await principalForToken(token) : null;
+    const principal = token ? await principalOf(token) : null;
     if (!principal) {
       await auditDenial(null, operation.permissions[0]);
       return unauthenticated(
@@ -66,7 +67,10 @@ export function apiRoute(operation: Operation, handler: (ctx: ApiContext) => Pro
           : "Send a personal access token: Authorization: Bearer atr_…",
       );
     }
-    const rate = await consumeRateLimit(`token:${principal.tokenId}`, apiRateLimit());
+    const rate = await consumeRateLimit(
+      principal.tokenId.startsWith("entra-app:") ? principal.tokenId : `token:${principal.tokenId}`,
+      apiRateLimit(),
+    );
     const rateHeaders = { "ratelimit-limit": String(rate.limit), "ratelimit-remaining": String(rate.remaining) };
     if (!rate.allowed) {
       return problem({
@@ -101,6 +105,11 @@ export function apiRoute(operation: Operation, handler: (ctx: ApiContext) => Pro
   };
   operationOf.set(route as (...args: never[]) => unknown, operation);
   return route;
+}
+
+/** A personal access token (atr_…), or an Entra ID app-only access token when Entra ID is configured. */
+async function principalOf(token: string): Promise<TokenPrincipal | null> {
+  return token.startsWith("atr_") ? principalForToken(token) : principalForAppToken(token);
 }
 
 async function failure(error: unknown, user: SessionUser, operation: Operation): Promise<Response> {
