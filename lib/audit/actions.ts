@@ -23,7 +23,7 @@ export const verifyAuditChainAction = guardedAction("audit.verify", async (actor
   return result.intact
     ? {
         ok: true,
-        message: `Chain intact: all ${result.events.toLocaleString("en-US")} events verified (${result.keyed.toLocaleString("en-US")} keyed, ${result.checkpoints} checkpoints).`,
+        message: `Chain intact: all ${result.events.toLocaleString("en-US")} events verified. ${result.keyed.toLocaleString("en-US")} keyed with the audit key; ${result.checkpoints.toLocaleString("en-US")} checkpoints outside the database agree.`,
       }
     : { ok: false, message: `Chain broken at event #${result.brokenAt}: ${result.reason}.` };
 });
