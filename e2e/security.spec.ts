@@ -42,13 +42,12 @@ test("[HEADERS]: pages run under a per-request nonce CSP without 'unsafe-inline'
   expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
   expect(first!.headers()["strict-transport-security"]).toBeUndefined(); // http://127.0.0.1: no HSTS
 
-  // Next.js put this response's nonce on every script it rendered; the next response has another one.
+  // Next.js put this response's nonce on every script tag it rendered (scripts its runtime adds later are trusted
+  // through 'strict-dynamic'); the next response has another nonce.
   const nonce = nonceOf(csp);
-  const scriptNonces = await page
-    .locator("script")
-    .evaluateAll((scripts) => scripts.map((s) => (s as HTMLScriptElement).nonce));
-  expect(scriptNonces.length).toBeGreaterThan(0);
-  expect(new Set(scriptNonces)).toEqual(new Set([nonce]));
+  const scriptTags = (await first!.text()).match(/<script\b[^>]*>/g) ?? [];
+  expect(scriptTags.length).toBeGreaterThan(0);
+  expect(scriptTags.filter((tag) => !tag.includes(` nonce="${nonce}"`))).toEqual([]);
   const second = await page.request.get("/requests/new");
   expect(nonceOf(second.headers()["content-security-policy"])).not.toBe(nonce);
 
