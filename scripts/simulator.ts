@@ -3,7 +3,8 @@
 //   ARM_SIMULATOR_PORT (default 8443), ARM_SIMULATOR_TIME_SCALE (default 0.05), ARM_SIMULATOR_STATE_FILE
 //   (default .data/simulator/state.json; "none" keeps state in memory only), ARM_SIMULATOR_CERT_DIR (default
 //   .data/simulator), ARM_SIMULATOR_SEED, ARM_SIMULATOR_PRINCIPAL_DELAY_MS, AZURE_SUBSCRIPTION_ID (landing zone
-//   subscription), ARM_SIMULATOR_SUBNET_IDS / ARM_SIMULATOR_DNS_ZONE_IDS (comma-separated landing-zone ids).
+//   subscription), ARM_SIMULATOR_SUBNET_IDS / ARM_SIMULATOR_DNS_ZONE_IDS (comma-separated landing-zone ids),
+//   ARM_SIMULATOR_CONTROL_TOKEN (when set, control endpoints that change anything need it as a bearer token).
 import { defaultLandingZone, startArmSimulator } from "../lib/azure/simulator/server";
 
 function num(name: string, fallback: number): number {
@@ -34,6 +35,7 @@ async function main() {
     certDir: process.env.ARM_SIMULATOR_CERT_DIR || ".data/simulator",
     seed: num("ARM_SIMULATOR_SEED", 1),
     principalReplicationDelayMs: num("ARM_SIMULATOR_PRINCIPAL_DELAY_MS", 0),
+    controlToken: process.env.ARM_SIMULATOR_CONTROL_TOKEN || undefined,
     landingZone: {
       subnetIds: list("ARM_SIMULATOR_SUBNET_IDS") ?? fallbackZone.subnetIds,
       privateDnsZoneIds: list("ARM_SIMULATOR_DNS_ZONE_IDS") ?? fallbackZone.privateDnsZoneIds,

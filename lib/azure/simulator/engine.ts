@@ -520,6 +520,10 @@ export class ArmEngine implements ProviderHost {
     return this.ipCounter;
   }
 
+  addRoleAssignmentByHand(scope: string, name: string, props: Json): Json {
+    return this.authorization.storeRoleAssignment(scope, name, props);
+  }
+
   /** Seeds the hub network resources the portal's settings point at (resource groups, VNets, subnets, DNS zones). */
   seedLandingZone(subnetIds: string[], privateDnsZoneIds: string[], location = "eastus"): void {
     seedLandingZone(this.store, this.now(), subnetIds, privateDnsZoneIds, location);

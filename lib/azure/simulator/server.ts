@@ -13,6 +13,9 @@ import { performance } from "node:perf_hooks";
 import { ensureCertificate } from "./cert";
 import { ArmEngine, type SimRequest, type SimResponse } from "./engine";
 import { ArmError } from "./errors";
+import { type ControlContext, handleControl } from "./control";
+import { header, readBody, sendJson } from "./http";
+import { type OutOfBandChange, applyOutOfBand } from "./out-of-band";
 import { normalizePath, parseQuery, splitSegments } from "./paths";
 import { inferRegion } from "./regions";
 import type {
@@ -51,43 +54,7 @@ export function defaultLandingZone(subscriptionId = SIMULATOR_DEFAULT_SUBSCRIPTI
   };
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
-/** ARM refuses request bodies over 4 MB (413 RequestContentTooLarge). */
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
-const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/**
- * Reads a request body of at most MAX_BODY_BYTES. A larger body is read to its end and dropped, so the client gets ARM's
- * 413 RequestContentTooLarge instead of a reset connection; a client that keeps sending far past the limit is cut off.
- */
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      if (size > MAX_DRAIN_BYTES) req.destroy();
-      else if (!tooLarge) chunks.push(c);
-    });
-    req.on("end", () => {
-      if (tooLarge) reject(tooLargeError());
-      else resolve(chunks.length === 0 ? "" : Buffer.concat(chunks).toString("utf8"));
-    });
-    req.on("error", reject);
-  });
-}
-
-const tooLargeError = () =>
-  new ArmError(413, "RequestContentTooLarge", "The request content size exceeds the maximum size of 4 MB.");
-
-function header(req: IncomingMessage, name: string): string | null {
-  const v = req.headers[name];
-  return Array.isArray(v) ? (v[0] ?? null) : (v ?? null);
-}
 
 export async function startArmSimulator(options: ArmSimulatorOptions = {}): Promise<ArmSimulator> {
   const started = Date.now();
@@ -131,103 +98,48 @@ export async function startArmSimulator(options: ArmSimulatorOptions = {}): Prom
 
   const setFaults = (faults: FaultOptions) => engine.faults.set(faults);
 
-  let url = "";
+  const softDeletedWorkspaces = () =>
+    [...engine.store.softDeleted.values()].map(({ key: _k, resourceGroupKey: _g, body: _b, ...s }) => s);
 
-  const sendJson = (res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}) => {
-    const text = body === undefined ? "" : JSON.stringify(body);
-    res.writeHead(status, {
-      ...(text
-        ? { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text) }
-        : { "Content-Length": 0 }),
-      ...extra,
+  /** Applies a change as a person in the portal would, and records it in the request log for a drift watch. */
+  const outOfBand = (change: OutOfBandChange) => {
+    const resource = applyOutOfBand(engine, change);
+    const id = randomUUID();
+    record({
+      method: "POST",
+      path: "/_simulator/out-of-band",
+      query: {},
+      apiVersion: null,
+      status: 200,
+      durationMs: 0,
+      correlationId: id,
+      requestId: id,
+      clientRequestId: null,
+      timestamp: new Date().toISOString(),
+      body: change,
+      errorCode: null,
+      fault: null,
+      outOfBand: { kind: change.kind, resourceId: String(resource.id ?? "") },
     });
-    res.end(text);
+    return resource;
   };
 
-  const control = async (req: IncomingMessage, res: ServerResponse, path: string, qs: string) => {
-    if (!LOOPBACK.has(req.socket.remoteAddress ?? "")) {
-      sendJson(res, 403, { error: { code: "Forbidden", message: "Simulator control endpoints are loopback-only." } });
-      return;
-    }
-    const route = `${req.method} ${path.toLowerCase()}`;
-    let raw: string;
-    try {
-      raw = await readBody(req);
-    } catch (err) {
-      if (!(err instanceof ArmError)) throw err;
-      sendJson(res, err.status, err.toBody());
-      return;
-    }
-    let body: unknown = null;
-    if (raw) {
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        sendJson(res, 400, { error: { code: "InvalidJson", message: "The body is not valid JSON." } });
-        return;
-      }
-    }
-    try {
-      switch (route) {
-        case "GET /_simulator/health":
-          engine.store.settle();
-          sendJson(res, 200, {
-            status: "ok",
-            azure: "simulated",
-            url,
-            timeScale: engine.timeScale,
-            tenantId: engine.tenantId,
-            resources: engine.store.resources.size,
-            uptimeMs: Date.now() - started,
-          });
-          return;
-        case "GET /_simulator/requests": {
-          const q = parseQuery(qs);
-          let items = log;
-          if (q.method) items = items.filter((e) => e.method === q.method.toUpperCase());
-          if (q.path) items = items.filter((e) => e.path.toLowerCase().includes(q.path.toLowerCase()));
-          sendJson(res, 200, { requests: items });
-          return;
-        }
-        case "DELETE /_simulator/requests":
-          log = [];
-          sendJson(res, 204, undefined);
-          return;
-        case "GET /_simulator/resources":
-          sendJson(res, 200, {
-            resources: resources(),
-            softDeletedWorkspaces: engine.store.softDeleted.size
-              ? [...engine.store.softDeleted.values()].map(({ key: _k, resourceGroupKey: _g, body: _b, ...s }) => s)
-              : [],
-          });
-          return;
-        case "POST /_simulator/principals": {
-          const list = Array.isArray(body) ? body : (body as { principals?: unknown })?.principals;
-          if (!Array.isArray(list)) {
-            sendJson(res, 400, {
-              error: { code: "InvalidBody", message: "Expected an array of principals or { principals: [...] }." },
-            });
-            return;
-          }
-          addPrincipals(list as DirectoryPrincipal[]);
-          sendJson(res, 200, { added: list.length });
-          return;
-        }
-        case "GET /_simulator/faults":
-          sendJson(res, 200, engine.faults.get());
-          return;
-        case "PUT /_simulator/faults":
-          setFaults((body ?? {}) as FaultOptions);
-          sendJson(res, 200, engine.faults.get());
-          return;
-        default:
-          sendJson(res, 404, { error: { code: "NotFound", message: `Unknown control endpoint ${route}.` } });
-      }
-    } catch (err) {
-      sendJson(res, 400, {
-        error: { code: "InvalidRequest", message: err instanceof Error ? err.message : String(err) },
-      });
-    }
+  let url = "";
+
+  const controlContext: ControlContext = {
+    engine,
+    url: () => url,
+    started,
+    controlToken: options.controlToken ?? null,
+    requests: () => log,
+    clearRequests: () => {
+      log = [];
+    },
+    resources,
+    softDeletedWorkspaces,
+    addPrincipals,
+    setFaults,
+    outOfBand,
   };
 
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
@@ -238,7 +150,7 @@ export async function startArmSimulator(options: ArmSimulatorOptions = {}): Prom
     const qs = qIndex === -1 ? "" : rawUrl.slice(qIndex + 1);
     const path = normalizePath(rawPath);
     if (path.toLowerCase().startsWith("/_simulator/")) {
-      await control(req, res, path, qs);
+      await handleControl(req, res, path, qs, controlContext);
       return;
     }
     const method = (req.method ?? "GET").toUpperCase();
@@ -394,8 +306,8 @@ export async function startArmSimulator(options: ArmSimulatorOptions = {}): Prom
       log = [];
     },
     resources,
-    softDeletedWorkspaces: () =>
-      [...engine.store.softDeleted.values()].map(({ key: _k, resourceGroupKey: _g, body: _b, ...s }) => s),
+    softDeletedWorkspaces,
+    outOfBand,
     addPrincipals,
     setFaults,
     flush: () => engine.store.flush(),

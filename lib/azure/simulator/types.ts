@@ -1,6 +1,7 @@
 /**
  * Public types of the ARM simulator. Kept free of Next.js and Prisma so the simulator starts in a plain Node process.
  */
+import type { OutOfBandChange } from "./out-of-band";
 
 export interface DirectoryPrincipal {
   objectId: string;
@@ -82,6 +83,8 @@ export interface ArmSimulatorOptions {
   softDeleteRetentionMs?: number;
   /** Maximum request-log entries kept (oldest dropped first). Default 5000. */
   requestLogLimit?: number;
+  /** When set, control endpoints that change anything require `Authorization: Bearer <controlToken>`. */
+  controlToken?: string;
   /** Override single latency entries ([minMs, maxMs] at time scale 1). */
   latencyProfile?: Partial<Record<LatencyOperation, [number, number]>>;
 }
@@ -131,6 +134,8 @@ export interface LoggedRequest {
   errorCode: string | null;
   /** Injected fault, when one applied. */
   fault: FaultKind | null;
+  /** Set on a change made out of band (as a person in the Azure portal would), not through the ARM API. */
+  outOfBand?: { kind: string; resourceId: string };
 }
 
 export interface SimResource {
@@ -169,6 +174,11 @@ export interface ArmSimulator {
   softDeletedWorkspaces(): SoftDeletedWorkspace[];
   addPrincipals(principals: DirectoryPrincipal[]): void;
   setFaults(faults: FaultOptions): void;
+  /**
+   * Changes the estate out of band, as a person in the Azure portal would (see out-of-band.ts for the kinds);
+   * returns the resource as GET now shows it and records the change in the request log.
+   */
+  outOfBand(change: OutOfBandChange): Record<string, unknown>;
   /** Waits until the state file (if any) reflects every change so far. */
   flush(): Promise<void>;
 }
