@@ -33,8 +33,10 @@ export async function createTestDatabase(prefix = "atrium_test"): Promise<TestDa
   let adminUrl: string;
   let appServerUrl: string;
   let stopServer = async () => {};
-  if (process.env.DATABASE_URL) {
-    adminUrl = onDatabase(process.env.DATABASE_URL, "postgres");
+  // Inside an integration test file DATABASE_URL is the app's role; the server's superuser is SUPERUSER_DATABASE_URL.
+  const serverUrl = process.env.SUPERUSER_DATABASE_URL ?? process.env.DATABASE_URL;
+  if (serverUrl) {
+    adminUrl = onDatabase(serverUrl, "postgres");
     await ensureAppRole(adminUrl, EMBEDDED_APP_ROLE, TEST_APP_PASSWORD);
     const app = new URL(adminUrl);
     app.username = EMBEDDED_APP_ROLE;
