@@ -26,6 +26,7 @@ import { AuthorizationProvider } from "./providers/authorization";
 import { InsightsProvider } from "./providers/insights";
 import { KeyVaultProvider } from "./providers/keyvault";
 import { MachineLearningProvider } from "./providers/machine-learning";
+import type { MlQuota } from "./providers/ml-quota";
 import { NetworkProvider } from "./providers/network";
 import { ResourceGroupsProvider } from "./providers/resources";
 import { StorageProvider } from "./providers/storage";
@@ -53,6 +54,7 @@ export class ArmEngine implements ProviderHost {
   private readonly providers: Record<string, ResourceProvider>;
   private readonly handlers: Record<string, TypeHandler>;
   private readonly resourceGroups: ResourceGroupsProvider;
+  private readonly machineLearning: MachineLearningProvider;
   private readonly authorization: AuthorizationProvider;
   private ipCounter = 4;
 
@@ -73,11 +75,12 @@ export class ArmEngine implements ProviderHost {
     this.softDeleteMs = options.softDeleteRetentionMs ?? this.retentionMs(SOFT_DELETE_DAYS);
     this.store = new Store(options.stateFile ?? null, now);
     this.store.effectHandler = (op) => this.completeOperation(op);
+    this.machineLearning = new MachineLearningProvider(this, options.quotaLimits);
     this.providers = {
       "microsoft.storage": new StorageProvider(this),
       "microsoft.keyvault": new KeyVaultProvider(this),
       "microsoft.insights": new InsightsProvider(this),
-      "microsoft.machinelearningservices": new MachineLearningProvider(this),
+      "microsoft.machinelearningservices": this.machineLearning,
       "microsoft.network": new NetworkProvider(this),
     };
     this.handlers = Object.assign({}, ...Object.values(this.providers).map((p) => p.types));
@@ -518,6 +521,11 @@ export class ArmEngine implements ProviderHost {
   nextIp(): number {
     this.ipCounter = this.ipCounter >= 250 ? 4 : this.ipCounter + 1;
     return this.ipCounter;
+  }
+
+  /** Azure ML quota limits (usages), settable by the simulator's operator. */
+  get quota(): MlQuota {
+    return this.machineLearning.quota;
   }
 
   addRoleAssignmentByHand(scope: string, name: string, props: Json): Json {

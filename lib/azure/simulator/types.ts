@@ -83,6 +83,8 @@ export interface ArmSimulatorOptions {
   softDeleteRetentionMs?: number;
   /** Maximum request-log entries kept (oldest dropped first). Default 5000. */
   requestLogLimit?: number;
+  /** Azure ML quota limits by usage name, for all regions or one ("westeurope/<name>"); see providers/ml-quota.ts. */
+  quotaLimits?: Record<string, number>;
   /** When set, control endpoints that change anything require `Authorization: Bearer <controlToken>`. */
   controlToken?: string;
   /** Override single latency entries ([minMs, maxMs] at time scale 1). */

@@ -4,18 +4,33 @@ import { ArmError } from "../errors";
 import { asObject, deepMerge, isoNow } from "../json";
 import * as names from "../names";
 import { keyOf, parseResourceId, rgId } from "../paths";
-import type { ProviderHost, RemovalInfo, ResourceCtx, ResourceProvider, SimResponse, TypeHandler } from "../provider";
+import type {
+  ProviderHost,
+  RemovalInfo,
+  ResourceCtx,
+  ResourceProvider,
+  SimRequest,
+  SimResponse,
+  SubscriptionRoute,
+  TypeHandler,
+} from "../provider";
 import { ML, T, TERMINAL_OK } from "../provider";
 import type { Json, StoredResource } from "../store";
 import { ComputeProvider } from "./ml-computes";
+import { MlQuota } from "./ml-quota";
 
 /** The dependent resources a workspace is bound to. */
 const DEPENDENCIES = ["storageAccount", "keyVault", "applicationInsights", "containerRegistry"] as const;
 
 export class MachineLearningProvider implements ResourceProvider {
   readonly types: Record<string, TypeHandler>;
+  readonly quota: MlQuota;
 
-  constructor(private readonly h: ProviderHost) {
+  constructor(
+    private readonly h: ProviderHost,
+    quotaLimits: Record<string, number> = {},
+  ) {
+    this.quota = new MlQuota(h, quotaLimits);
     const computes = new ComputeProvider(h);
     this.types = {
       [T.ws.toLowerCase()]: {
@@ -38,6 +53,11 @@ export class MachineLearningProvider implements ResourceProvider {
       },
       [T.pec.toLowerCase()]: { put: (c) => this.putPeConnection(c), delete: (c) => this.deletePeConnection(c) },
     };
+  }
+
+  subscriptionRoute(req: SimRequest, sub: string, rest: string[]): SubscriptionRoute | null {
+    const run = this.quota.route(req, sub, rest);
+    return run ? { apiType: "microsoft.machinelearningservices/locations", run } : null;
   }
 
   /** A deleted workspace is kept soft-deleted (unless purged) and private endpoints to it show Disconnected. */
