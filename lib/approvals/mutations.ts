@@ -123,14 +123,14 @@ export async function approveRequest(
           correlationId,
         });
         if (final) {
-          await notifyUsers(tx, [subject.requesterId], {
+          await notifyUsers(tx, [subject.requesterId, ...subject.memberIds], {
             kind: "request.approved",
             title: `${number} approved`,
             body: `${actor.name} gave the ${stage === "ADMIN" ? "admin" : "production"} approval. Provisioning is queued.`,
             requestId: subject.id,
           });
         } else {
-          await notifyUsers(tx, [subject.requesterId], {
+          await notifyUsers(tx, [subject.requesterId, ...subject.memberIds], {
             kind: "request.admin_approved",
             title: `${number}: admin approval given`,
             body: `${actor.name} approved ${number}. Because it includes production, a stakeholder approves it next.`,
@@ -232,7 +232,11 @@ export async function rejectRequest(
       });
       await notifyUsers(
         tx,
-        [subject.requesterId, ...(subject.adminApproverId && stage === "STAKEHOLDER" ? [subject.adminApproverId] : [])],
+        [
+          subject.requesterId,
+          ...subject.memberIds,
+          ...(subject.adminApproverId && stage === "STAKEHOLDER" ? [subject.adminApproverId] : []),
+        ],
         {
           kind: "request.rejected",
           title: `${number} rejected`,

@@ -7,7 +7,7 @@ import { Prisma } from "@/generated/prisma/client";
 import type { RequestStatus } from "@/generated/prisma/enums";
 import { recordAuditEvent } from "@/lib/audit/record-event";
 import { db, type Tx } from "@/lib/db/client";
-import { notifyRole, notifyUsers } from "@/lib/notifications/notify";
+import { notifyRole, notifyUsers, requestAudience, teamMlops } from "@/lib/notifications/notify";
 import { formatRequestNumber } from "@/lib/plan/build-plan";
 import type { Plan } from "@/lib/plan/types";
 import { PROVISIONER } from "./step-runner";
@@ -190,8 +190,18 @@ export async function failRun(
       body: error.errorMessage,
       requestId: request.id,
     };
-    await notifyUsers(tx, [request.requesterId], note);
+    // The requester and members hear that their request failed; the team's MLOps engineers, who retry runs,
+    // get the run's failure instead.
+    const mlops = await teamMlops(tx, request.id);
+    const audience = (await requestAudience(tx, request.id)).filter((id) => !mlops.includes(id));
+    await notifyUsers(tx, audience, note);
     await notifyRole(tx, "ADMIN", note, [request.requesterId]);
+    await notifyUsers(tx, mlops, {
+      kind: "run.failed",
+      title: `${label}: provisioning run ${run.attempt} failed`,
+      body: `${error.errorMessage} Retry the run from the request page once the cause is fixed.`,
+      requestId: request.id,
+    });
   });
 }
 
@@ -241,7 +251,7 @@ export async function succeedRun(
       },
       correlationId: run.id,
     });
-    await notifyUsers(tx, [request.requesterId], {
+    await notifyUsers(tx, await requestAudience(tx, request.id), {
       kind: "provisioning.succeeded",
       title: `${label}: workspaces ready`,
       body: `Atrium created and verified ${plan.steps.length} resources in ${plan.environments.join(", ")}.`,

@@ -227,7 +227,8 @@ describe("[APPROVALS]: decisions", () => {
       where: { requestId: req.id, kind: "request.rejected" },
       select: { userId: true },
     });
-    expect(told.map((n) => n.userId).sort()).toEqual(["usr-amara", "usr-fatima"]);
+    // The requester, the members and the admin whose approval the rejection overrides.
+    expect(told.map((n) => n.userId).sort()).toEqual(["usr-amara", "usr-diana", "usr-fatima"]);
   });
 
   it("refuses a decision about a version or plan the decider did not see", async () => {

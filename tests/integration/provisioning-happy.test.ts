@@ -99,7 +99,8 @@ describe("[PROVISIONING] happy path", () => {
       const notes = await db.notification.findMany({
         where: { requestId: c.requestId, kind: "provisioning.succeeded" },
       });
-      expect(notes).toHaveLength(1);
+      // The requester and every member hear it once.
+      expect(notes.map((n) => n.userId).sort()).toEqual(["usr-amara", "usr-ben", "usr-diana"]);
     }
 
     // The simulated estate equals the plans, resource for resource.
