@@ -34,8 +34,10 @@ async function main() {
   const { values, positionals } = parsed;
   if (positionals[0] !== "create" || !values.as) fail(2, USAGE);
 
-  const { env, localPersonasEnabled } = await import("../lib/env");
-  if (!localPersonasEnabled(env())) fail(3, "token: only in local mode; create tokens on the Tokens page (/tokens).");
+  // Local mode: where the portal could offer password-less personas (no Entra ID, loopback URL), minting a token for
+  // any seeded person gives nothing a persona sign-in would not.
+  const { env, localPersonasPermitted } = await import("../lib/env");
+  if (!localPersonasPermitted(env())) fail(3, "token: only in local mode; create tokens on the Tokens page (/tokens).");
   const { createTokenSchema } = await import("../lib/tokens/schemas");
   const input = createTokenSchema.safeParse({
     name: values.name,

@@ -63,7 +63,7 @@ export const createTokenSchema = z.object({
       .string({ error: "Name the token (where it is used, e.g. ci-pipeline)." })
       .min(1, "Name the token (where it is used, e.g. ci-pipeline).")
       .max(80, "A token name has at most 80 characters.")
-      .regex(/^[\p{L}\p{N} ._:/@-]+$/u, "Use letters, digits, spaces and . _ : / @ - in the name."),
+      .regex(/^[\p{L}\p{N} ._:/@-]*$/u, "Use letters, digits, spaces and . _ : / @ - in the name."),
   ),
   scopes: z.preprocess(
     toArray,
