@@ -12,6 +12,7 @@ export const NAV_SECTIONS: NavSection[] = [
       { href: "/requests", label: "My requests", anyOf: ["request.create"] },
       { href: "/approvals", label: "Approvals", anyOf: ["request.approve", "request.approve_production"] },
       { href: "/runs", label: "Provisioning runs", anyOf: ["run.read_team", "run.read_all"] },
+      { href: "/settings/notifications", label: "Notification settings", anyOf: ["inbox.read"] },
     ],
   },
   {
@@ -28,6 +29,8 @@ export const NAV_SECTIONS: NavSection[] = [
       { href: "/admin/settings", label: "Settings", anyOf: ["settings.update"] },
       { href: "/admin/people", label: "People and roles", anyOf: ["users.manage"] },
       { href: "/admin/simulator", label: "Simulated Azure", anyOf: ["simulator.view"] },
+      { href: "/admin/webhooks", label: "Webhooks and Teams", anyOf: ["notifications.manage"] },
+      { href: "/admin/mail", label: "Sent mail", anyOf: ["notifications.manage"] },
     ],
   },
   {

@@ -37,3 +37,11 @@ export const deliveryIdSchema = z.object({ id: z.uuid({ error: "Unknown delivery
 export const enabledSchema = endpointIdSchema.extend({
   enabled: z.enum(["true", "false"]).transform((v) => v === "true"),
 });
+
+/** What creating an endpoint returns to the admin's form: a webhook's signing secret, this once. */
+export type CreatedEndpointState = {
+  ok: boolean;
+  message?: string;
+  secret?: string;
+  fieldErrors?: Record<string, string[] | undefined>;
+};
