@@ -16,7 +16,12 @@ import { getWorkspaceView } from "@/lib/history/workspaces";
 import { getProvisioningProgress, listRuns } from "@/lib/provisioning/queries";
 import { getRequestForViewer } from "@/lib/requests/queries";
 import RequestPage from "@/app/(portal)/requests/[id]/page";
+import HistoryRequestPage from "@/app/(portal)/history/[id]/page";
+import WorkspacePage from "@/app/(portal)/workspaces/[id]/page";
+import ApprovalPage from "@/app/(portal)/approvals/[id]/page";
+import { hasPermission } from "@/lib/auth/permissions";
 import { actAs } from "../support/act-as";
+import { resolveServerTree } from "./authz-render";
 
 process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = "1";
 
@@ -184,5 +189,42 @@ describe("[VISIBILITY]: persona × request state", () => {
     }
     await actAs("amara.okafor@contoso.com");
     await expect(RequestPage(props)).resolves.toBeTruthy();
+  });
+
+  it("the pages agree: each opens (whole server tree) exactly for those who may see the object", async () => {
+    type Page = (props: unknown) => Promise<unknown>;
+    const open = async (page: Page, id: string) => {
+      try {
+        await resolveServerTree(await page({ params: Promise.resolve({ id }), searchParams: Promise.resolve({}) }));
+        return "opens";
+      } catch (error) {
+        const digest = (error as { digest?: string }).digest;
+        if (digest === "NEXT_HTTP_ERROR_FALLBACK;404") return "not found";
+        if (digest === "NEXT_HTTP_ERROR_FALLBACK;403") return "forbidden";
+        throw error;
+      }
+    };
+    for (const key of Object.keys(PEOPLE) as PersonaKey[]) {
+      await actAs(viewers[key].email);
+      const approver = ["request.approve", "request.approve_production"].some((p) =>
+        hasPermission(viewers[key].roles, p as "request.approve"),
+      );
+      for (const f of fixtures) {
+        const visible = EXPECTED[f.state].includes(key);
+        const submitted = f.state === "submitted" || f.state === "provisioned";
+        const label = `${key} × ${f.state}`;
+        expect(await open(RequestPage as Page, f.id), `/requests: ${label}`).toBe(visible ? "opens" : "not found");
+        expect(await open(HistoryRequestPage as Page, f.id), `/history: ${label}`).toBe(
+          visible && submitted ? "opens" : "not found",
+        );
+        expect(await open(ApprovalPage as Page, f.id), `/approvals: ${label}`).toBe(
+          !approver ? "forbidden" : visible && submitted ? "opens" : "not found",
+        );
+        if (f.workspaceId)
+          expect(await open(WorkspacePage as Page, f.workspaceId), `/workspaces: ${label}`).toBe(
+            visible ? "opens" : "not found",
+          );
+      }
+    }
   });
 });
