@@ -2,8 +2,11 @@
  * The ARM simulator's request engine: routes a request to the resource provider of its namespace (`providers/`), checks
  * api-versions, takes throttling tokens, injects faults and runs the long-running-operation machine (operations settle
  * lazily on the next request). Transport-free so it can be unit-tested; `server.ts` wraps it in HTTPS.
+ * A little over 500 lines: besides routing it is the `ProviderHost` the providers lean on, mostly one-line
+ * delegations to operations.ts and validation.ts, kept here so a provider needs one object, not five modules.
  */
 import { apiVersionsFor } from "./api-versions";
+import * as errors from "./errors";
 import { ArmError, notFound, resourceGroupNotFound } from "./errors";
 import { FaultInjector, TRANSPORT_FAULTS, transportFaultResponse } from "./faults";
 import { asObject, deepMerge, isObject, isoNow } from "./json";
@@ -352,27 +355,15 @@ export class ArmEngine implements ProviderHost {
   }
 
   noRoute(req: SimRequest): ArmError {
-    return new ArmError(
-      404,
-      "NotFound",
-      `No HTTP resource was found that matches the request URI '${req.baseUrl}${req.path}'.`,
-    );
+    return errors.noRoute(req);
   }
 
   methodNotAllowed(req: SimRequest): ArmError {
-    return new ArmError(
-      405,
-      "MethodNotAllowed",
-      `The requested resource does not support http method '${req.method}'.`,
-    );
+    return errors.methodNotAllowed(req);
   }
 
   unknownType(ns: string, type: string, req: SimRequest): ArmError {
-    return new ArmError(
-      400,
-      "InvalidResourceType",
-      `The resource type '${type}' could not be found in the namespace '${ns}' for api version '${req.query["api-version"] ?? ""}'.`,
-    );
+    return errors.unknownType(ns, type, req);
   }
 
   requireExisting(ctx: ResourceCtx): StoredResource {

@@ -1,4 +1,5 @@
 /** ARM error responses: `{ error: { code, message, target, details } }` (common-types ErrorResponse). */
+import type { SimRequest } from "./provider";
 
 export interface ArmErrorDetail {
   code: string;
@@ -46,15 +47,18 @@ export const notFound = (type: string, name: string, resourceGroup: string | nul
 export const resourceGroupNotFound = (name: string): ArmError =>
   new ArmError(404, "ResourceGroupNotFound", `Resource group '${name}' could not be found.`);
 
-export const parentNotFound = (parentId: string): ArmError =>
-  new ArmError(
-    404,
-    "ParentResourceNotFound",
-    `Can not perform requested operation on nested resource. Parent resource '${parentId}' not found.`,
-  );
-
-export const invalidRequestContent = (message: string, target?: string): ArmError =>
-  new ArmError(400, "InvalidRequestContent", message, { target });
-
 export const locationRequired = (): ArmError =>
   new ArmError(400, "LocationRequired", "The location property is required for this definition.");
+
+export const noRoute = (req: SimRequest): ArmError =>
+  new ArmError(404, "NotFound", `No HTTP resource was found that matches the request URI '${req.baseUrl}${req.path}'.`);
+
+export const methodNotAllowed = (req: SimRequest): ArmError =>
+  new ArmError(405, "MethodNotAllowed", `The requested resource does not support http method '${req.method}'.`);
+
+export const unknownType = (ns: string, type: string, req: SimRequest): ArmError =>
+  new ArmError(
+    400,
+    "InvalidResourceType",
+    `The resource type '${type}' could not be found in the namespace '${ns}' for api version '${req.query["api-version"] ?? ""}'.`,
+  );

@@ -56,6 +56,138 @@ export function defaultLandingZone(subscriptionId = SIMULATOR_DEFAULT_SUBSCRIPTI
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The JSON body of an ARM request (400 InvalidRequestContent when it does not parse). */
+async function jsonBody(req: IncomingMessage): Promise<unknown> {
+  const raw = await readBody(req);
+  let body: unknown = null;
+  if (raw) {
+    try {
+      body = JSON.parse(raw) as unknown;
+    } catch {
+      throw new ArmError(
+        400,
+        "InvalidRequestContent",
+        "The request content was invalid and could not be deserialized.",
+      );
+    }
+  }
+  return body;
+}
+
+/** ARM answers 401 AuthenticationFailed without a bearer token. */
+function requireBearer(req: IncomingMessage, tenantId: string): void {
+  const auth = header(req, "authorization");
+  if (!auth || !/^Bearer\s+\S+/i.test(auth)) {
+    throw new ArmError(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.", {
+      headers: {
+        "WWW-Authenticate": `Bearer authorization_uri="https://login.microsoftonline.com/${tenantId}", error="invalid_token", error_description="The authentication failed because of missing 'Authorization' header."`,
+      },
+    });
+  }
+}
+
+interface ArmServeDeps {
+  engine: ArmEngine;
+  url(): string;
+  record(entry: LoggedRequest): void;
+  hanging: Set<ServerResponse>;
+}
+
+/** Answers one ARM request: body and bearer checks, the engine, simulated latency, ARM's headers, the request log. */
+async function serveArm(
+  req: IncomingMessage,
+  res: ServerResponse,
+  at: { path: string; qs: string; t0: number },
+  { engine, url: urlOf, record, hanging }: ArmServeDeps,
+): Promise<void> {
+  const { path, qs, t0 } = at;
+  const url = urlOf();
+  const method = (req.method ?? "GET").toUpperCase();
+  const requestId = randomUUID();
+  const correlationId = header(req, "x-ms-correlation-request-id") ?? requestId;
+  const clientRequestId = header(req, "x-ms-client-request-id");
+  const query = parseQuery(qs);
+  let parsedBody: unknown = null;
+  let result: SimResponse;
+  try {
+    parsedBody = await jsonBody(req);
+    requireBearer(req, engine.tenantId);
+    const segs = splitSegments(path);
+    const simReq: SimRequest = {
+      method,
+      path,
+      segs,
+      low: segs.map((s) => s.toLowerCase()),
+      query,
+      body: parsedBody,
+      baseUrl: req.headers.host ? `https://${req.headers.host}` : url,
+    };
+    result = await engine.handle(simReq);
+  } catch (err) {
+    if (err instanceof ArmError) {
+      result = { status: err.status, body: err.toBody(), headers: err.headers };
+    } else {
+      const message = err instanceof Error ? err.message : String(err);
+      result = {
+        status: 500,
+        body: new ArmError(500, "InternalServerError", `Simulator error: ${message}`).toBody(),
+      };
+    }
+  }
+
+  const entry = (status: number): LoggedRequest => ({
+    method,
+    path,
+    query,
+    apiVersion: query["api-version"] ?? null,
+    status,
+    durationMs: Math.round((performance.now() - t0) * 100) / 100,
+    correlationId,
+    requestId,
+    clientRequestId,
+    timestamp: new Date().toISOString(),
+    body: parsedBody,
+    errorCode: (result.body as { error?: { code?: string } } | undefined)?.error?.code ?? null,
+    fault: result.fault ?? null,
+  });
+
+  if (result.transport === "reset") {
+    record(entry(0));
+    req.socket.destroy();
+    return;
+  }
+  if (result.transport === "hang") {
+    record(entry(0));
+    hanging.add(res);
+    res.on("close", () => hanging.delete(res));
+    return;
+  }
+  if (result.delayMs && result.delayMs > 0) await sleep(result.delayMs);
+  const headers: Record<string, string> = {
+    "Cache-Control": "no-cache",
+    Pragma: "no-cache",
+    Expires: "-1",
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "X-Content-Type-Options": "nosniff",
+    "x-ms-request-id": requestId,
+    "x-ms-correlation-request-id": correlationId,
+    "x-ms-routing-request-id": `LOCAL:${new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15)}Z:${requestId}`,
+    ...(clientRequestId ? { "x-ms-client-request-id": clientRequestId } : {}),
+    ...result.headers,
+  };
+  const text = result.body === undefined || method === "HEAD" ? "" : JSON.stringify(result.body);
+  if (text) headers["Content-Type"] = "application/json; charset=utf-8";
+  headers["Content-Length"] = String(Buffer.byteLength(text));
+  res.writeHead(result.status, headers);
+  res.end(text);
+  record(entry(result.status));
+}
+
+/**
+ * Starts the simulator. Longer than 80 lines on purpose: it is the assembly of the server, whose small closures
+ * (request log, estate view, principals, faults, out-of-band changes, close) share the engine, the log and the sockets;
+ * the request handling itself is in serveArm and control.ts.
+ */
 export async function startArmSimulator(options: ArmSimulatorOptions = {}): Promise<ArmSimulator> {
   const started = Date.now();
   const host = options.host ?? "127.0.0.1";
@@ -153,108 +285,7 @@ export async function startArmSimulator(options: ArmSimulatorOptions = {}): Prom
       await handleControl(req, res, path, qs, controlContext);
       return;
     }
-    const method = (req.method ?? "GET").toUpperCase();
-    const requestId = randomUUID();
-    const correlationId = header(req, "x-ms-correlation-request-id") ?? requestId;
-    const clientRequestId = header(req, "x-ms-client-request-id");
-    const query = parseQuery(qs);
-    let parsedBody: unknown = null;
-    let result: SimResponse;
-    try {
-      const raw = await readBody(req);
-      if (raw) {
-        try {
-          parsedBody = JSON.parse(raw);
-        } catch {
-          throw new ArmError(
-            400,
-            "InvalidRequestContent",
-            "The request content was invalid and could not be deserialized.",
-          );
-        }
-      }
-      const auth = header(req, "authorization");
-      if (!auth || !/^Bearer\s+\S+/i.test(auth)) {
-        throw new ArmError(
-          401,
-          "AuthenticationFailed",
-          "Authentication failed. The 'Authorization' header is missing.",
-          {
-            headers: {
-              "WWW-Authenticate": `Bearer authorization_uri="https://login.microsoftonline.com/${engine.tenantId}", error="invalid_token", error_description="The authentication failed because of missing 'Authorization' header."`,
-            },
-          },
-        );
-      }
-      const segs = splitSegments(path);
-      const simReq: SimRequest = {
-        method,
-        path,
-        segs,
-        low: segs.map((s) => s.toLowerCase()),
-        query,
-        body: parsedBody,
-        baseUrl: req.headers.host ? `https://${req.headers.host}` : url,
-      };
-      result = await engine.handle(simReq);
-    } catch (err) {
-      if (err instanceof ArmError) {
-        result = { status: err.status, body: err.toBody(), headers: err.headers };
-      } else {
-        const message = err instanceof Error ? err.message : String(err);
-        result = {
-          status: 500,
-          body: new ArmError(500, "InternalServerError", `Simulator error: ${message}`).toBody(),
-        };
-      }
-    }
-
-    const entry = (status: number): LoggedRequest => ({
-      method,
-      path,
-      query,
-      apiVersion: query["api-version"] ?? null,
-      status,
-      durationMs: Math.round((performance.now() - t0) * 100) / 100,
-      correlationId,
-      requestId,
-      clientRequestId,
-      timestamp: new Date().toISOString(),
-      body: parsedBody,
-      errorCode: (result.body as { error?: { code?: string } } | undefined)?.error?.code ?? null,
-      fault: result.fault ?? null,
-    });
-
-    if (result.transport === "reset") {
-      record(entry(0));
-      req.socket.destroy();
-      return;
-    }
-    if (result.transport === "hang") {
-      record(entry(0));
-      hanging.add(res);
-      res.on("close", () => hanging.delete(res));
-      return;
-    }
-    if (result.delayMs && result.delayMs > 0) await sleep(result.delayMs);
-    const headers: Record<string, string> = {
-      "Cache-Control": "no-cache",
-      Pragma: "no-cache",
-      Expires: "-1",
-      "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
-      "X-Content-Type-Options": "nosniff",
-      "x-ms-request-id": requestId,
-      "x-ms-correlation-request-id": correlationId,
-      "x-ms-routing-request-id": `LOCAL:${new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15)}Z:${requestId}`,
-      ...(clientRequestId ? { "x-ms-client-request-id": clientRequestId } : {}),
-      ...result.headers,
-    };
-    const text = result.body === undefined || method === "HEAD" ? "" : JSON.stringify(result.body);
-    if (text) headers["Content-Type"] = "application/json; charset=utf-8";
-    headers["Content-Length"] = String(Buffer.byteLength(text));
-    res.writeHead(result.status, headers);
-    res.end(text);
-    record(entry(result.status));
+    await serveArm(req, res, { path, qs, t0 }, { engine, url: () => url, record, hanging });
   };
 
   const server = https.createServer({ key: cert.key, cert: cert.cert }, (req, res) => {

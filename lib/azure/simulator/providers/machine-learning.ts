@@ -90,6 +90,8 @@ export class MachineLearningProvider implements ResourceProvider {
     }
   }
 
+  /** PUT a workspace: 202 + Location (mlworkspaceOperationsStatus). Most of its length is the response body Azure
+   * returns (Workspace/get.json); the checks are in validateWorkspaceInput and recoverSoftDeleted. */
   private putWorkspace(ctx: ResourceCtx): SimResponse {
     const err = names.checkWorkspaceName(ctx.name);
     if (err) throw err;
