@@ -42,6 +42,10 @@ const checkpointDir = mkdtempSync(path.join(tmpdir(), "atrium-audit-checkpoints-
 process.env.AUDIT_CHECKPOINT_DIR = checkpointDir;
 
 afterAll(async () => {
+  // Any event enqueues notification deliveries, which opens this process's pg-boss producer: close it before the
+  // database is dropped, or its pool logs the forced disconnects.
+  const { stopProducer } = await import("@/lib/jobs/queue");
+  await stopProducer();
   rmSync(checkpointDir, { recursive: true, force: true });
   await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 });
