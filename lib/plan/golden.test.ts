@@ -1,6 +1,8 @@
 /**
  * Pins the plan hashes of representative requests, taken before the plan was split into per-resource
  * builders: a refactoring of the builders must not change a single byte an approval is bound to.
+ * The shared case's hash changed once, deliberately, when dev names began to be cut to the longest
+ * environment name's budget (its dev storage account is now `stretailbankin…`, like test's).
  */
 import { describe, expect, it } from "vitest";
 import { buildPlan } from "./build-plan";
@@ -27,7 +29,7 @@ describe("[PLAN]: pinned plan hashes", () => {
     [
       "shared, dev+test, one data engineer",
       journeyInput({ pattern: "shared", project: null, members: [DANA], environments: ["dev", "test"] }),
-      "bdfde27b9a7dfc26f7e215aeb0d6f6ee6b5ef45c9c2bba7bc37e44e98e02a4e2",
+      "2bfc44bccbab36d1f1e148b04e5823421f0eeb139faf7c9a689a9817cb9e18e1",
     ],
   ])("%s", (_name, input, hash) => {
     expect(planHash(buildPlan(input))).toBe(`sha256:${hash}`);

@@ -12,6 +12,7 @@
  */
 import { v5 as uuidv5 } from "uuid";
 import type { PlanEnvironment, PlanInput } from "./types";
+import { ENVIRONMENTS } from "@/lib/vocabulary";
 
 /** Atrium's UUIDv5 namespace (fixed forever: changing it renames every resource). */
 export const ATRIUM_NAMESPACE = "3b0c5f4e-7a51-4d7e-9c1a-6f2e8d4b9a10";
@@ -150,6 +151,9 @@ export interface EnvironmentNames {
   privateEndpoint: string;
 }
 
+/** Length of the longest environment name ("test", "prod"): the budget every environment's names are cut to. */
+export const LONGEST_ENVIRONMENT = Math.max(...ENVIRONMENTS.map((e) => e.length));
+
 /** Names of the fixed resources of one environment. `subscriptionId` keeps global names (storage, key vault) apart across subscriptions. */
 export function environmentNames(
   scope: string,
@@ -158,11 +162,14 @@ export function environmentNames(
   subscriptionId: string,
 ): EnvironmentNames {
   const globalKey = `${subscriptionId.toLowerCase()}/${scope}/${env}`;
-  const workspace = `mlw-${fitSlug(scope, 33 - "mlw-".length - 1 - env.length)}-${env}`;
-  const stScope = alnumPart(scope).slice(0, 24 - 2 - env.length - 6);
-  const kvScope = trimHyphens(fitSlug(scope, 24 - 3 - 1 - env.length - 1 - 5).replace(/-+/g, "-"));
+  // Budgets are computed for the longest environment name, not this one: one set's names then share one
+  // scope part (mlw-<scope>-dev, mlw-<scope>-test), so people and scripts recognise them as one set.
+  const e = LONGEST_ENVIRONMENT;
+  const workspace = `mlw-${fitSlug(scope, 33 - "mlw-".length - 1 - e)}-${env}`;
+  const stScope = alnumPart(scope).slice(0, 24 - 2 - e - 6);
+  const kvScope = trimHyphens(fitSlug(scope, 24 - 3 - 1 - e - 1 - 5).replace(/-+/g, "-"));
   return {
-    resourceGroup: `rg-${fitSlug(scope, 90 - 3 - 1 - env.length - 1 - region.length)}-${env}-${region}`,
+    resourceGroup: `rg-${fitSlug(scope, 90 - 3 - 1 - e - 1 - region.length)}-${env}-${region}`,
     workspace,
     storageAccount: `st${stScope}${env}${shortHash(globalKey, 6)}`,
     keyVault: `kv-${kvScope ? `${kvScope}-` : ""}${env}-${shortHash(globalKey, 5)}`,
