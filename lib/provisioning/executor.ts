@@ -147,10 +147,18 @@ async function runGraph(
   const running = new Map<string, Promise<void>>();
   let cancelled = false;
   let aborted = false;
+  let broken: unknown = null;
   const runStep = async (step: PlanStep) => {
     const row = state.get(step.id);
     const prior = { attempts: row?.attempts ?? 0, lroState: row?.lroState ?? null };
-    const result = await singleFlight(step, () => executeWithRetries(request.id, step, run.id, prior, options));
+    // An unexpected error (the database went away) stops the run like a stop would, after the steps in flight: the
+    // job is released only when nothing of this run is still running in this process.
+    const result = await singleFlight(step, () => executeWithRetries(request.id, step, run.id, prior, options)).catch(
+      (err: unknown) => {
+        broken ??= err;
+        return { ok: false, aborted: true } as const;
+      },
+    );
     if (result.ok) done.add(step.id);
     else if (result.aborted) aborted = true;
     else failed ??= { failedStepKey: step.id, errorCode: result.code, errorMessage: result.message };
@@ -178,6 +186,7 @@ async function runGraph(
       cancelled = status?.status === "CANCELLED";
     }
   }
+  if (broken) throw broken;
   if (aborted) return { kind: "aborted" };
   if (cancelled) return { kind: "cancelled" };
   if (failed) return { kind: "failed", failure: failed };

@@ -2,7 +2,9 @@
 // requests are timed out and sent again; a resource that never answers fails its step with an actionable error; a
 // long-running operation that outlives its kind's deadline fails its step (not retried in the run); 429s on polls are
 // waited out on the bucket without spending an attempt; and a worker that stops after a step failed for good (job
-// signal, as on SIGTERM) leaves that decision alone: the resumed run ends failed and the failed PUT is not re-sent.
+// signal, as on SIGTERM) leaves that decision alone: the resumed run ends failed and the failed PUT is not re-sent; a
+// step's failure is never kept without its audit event.
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ArmSimulator, FaultRule } from "@/lib/azure/simulator/server";
 import { createClientFactory, type RequestTimeouts } from "@/lib/azure/clients";
@@ -171,5 +173,54 @@ describe("[PROVISIONING] timeouts, deadlines and throttled polls", () => {
       where: { requestId: created.requestId, action: "provisioning.step_failed" },
     });
     expect(events).toHaveLength(1);
+  });
+
+  it("writes a step's failure and its audit event together or not at all", async () => {
+    const created = await createApprovedRequestRow({ scope: "toatom", environments: ["dev"] });
+    const cluster = stepOf(created, "computeCluster");
+    // The event cannot be written (as when the worker dies between the two writes): the status must not stay either.
+    const admin = new pg.Client({ connectionString: process.env.SUPERUSER_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE FUNCTION refuse_step_failed() RETURNS trigger LANGUAGE plpgsql AS
+      $$ BEGIN IF NEW.action = 'provisioning.step_failed' THEN RAISE EXCEPTION 'audit unavailable'; END IF;
+      RETURN NEW; END $$`);
+    await admin.query(`CREATE TRIGGER refuse_step_failed BEFORE INSERT ON audit_events
+      FOR EACH ROW EXECUTE FUNCTION refuse_step_failed()`);
+    sim.setFaults({
+      seed: 5150,
+      rules: [
+        {
+          kind: "lro-failed",
+          method: "PUT",
+          pathPattern: `/computes/${cluster.name}$`,
+          count: 1,
+          errorCode: "QuotaExceeded",
+          errorMessage: "Not enough standardDSv2Family cores.",
+        },
+      ],
+    });
+    try {
+      await expect(runProvisioning(created, executor({}))).rejects.toThrow(/audit unavailable/);
+    } finally {
+      await admin.query("DROP TRIGGER refuse_step_failed ON audit_events");
+      await admin.query("DROP FUNCTION refuse_step_failed()");
+      await admin.end();
+      sim.setFaults({ rules: [] });
+    }
+    expect((await stepRow(created, "computeCluster")).status).toBe("RUNNING");
+    expect(
+      await db.auditEvent.count({ where: { requestId: created.requestId, action: "provisioning.step_failed" } }),
+    ).toBe(0);
+    // The steps in flight finished before the run gave up (nothing of it keeps running in this process).
+    expect((await stepRow(created, "computeInstance")).status).toBe("SUCCEEDED");
+
+    // Resumed, the step polls the same operation (no new PUT), finds it failed and records both at once.
+    expect(await runProvisioning(created, executor({}))).toBe("FAILED");
+    expect(await stepRow(created, "computeCluster")).toMatchObject({ status: "FAILED", errorCode: "QuotaExceeded" });
+    expect(requestsTo(pathOf(created, "computeCluster"), "PUT")).toHaveLength(1);
+    const events = await db.auditEvent.findMany({
+      where: { requestId: created.requestId, action: "provisioning.step_failed" },
+    });
+    expect(events.map((e) => (e.after as { stepKey: string }).stepKey)).toEqual([cluster.id]);
   });
 });
