@@ -262,6 +262,30 @@ describe("[NOTIFY]: deliveries to real receivers", () => {
     expect(http.received.filter((r) => r.path === "/rollback")).toEqual([]);
   });
 
+  it("posts once per endpoint for one event, however many calls notify its people", async () => {
+    const created = await addEndpoint({ kind: "WEBHOOK", url: `${http.base}/once` });
+    secrets.set("/once", created.secret!);
+    const request = await newRequest();
+    const note = { kind: "provisioning.failed", title: "REQ failed", body: "Quota exceeded.", requestId: request.id };
+    await db.$transaction(async (tx) => {
+      await notifyUsers(tx, ["usr-amara"], note);
+      await notifyUsers(tx, ["usr-fatima", "usr-amara"], note);
+    });
+    await settled(request.id, "WEBHOOK");
+    const rows = await db.notificationDelivery.findMany({
+      where: { requestId: request.id },
+      select: { channel: true, recipient: true },
+    });
+    expect(
+      rows
+        .filter((r) => r.channel === "EMAIL")
+        .map((r) => r.recipient)
+        .sort(),
+    ).toEqual(["amara.okafor@contoso.com", "fatima.khan@contoso.com"]);
+    expect(rows.filter((r) => r.channel === "WEBHOOK")).toHaveLength(1);
+    expect(http.received.filter((r) => r.path === "/once")).toHaveLength(1);
+  });
+
   it("refuses endpoint URLs that are not http(s)", async () => {
     for (const url of ["ftp://files.contoso.com/hook", "file:///etc/passwd", "javascript:alert(1)"]) {
       const result = await addEndpoint({ kind: "WEBHOOK", url });
