@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildPlan } from "@/lib/plan/build-plan";
 import { journeyInput } from "@/lib/plan/test-fixtures";
 import { checkStep } from "@/lib/provisioning/verify";
-import { armErrorInfo, computeDrift, describeStepError } from "./operations";
+import { armErrorInfo, computeDrift, describeStepError, STEP_HANDLERS, StepError } from "./operations";
 
 const plan = buildPlan(journeyInput());
 const cluster = plan.steps.find((s) => s.kind === "computeCluster")!;
@@ -26,6 +26,24 @@ describe("[OPERATIONS] error classification and drift", () => {
     expect(armErrorInfo(new Error("The long-running operation has failed. InternalServerError. boom")).retryable).toBe(
       true,
     );
+  });
+
+  it("treats a request that got no answer as transient, and a passed deadline as the step's failure", () => {
+    const timedOut = armErrorInfo(
+      Object.assign(new Error("ARM did not answer GET within 60 s"), { code: "ETIMEDOUT" }),
+    );
+    expect(timedOut).toMatchObject({ code: "RequestTimedOut", retryable: true });
+    expect(describeStepError(cluster, timedOut)).toMatch(/Azure did not answer.*then retry/);
+    const deadline = armErrorInfo(new StepError("OperationTimedOut", "still running after 30 min.", false));
+    expect(deadline).toMatchObject({ code: "OperationTimedOut", retryable: false });
+    expect(describeStepError(cluster, deadline)).toMatch(/did not finish in time.*a retry waits for it again/);
+  });
+
+  it("has a handler with a deadline for every step kind, and reads first where a PUT would overwrite", () => {
+    for (const step of plan.steps) expect(STEP_HANDLERS[step.kind].deadlineMs).toBeGreaterThanOrEqual(30 * 60_000);
+    expect(STEP_HANDLERS.computeInstance.readFirst && STEP_HANDLERS.computeCluster.readFirst).toBe(true);
+    expect(STEP_HANDLERS.roleDefinition.readFirst).toBe(true);
+    expect(STEP_HANDLERS.storageAccount.readFirst).toBeFalsy();
   });
 
   it("words Azure's errors so that a person can act", () => {

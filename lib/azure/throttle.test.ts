@@ -46,4 +46,19 @@ describe("[THROTTLE] client-side ARM token buckets", () => {
     expect(subscriptionOfUrl("https://x/subscriptions/abc/resourceGroups/rg?api-version=1")).toBe("abc");
     expect(subscriptionOfUrl("https://x/providers/Microsoft.Authorization/roleDefinitions")).toBe("tenant");
   });
+
+  it("lets a waiter leave the queue when its signal aborts, without taking a token", async () => {
+    let now = 0;
+    const t = new ArmThrottle({ ...ARM_LIMITS, reads: { capacity: 1, refillPerSecond: 1000 } }, () => now);
+    await t.take("sub", "reads");
+    const stop = new AbortController();
+    const leaving = t.take("sub", "reads", stop.signal);
+    const staying = t.take("sub", "reads");
+    stop.abort();
+    await expect(leaving).rejects.toMatchObject({ name: "AbortError" });
+    now = 1; // one token (1 ms at 1000/s): it goes to the waiter that stayed
+    await staying;
+    expect(t.granted.reads).toBe(2);
+    await expect(t.take("sub", "reads", stop.signal)).rejects.toMatchObject({ name: "AbortError" });
+  });
 });
