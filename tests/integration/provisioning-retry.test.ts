@@ -93,6 +93,13 @@ describe("[PROVISIONING] failure, retry, drift, stop", () => {
     expect(notified.map((n) => n.userId).sort()).toEqual(
       expect.arrayContaining(["usr-amara", "usr-fatima", "usr-george", "usr-isabel"]),
     );
+    // The team's MLOps engineers (fraud: Diana) get the run's failure, with what to do next.
+    const runFailed = await db.notification.findMany({
+      where: { requestId: failed.requestId, kind: "run.failed" },
+      select: { userId: true, body: true },
+    });
+    expect(runFailed.map((n) => n.userId)).toEqual(["usr-diana"]);
+    expect(runFailed[0].body).toContain("Retry the run");
   });
 
   it("lets only admins and the team's MLOps retry, and the retry skips the completed steps", async () => {
