@@ -1,7 +1,7 @@
 // [PROVISIONING] Crash recovery with real worker processes (`npm run worker`'s script): SIGKILL during a long-running
 // operation and between steps, restart, and the runs complete with no resource created twice — the in-flight
 // operation is resumed from its saved poller state, not re-sent. Two workers never run the same request at once.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ArmSimulator } from "@/lib/azure/simulator/server";
 import { db } from "@/lib/db/client";
@@ -15,89 +15,13 @@ import {
   waitForRuns,
   clearProvisioningQueue,
 } from "./provisioning-support";
-
-type Line = { pid: number; at: number; text: string };
+import { until, WorkerProcesses } from "./provisioning-processes";
 
 let sim: ArmSimulator;
-const lines: Line[] = [];
-const children = new Set<ChildProcess>();
-const killedAt = new Map<number, number>();
-
-function startWorker(extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
-  // node --import tsx (not the tsx binary, which runs the script in a grandchild): the pid is the worker itself.
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
-    env: {
-      ...process.env,
-      NODE_ENV: "test",
-      AZURE_MODE: "simulator",
-      ARM_SIMULATOR_URL: sim.url,
-      ARM_SIMULATOR_CA_FILE: sim.certPath,
-      ATRIUM_WORKER_JOBS: "4",
-      ATRIUM_WORKER_MONITOR_SECONDS: "2",
-      ATRIUM_PROVISION_POLL_MS: "20",
-      ATRIUM_PROVISION_RETRY_BASE_MS: "50",
-      ...extraEnv,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.add(child);
-  child.once("exit", () => children.delete(child));
-  return new Promise((resolve, reject) => {
-    let buffer = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString();
-      let i;
-      while ((i = buffer.indexOf("\n")) >= 0) {
-        const text = buffer.slice(0, i);
-        buffer = buffer.slice(i + 1);
-        lines.push({ pid: child.pid!, at: Date.now(), text });
-        if (text.includes("listening on")) resolve(child);
-      }
-    });
-    child.stderr!.on("data", (chunk: Buffer) =>
-      lines.push({ pid: child.pid!, at: Date.now(), text: `stderr: ${chunk.toString()}` }),
-    );
-    child.once("exit", (code) =>
-      reject(new Error(`worker exited (${code}) before listening:\n${lines.map((l) => l.text).join("\n")}`)),
-    );
-  });
-}
-
-function kill(child: ChildProcess) {
-  killedAt.set(child.pid!, Date.now());
-  child.kill("SIGKILL");
-}
-
-/** The worker process currently running a request (from the workers' own start/end lines). */
-function holderOf(requestId: string): number | null {
-  let holder: number | null = null;
-  for (const l of lines) {
-    if (!l.text.includes(`request=${requestId}`)) continue;
-    if (l.text.includes(" start ")) holder = l.pid;
-    else if (l.text.includes(" end ") || l.text.includes(" released ")) holder = null;
-  }
-  return holder;
-}
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out waiting for ${what}\n${lines
-          .slice(-30)
-          .map((l) => `${l.pid} ${l.text}`)
-          .join("\n")}`,
-      );
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+let workers: WorkerProcesses;
+const startWorker = (extraEnv?: Record<string, string>) => workers.start(extraEnv);
+const kill = (child: ChildProcess) => workers.kill(child);
+const holderOf = (requestId: string) => workers.holderOf(requestId)?.pid ?? null;
 
 const all: CreatedRequest[] = [];
 
@@ -105,10 +29,11 @@ beforeAll(async () => {
   // Long enough operations to be killed in the middle of (workspace ≈ 0.6–0.9 s, compute instance ≈ 3 s).
   sim = await startTestSimulator({ timeScale: 0.01 });
   await clearProvisioningQueue();
+  workers = new WorkerProcesses(sim);
 });
 
 afterAll(async () => {
-  for (const c of children) c.kill("SIGKILL");
+  for (const c of workers?.children ?? []) c.kill("SIGKILL");
   await stopProducer();
   await sim?.close();
 });
@@ -139,7 +64,7 @@ describe("[PROVISIONING] worker crashes", () => {
       );
       const holder = holderOf(target.requestId);
       expect(holder).not.toBeNull();
-      kill([...children].find((c) => c.pid === holder)!);
+      kill([...workers.children].find((c) => c.pid === holder)!);
       // A replacement worker; the survivor or the replacement picks the job up once its heartbeat is missed.
       await startWorker();
 
@@ -160,8 +85,7 @@ describe("[PROVISIONING] worker crashes", () => {
   );
 
   it("resumes a run whose worker was SIGKILLed between steps", { timeout: 120_000 }, async () => {
-    for (const c of [...children]) c.kill("SIGTERM");
-    await until("workers stopped", async () => children.size === 0, 30_000);
+    await workers.stopAll("SIGTERM");
     const serial = await startWorker({ ATRIUM_PROVISION_CONCURRENCY: "1" });
     const target = await createApprovedRequest({ scope: "kld", environments: ["dev"], visibility: "public" });
     all.push(target);
@@ -184,7 +108,7 @@ describe("[PROVISIONING] worker crashes", () => {
     // Intervals during which each worker held each request: start → end/released/killed.
     const intervals: { request: string; pid: number; from: number; to: number }[] = [];
     const open = new Map<string, { pid: number; from: number }>();
-    for (const l of lines) {
+    for (const l of workers.lines) {
       const m = / (start|end|released) request=([0-9a-f-]{36})/.exec(l.text);
       if (!m) continue;
       const key = `${m[2]}|${l.pid}`;
@@ -195,7 +119,12 @@ describe("[PROVISIONING] worker crashes", () => {
       }
     }
     for (const [key, o] of open)
-      intervals.push({ request: key.split("|")[0], pid: o.pid, from: o.from, to: killedAt.get(o.pid) ?? Date.now() });
+      intervals.push({
+        request: key.split("|")[0],
+        pid: o.pid,
+        from: o.from,
+        to: workers.killedAt.get(o.pid) ?? Date.now(),
+      });
     for (const x of intervals) {
       for (const y of intervals) {
         if (x === y || x.request !== y.request || x.pid === y.pid) continue;
