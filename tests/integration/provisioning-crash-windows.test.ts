@@ -1,7 +1,8 @@
 // [PROVISIONING] SIGKILL of real worker processes at the moments where a crash could change a decision: after a step
-// failed for good while others were in flight (the resumed run ends failed, the failed PUT is not re-sent), during a
-// hung ARM call (the run resumes and completes, nothing created twice), and a job whose retries are all spent on crashes (the run ends failed with a
+// failed for good while others were in flight (the resumed run ends failed, the failed PUT is not re-sent), between a
+// step's status and its audit event (neither is kept without the other), during a hung ARM call (the run resumes and completes, nothing created twice), and a job whose retries are all spent on crashes (the run ends failed with a
 // message that says to retry, and a retry completes it).
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ArmSimulator, FaultRule } from "@/lib/azure/simulator/server";
 import { db } from "@/lib/db/client";
@@ -84,6 +85,57 @@ describe("[PROVISIONING] SIGKILL at the windows where a crash could change a dec
     expect(putsTo(req, "computeInstance")).toHaveLength(1);
     expect(await stepFailedEvents(req)).toHaveLength(1);
   });
+
+  it(
+    "never keeps a step's status without its audit event when the worker dies between them",
+    { timeout: 120_000 },
+    async () => {
+      const req = await createApprovedRequestRow({ scope: "kwevent", environments: ["dev"] });
+      sim.setFaults({ seed: 777013, rules: [quotaFault(req)] });
+      await enqueueRun(req);
+      // The run has started (its start event is written with its step rows); the next audit write is the failure's.
+      await until("the run started", async () => stepRow(req, "workspace"));
+      // Hold every audit insert back (a superuser may lock the append-only table), so that the failure's transaction
+      // stops after writing the step's status.
+      const blocker = new pg.Client({ connectionString: process.env.SUPERUSER_DATABASE_URL });
+      await blocker.connect();
+      try {
+        await blocker.query("BEGIN");
+        await blocker.query("LOCK TABLE audit_events IN EXCLUSIVE MODE");
+        await until(
+          "the step's failure waiting on its audit event",
+          async () => {
+            // pg_stat_activity is a snapshot per transaction unless cleared.
+            await blocker.query("SELECT pg_stat_clear_snapshot()");
+            const { rows } = await blocker.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM pg_stat_activity
+                WHERE wait_event_type = 'Lock' AND query ILIKE '%audit_events%' AND pid <> pg_backend_pid()`,
+            );
+            return rows[0].n > 0;
+          },
+          60_000,
+          workers,
+        );
+        // Seen from outside, the status is not written: it commits with its event or not at all.
+        expect((await stepRow(req, "computeCluster"))?.status).toBe("RUNNING");
+        await killHolder(req);
+      } finally {
+        await blocker.query("COMMIT");
+        await blocker.end();
+      }
+      sim.setFaults({ rules: [] });
+      await waitForRuns([req.runId], 90_000);
+
+      // The resumed worker polled the same operation (no new PUT), found it failed, and recorded it once.
+      const cluster = await stepRow(req, "computeCluster");
+      expect(cluster).toMatchObject({ status: "FAILED", errorCode: "QuotaExceeded", attempts: 2 });
+      expect(putsTo(req, "computeCluster")).toHaveLength(1);
+      const events = await stepFailedEvents(req);
+      expect(events.map((e) => (e.after as { stepKey: string }).stepKey)).toEqual([cluster!.stepKey]);
+      const failedSteps = await db.provisioningStep.count({ where: { requestId: req.requestId, status: "FAILED" } });
+      expect(failedSteps).toBe(events.length);
+    },
+  );
 
   it(
     "resumes a run whose worker died during a hung ARM call, creating nothing twice",
