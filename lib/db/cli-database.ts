@@ -38,3 +38,28 @@ export async function connectCliDatabase(): Promise<{ url: string; stop: () => P
   reloadEnv();
   return { url, stop };
 }
+
+/**
+ * Migration folders not yet applied to `url` (an empty list when `_prisma_migrations` says the schema is
+ * current). Read with one plain query, so a tool run in parallel with others takes no advisory lock
+ * when there is nothing to migrate: the migration engine's lock is held by a pooled session that
+ * outlives the migration, and a second run would wait for it.
+ */
+export async function pendingMigrations(url: string): Promise<string[]> {
+  const { migrationFolders } = await import("@/lib/db/migrations");
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
+    const applied = new Set(rows.map((r) => r.name));
+    return migrationFolders().filter((name) => !applied.has(name));
+  } catch (error) {
+    // A database never migrated has no `_prisma_migrations` table: everything is pending.
+    if ((error as { code?: string }).code === "42P01") return migrationFolders();
+    throw error;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -40,7 +40,7 @@ async function loadEngine(databaseUrl: string): Promise<Engine> {
   )) as Engine;
 }
 
-function migrationFolders(): string[] {
+export function migrationFolders(): string[] {
   if (!existsSync(migrationsDir)) return [];
   return readdirSync(migrationsDir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(path.join(migrationsDir, d.name, "migration.sql")))

@@ -77,25 +77,45 @@ export function changeApproval(change: { changes: readonly ChangeEntry[] }): Cha
   return { need, appliedAtOnce: need === "none", byChange };
 }
 
+/** What makes a workspace set itself: a change keeps all of it and may only add environments. */
+export interface SetIdentity {
+  pattern: string;
+  team: string;
+  project: string | null;
+  region: string;
+  environments: readonly PlanEnvironment[];
+}
+
+export function identityOf(input: PlanInput): SetIdentity {
+  return {
+    pattern: input.pattern,
+    team: input.team.slug,
+    project: input.project?.slug ?? null,
+    region: input.region,
+    environments: input.environments,
+  };
+}
+
 /**
  * Refuses a desired document that is not a change of the same set: another identity (pattern, team,
- * project, region), a removed environment (that is a decommission), prod without test, names Azure
- * refuses. Field-level messages keyed like the request's fields.
+ * project, region), a removed environment (that is a decommission), prod without test. Field-level
+ * messages keyed like the request's fields. Needs no directory, so the CLI checks it before any database.
  */
-export function validateChange(current: PlanInput, desired: PlanInput): FieldErrors {
+export function identityErrors(current: SetIdentity, desired: SetIdentity): FieldErrors {
   const errors: FieldErrors = {};
   const add = (field: string, message: string) => addFieldError(errors, field, message);
-  const same = (what: string, field: string, a: unknown, b: unknown) => {
+  const same = (what: string, field: keyof SetIdentity) => {
+    const [a, b] = [current[field], desired[field]];
     if (a !== b)
       add(
         field,
         `A change can't move the workspace set to another ${what} (${String(a ?? "none")} → ${String(b ?? "none")}); request a new workspace set instead.`,
       );
   };
-  same("organisation pattern", "pattern", current.pattern, desired.pattern);
-  same("team", "team", current.team.slug, desired.team.slug);
-  same("project", "project", current.project?.slug ?? null, desired.project?.slug ?? null);
-  same("region", "region", current.region, desired.region);
+  same("organisation pattern", "pattern");
+  same("team", "team");
+  same("project", "project");
+  same("region", "region");
   const removed = current.environments.filter((e) => !desired.environments.includes(e));
   if (removed.length > 0)
     add(
@@ -107,7 +127,12 @@ export function validateChange(current: PlanInput, desired: PlanInput): FieldErr
       "environments",
       "Production needs a test workspace for the same scope: add test first (or together with prod).",
     );
-  return mergeFieldErrors(errors, checkPlanNames(desired));
+  return errors;
+}
+
+/** identityErrors plus the desired document's names against Azure's rules. */
+export function validateChange(current: PlanInput, desired: PlanInput): FieldErrors {
+  return mergeFieldErrors(identityErrors(identityOf(current), identityOf(desired)), checkPlanNames(desired));
 }
 
 const memberKey = (m: { email: string }) => m.email.toLowerCase();
