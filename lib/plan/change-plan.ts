@@ -91,12 +91,28 @@ function immutableComputePart(step: PlanStep): string {
   });
 }
 
-const wire = (s: PlanStep) =>
-  canonicalJson({ name: s.name, resourceId: s.resourceId, apiVersion: s.apiVersion, target: s.target, body: s.body });
+const wireOf = (s: PlanStep) => ({
+  name: s.name,
+  resourceId: s.resourceId,
+  apiVersion: s.apiVersion,
+  target: s.target,
+  body: s.body,
+});
+
+/**
+ * Whether two steps put the same thing on the wire. Plans built by the same builders list keys in the
+ * same order, so plain JSON decides almost every pair quickly; a plan read back from storage (jsonb
+ * reorders keys) falls through to the canonical form.
+ */
+function sameWire(a: PlanStep, b: PlanStep): boolean {
+  return (
+    JSON.stringify(wireOf(a)) === JSON.stringify(wireOf(b)) || canonicalJson(wireOf(a)) === canonicalJson(wireOf(b))
+  );
+}
 
 /** How a step in both plans changes: not at all, in place, or by delete + create. */
 function changeOf(current: PlanStep, desired: PlanStep): "none" | "update" | "replace" {
-  if (wire(current) === wire(desired)) return "none";
+  if (sameWire(current, desired)) return "none";
   if (current.resourceId.toLowerCase() !== desired.resourceId.toLowerCase() || current.kind !== desired.kind)
     return "replace";
   if (isCompute(desired.kind) && immutableComputePart(current) !== immutableComputePart(desired)) return "replace";
@@ -169,7 +185,12 @@ export function diffPlans(current: Pick<Plan, "steps">, desired: Pick<Plan, "ste
   }
   const has = (id: string) => byId.has(id);
   const dependents = new Map<string, string[]>();
-  for (const s of current.steps) for (const d of s.dependsOn) dependents.set(d, [...(dependents.get(d) ?? []), s.id]);
+  for (const s of current.steps)
+    for (const d of s.dependsOn) {
+      const list = dependents.get(d);
+      if (list) list.push(s.id);
+      else dependents.set(d, [s.id]);
+    }
 
   for (const c of byId.values()) {
     const deps = new Set<string>();
