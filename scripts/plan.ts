@@ -61,10 +61,12 @@ async function readRequest(file: string, prefix: string): Promise<{ raw: unknown
 async function connectDatabase(): Promise<() => Promise<void>> {
   const { connectCliDatabase, pendingMigrations } = await import("../lib/db/cli-database");
   const { url, stop } = await connectCliDatabase();
-  // The migration engine takes a session advisory lock; only ask for it when there is something to apply.
-  if ((await pendingMigrations(url)).length > 0) {
+  // Migrations run as the owner role when one is configured. The migration engine takes a session advisory
+  // lock: only ask for it when there is something to apply.
+  const ownerUrl = process.env.DATABASE_MIGRATION_URL || url;
+  if ((await pendingMigrations(ownerUrl)).length > 0) {
     const { deployMigrations } = await import("../lib/db/migrations");
-    await deployMigrations(url);
+    await deployMigrations(ownerUrl);
   }
   const { db } = await import("../lib/db/client");
   const { isSeeded } = await import("../lib/db/seed");

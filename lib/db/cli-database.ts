@@ -58,6 +58,8 @@ export async function pendingMigrations(url: string): Promise<string[]> {
   } catch (error) {
     // A database never migrated has no `_prisma_migrations` table: everything is pending.
     if ((error as { code?: string }).code === "42P01") return migrationFolders();
+    // The app's least-privilege role cannot read the history: migrating is the owner's (DATABASE_MIGRATION_URL) job.
+    if ((error as { code?: string }).code === "42501") return [];
     throw error;
   } finally {
     await client.end().catch(() => undefined);
