@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildPlan } from "./build-plan";
 import type { ChangeStep } from "./change-plan";
-import { buildChangePlan, ChangeValidationError, validateChange } from "./change-request";
+import { approvalFor, buildChangePlan, changeApproval, ChangeValidationError, validateChange } from "./change-request";
 import { ALICE, BOB, DANA, MO, journeyInput } from "./test-fixtures";
 import type { PlanInput, PlanMember } from "./types";
 
@@ -268,5 +268,33 @@ describe("[CHANGE]: validation, determinism and the hash", () => {
     expect(errors.region[0]).toMatch(/westeurope → eastus/);
     expect(validateChange(devOnly, { ...devOnly, environments: ["dev", "prod"] })).toHaveProperty("environments");
     expect(() => buildChangePlan(base, { ...base, pattern: "team", project: null })).toThrow(ChangeValidationError);
+  });
+});
+
+describe("[CHANGE]: approval by change kind and environment (DOMAIN.md's table)", () => {
+  it.each([
+    ["addMember", ["dev", "test"], "admin"],
+    ["addMember", ["dev", "test", "prod"], "adminAndStakeholder"],
+    ["addDevCluster", ["dev"], "admin"],
+    ["addPipelineCluster", ["test", "prod"], "adminAndStakeholder"],
+    ["changeScaleLimits", ["dev"], "admin"],
+    ["addEnvironment", ["test"], "admin"],
+    ["addEnvironment", ["prod"], "adminAndStakeholder"],
+    ["visibilityToPrivate", ["dev"], "admin"],
+    ["visibilityToPublic", ["dev"], "adminAndStakeholder"],
+    ["restrictionToUnrestricted", ["dev"], "adminAndStakeholder"],
+    ["removeMember", ["dev", "test", "prod"], "none"],
+    ["removeDevCluster", ["dev"], "none"],
+    ["removePipelineCluster", ["test", "prod"], "none"],
+  ] as const)("%s in %j needs %s", (kind, environments, need) => {
+    expect(approvalFor({ kind, subject: "x", environments: [...environments] })).toBe(need);
+  });
+
+  it("a change needs the strictest of its parts; removals alone are applied at once", () => {
+    const remove = { kind: "removeMember" as const, subject: "bob", environments: ["dev" as const] };
+    const add = { kind: "addMember" as const, subject: "eve", environments: ["dev" as const] };
+    expect(changeApproval({ changes: [remove] })).toMatchObject({ need: "none", appliedAtOnce: true });
+    expect(changeApproval({ changes: [remove, add] })).toMatchObject({ need: "admin", appliedAtOnce: false });
+    expect(changeApproval({ changes: [] })).toMatchObject({ need: "none", appliedAtOnce: true });
   });
 });
