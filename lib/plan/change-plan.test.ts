@@ -149,6 +149,26 @@ describe("[CHANGE]: compute", () => {
   });
 });
 
+describe("[CHANGE]: compute instances", () => {
+  it("a new idle shutdown is an update in place; a new instance size replaces every instance, warning of the disks", () => {
+    const idle = buildChangePlan(base, withCompute(base, { idleShutdownMinutes: 30 }));
+    expect(shape(idle.steps)).toEqual(["update computeInstance dev", "update computeInstance dev"]);
+    expect(idle.warnings).toEqual([]);
+    const size = buildChangePlan(base, withCompute(base, { instanceVmSize: "Standard_DS11_v2" }));
+    expect(shape(size.steps)).toEqual([
+      "create computeInstance dev",
+      "create computeInstance dev",
+      "delete computeInstance dev",
+      "delete computeInstance dev",
+    ]);
+    expect(size.warnings).toHaveLength(2);
+    expect(size.changes).toEqual([
+      { kind: "changeSettings", subject: "compute.instanceVmSize", environments: ["dev"] },
+    ]);
+    expect(size.approval.need).toBe("admin");
+  });
+});
+
 describe("[CHANGE]: environments", () => {
   it("adding test creates the whole environment in creation order, with its subscription's custom roles", () => {
     const current = journeyInput({ environments: ["dev"] });

@@ -7,7 +7,8 @@
  * - a step only in the desired plan is created, one only in the current plan is deleted, one in both
  *   with another wire body is updated in place (a PUT of the desired body);
  * - a compute instance cannot be changed in place (size, network): it is deleted with its VM and
- *   created again, and the delete carries a warning that its disk is lost;
+ *   created again, and the delete carries a warning that its disk is lost. Its idle shutdown is the
+ *   exception: an update;
  * - a cluster's VM size and network cannot change in place either: delete + create. Only its scale
  *   settings (and tags, description) are an update;
  * - custom role definitions are shared by every workspace set of a subscription: created when first
@@ -84,6 +85,8 @@ function immutableComputePart(step: PlanStep): string {
   const body = step.body as ComputeBody;
   const inner = { ...(body.properties?.properties ?? {}) };
   if (step.kind === "computeCluster") delete inner.scaleSettings;
+  // Azure changes a compute instance's idle shutdown in place (updateIdleShutdownSetting): no disk is lost for it.
+  if (step.kind === "computeInstance") delete inner.idleTimeBeforeShutdown;
   return canonicalJson({
     ...body,
     tags: null,

@@ -209,14 +209,16 @@ export function describeChange(current: PlanInput, desired: PlanInput): ChangeEn
       environments: all,
     });
   out.push(...memberChanges(current, desired), ...computeChanges(current, desired));
-  const settings: [string, unknown, unknown][] = [
-    ["compute.instanceVmSize", current.compute.instanceVmSize, desired.compute.instanceVmSize],
-    ["compute.idleShutdownMinutes", current.compute.idleShutdownMinutes, desired.compute.idleShutdownMinutes],
-    ["gitRepositoryUrl", current.gitRepositoryUrl ?? null, desired.gitRepositoryUrl ?? null],
-    ["costCenter", current.costCenter, desired.costCenter],
+  // Compute-instance settings reach dev only (pipeline clusters that copy the instance size are resizes above).
+  const dev = all.filter((e) => e === "dev");
+  const settings: [string, unknown, unknown, PlanEnvironment[]][] = [
+    ["compute.instanceVmSize", current.compute.instanceVmSize, desired.compute.instanceVmSize, dev],
+    ["compute.idleShutdownMinutes", current.compute.idleShutdownMinutes, desired.compute.idleShutdownMinutes, dev],
+    ["gitRepositoryUrl", current.gitRepositoryUrl ?? null, desired.gitRepositoryUrl ?? null, all],
+    ["costCenter", current.costCenter, desired.costCenter, all],
   ];
-  for (const [field, a, b] of settings)
-    if (a !== b) out.push({ kind: "changeSettings", subject: field, environments: all });
+  for (const [field, a, b, environments] of settings)
+    if (a !== b) out.push({ kind: "changeSettings", subject: field, environments });
   return out;
 }
 
