@@ -2,6 +2,7 @@
 // (a second portal instance, production settings, no local personas). Override every port when several
 // people run end-to-end tests on one machine.
 import { Client } from "pg";
+import { embeddedSuperuserUrl } from "./embedded-url";
 
 const port = Number(process.env.E2E_ENTRA_PORT ?? 3130);
 const pgPort = Number(process.env.E2E_ENTRA_PG_PORT ?? 5492);
@@ -15,7 +16,9 @@ export const ENTRA_E2E = {
   pgPort,
   simulatorPort: Number(process.env.E2E_ENTRA_SIMULATOR_PORT ?? 8546),
   dataDir: process.env.E2E_ENTRA_DATA_DIR ?? ".data/e2e-entra",
-  databaseUrl: `postgresql://postgres:atrium-local@127.0.0.1:${pgPort}/atrium`,
+  get databaseUrl() {
+    return embeddedSuperuserUrl(this.dataDir, pgPort);
+  },
   idpPort,
   // The seeded demo tenant (lib/db/seed-data.ts DEMO_TENANT_ID): seeded people carry Entra object ids in it.
   tenantId: "4b1d6c3e-7a2f-4e8b-9c1d-2f3a4b5c6d7e",
