@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildPlan } from "./build-plan";
-import type { ChangeStep } from "./change-plan";
+import { changePlanOf, sameJson, type ChangeStep } from "./change-plan";
 import { approvalFor, buildChangePlan, changeApproval, ChangeValidationError, validateChange } from "./change-request";
 import { ALICE, BOB, DANA, MO, journeyInput } from "./test-fixtures";
 import type { PlanInput, PlanMember } from "./types";
@@ -316,5 +316,28 @@ describe("[CHANGE]: approval by change kind and environment (DOMAIN.md's table)"
     expect(changeApproval({ changes: [remove] })).toMatchObject({ need: "none", appliedAtOnce: true });
     expect(changeApproval({ changes: [remove, add] })).toMatchObject({ need: "admin", appliedAtOnce: false });
     expect(changeApproval({ changes: [] })).toMatchObject({ need: "none", appliedAtOnce: true });
+  });
+});
+
+describe("[CHANGE]: plans read back from storage", () => {
+  it("key order does not matter: a plan whose objects were reordered (jsonb) gives no steps", () => {
+    const reorder = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(reorder)
+        : v && typeof v === "object"
+          ? Object.fromEntries(
+              Object.entries(v)
+                .reverse()
+                .map(([k, x]) => [k, reorder(x)]),
+            )
+          : v;
+    const plan = buildPlan(base);
+    const stored = reorder(JSON.parse(JSON.stringify(plan))) as typeof plan;
+    expect(JSON.stringify(stored.steps[5])).not.toBe(JSON.stringify(plan.steps[5]));
+    expect(changePlanOf(stored, plan, base.settings.vmSizes).steps).toEqual([]);
+    expect(sameJson({ a: 1, b: [1, { c: 2 }] }, { b: [1, { c: 2 }], a: 1 })).toBe(true);
+    expect(sameJson({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+    expect(sameJson({ a: 1 }, { a: 1, b: null })).toBe(false);
+    expect(sameJson([1, 2], [2, 1])).toBe(false);
   });
 });

@@ -94,22 +94,32 @@ function immutableComputePart(step: PlanStep): string {
   });
 }
 
-const wireOf = (s: PlanStep) => ({
-  name: s.name,
-  resourceId: s.resourceId,
-  apiVersion: s.apiVersion,
-  target: s.target,
-  body: s.body,
-});
-
 /**
- * Whether two steps put the same thing on the wire. Plans built by the same builders list keys in the
- * same order, so plain JSON decides almost every pair quickly; a plan read back from storage (jsonb
- * reorders keys) falls through to the canonical form.
+ * Structural equality as canonical JSON sees it (key order ignored, undefined members absent), without
+ * building strings: a plan read back from storage (jsonb reorders keys) compares equal to a fresh one.
  */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bs = b as unknown[];
+    return a.length === bs.length && a.every((v, i) => sameJson(v ?? null, bs[i] ?? null));
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const keys = (o: Record<string, unknown>) => Object.keys(o).filter((k) => o[k] !== undefined);
+  const ak = keys(ao);
+  return ak.length === keys(bo).length && ak.every((k) => Object.hasOwn(bo, k) && sameJson(ao[k], bo[k]));
+}
+
 function sameWire(a: PlanStep, b: PlanStep): boolean {
   return (
-    JSON.stringify(wireOf(a)) === JSON.stringify(wireOf(b)) || canonicalJson(wireOf(a)) === canonicalJson(wireOf(b))
+    a.name === b.name &&
+    a.resourceId === b.resourceId &&
+    a.apiVersion === b.apiVersion &&
+    sameJson(a.target, b.target) &&
+    sameJson(a.body, b.body)
   );
 }
 
