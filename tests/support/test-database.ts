@@ -46,8 +46,13 @@ export async function createTestDatabase(prefix = "atrium_test"): Promise<TestDa
     const port = Number(process.env.TEST_EMBEDDED_PG_PORT ?? 5489);
     const server = await startEmbeddedPostgres({ dir: ".data/test-postgres", port, database: "postgres" });
     adminUrl = server.adminUrl;
-    appServerUrl = server.url;
     stopServer = server.stop;
+    // The same test password as on a shared server: a test file that makes a database of its own (inside a run,
+    // where SUPERUSER_DATABASE_URL points at this cluster) re-asserts the role with it, and every file's URL must match.
+    await ensureAppRole(adminUrl, EMBEDDED_APP_ROLE, TEST_APP_PASSWORD);
+    const app = new URL(server.url);
+    app.password = TEST_APP_PASSWORD;
+    appServerUrl = app.toString();
   }
   await ensureDatabase(adminUrl, name);
   const url = onDatabase(adminUrl, name);
