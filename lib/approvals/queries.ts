@@ -161,10 +161,3 @@ export async function getApprovalPanel(actor: SessionUser, requestId: string) {
     })),
   };
 }
-
-/** For the decision page: the viewer must be an admin or a stakeholder. */
-export async function getApprovalPanelForDecider(actor: SessionUser, requestId: string) {
-  if (!can(actor, "request.approve") && !can(actor, "request.approve_production"))
-    throw new AppError("FORBIDDEN", "Only admins and stakeholders decide requests.");
-  return getApprovalPanel(actor, requestId);
-}

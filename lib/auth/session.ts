@@ -2,7 +2,7 @@ import "server-only";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { cache } from "react";
 import { headers } from "next/headers";
-import { forbidden, redirect } from "next/navigation";
+import { redirect } from "next/navigation";
 import { auth } from "@/lib/auth/auth";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
@@ -177,15 +177,5 @@ export async function auditDenial(user: SessionUser | null, permission: string, 
 export async function requireUser(): Promise<SessionUser> {
   const user = await getCurrentUser();
   if (!user) redirect("/sign-in");
-  return user;
-}
-
-/** For pages: the signed-in person holding `permission`, or the 403 page (and an audit event). */
-export async function requirePagePermission(permission: Permission): Promise<SessionUser> {
-  const user = await requireUser();
-  if (!can(user, permission)) {
-    await auditDenial(user, permission);
-    forbidden();
-  }
   return user;
 }

@@ -9,10 +9,6 @@ export function formatDateTime(date: Date | null | undefined): string {
   return `${date.toISOString().replace("T", " ").slice(0, 16)} UTC`;
 }
 
-export function formatDate(date: Date | null | undefined): string {
-  return date ? date.toISOString().slice(0, 10) : "—";
-}
-
 /** A duration as "45 min", "5.2 h" or "3.1 d". */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return "—";
