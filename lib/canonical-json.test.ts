@@ -1,0 +1,54 @@
+/**
+ * Pins hashes computed with the two canonical-JSON implementations that existed before they were merged
+ * (the plan's and the audit trail's): one shared function must not change a byte an approval or the audit
+ * chain is bound to.
+ */
+import { describe, expect, it } from "vitest";
+import { auditEventHash, GENESIS_HASH } from "@/lib/audit/hash";
+import { buildPlan } from "@/lib/plan/build-plan";
+import { planHash } from "@/lib/plan/hash";
+import { DANA, journeyInput } from "@/lib/plan/test-fixtures";
+
+const first = {
+  occurredAt: new Date("2026-01-01T00:00:00.123Z"),
+  actorId: "usr-a",
+  actorLabel: "user:usr-a",
+  action: "request.approved",
+  entityType: "request",
+  entityId: "r1",
+  requestId: null,
+  before: { status: "SUBMITTED", version: 3 },
+  after: { status: "APPROVED", version: 4, note: undefined },
+  correlationId: "c1",
+};
+const second = {
+  occurredAt: new Date("2026-02-03T04:05:06.000Z"),
+  actorId: null,
+  actorLabel: "system",
+  action: "provisioning.failed",
+  entityType: "request",
+  entityId: "r2",
+  requestId: "r2",
+  before: null,
+  after: { steps: [1, "two", { z: true, a: null }], at: new Date("2026-02-03T04:05:06.789Z"), ü: "é\n" },
+  correlationId: "c2",
+};
+
+describe("[CANONICAL-JSON]: pinned hashes", () => {
+  it("plan hashes", () => {
+    expect(planHash(buildPlan(journeyInput()))).toBe(
+      "sha256:409e1ca6906aea1ffc767ba52dd043684a28067893943f0b2d9ac443abe4742a",
+    );
+    expect(
+      planHash(
+        buildPlan(journeyInput({ pattern: "shared", project: null, members: [DANA], environments: ["dev", "test"] })),
+      ),
+    ).toBe("sha256:2bfc44bccbab36d1f1e148b04e5823421f0eeb139faf7c9a689a9817cb9e18e1");
+  });
+
+  it("audit event hashes (a chain of two, with a Date and undefined members inside the content)", () => {
+    const h1 = auditEventHash(GENESIS_HASH, first);
+    expect(h1).toBe("a875c4840ad23610c6f84b1e854ee221ce8944227b10071821e6ba770a272c71");
+    expect(auditEventHash(h1, second)).toBe("539614078618fa89c1f64b1dde3d6c68587c0d0b7f57965f98ab13dbe2825d32");
+  });
+});
