@@ -25,7 +25,8 @@ function schemaLink(schema: unknown): string {
     const name = ref.split("/").pop()!;
     return `<a href="#schema-${anchor(name)}">${esc(name)}</a>`;
   }
-  return `<pre>${esc(JSON.stringify(schema, null, 2))}</pre>`;
+  // Focusable so keyboard users can scroll a wide schema (it overflows horizontally).
+  return `<pre tabindex="0">${esc(JSON.stringify(schema, null, 2))}</pre>`;
 }
 
 function operationHtml(method: string, path: string, op: OperationObject): string {
