@@ -4,9 +4,10 @@
  * chain is bound to.
  */
 import { describe, expect, it } from "vitest";
-import { auditEventHash, GENESIS_HASH } from "@/lib/audit/hash";
+import { auditEventHash, canonicalJson as auditCanonicalJson, GENESIS_HASH } from "@/lib/audit/hash";
+import { canonicalJson } from "@/lib/canonical-json";
 import { buildPlan } from "@/lib/plan/build-plan";
-import { planHash } from "@/lib/plan/hash";
+import { canonicalJson as planCanonicalJson, planHash } from "@/lib/plan/hash";
 import { DANA, journeyInput } from "@/lib/plan/test-fixtures";
 
 const first = {
@@ -50,5 +51,21 @@ describe("[CANONICAL-JSON]: pinned hashes", () => {
     const h1 = auditEventHash(GENESIS_HASH, first);
     expect(h1).toBe("a875c4840ad23610c6f84b1e854ee221ce8944227b10071821e6ba770a272c71");
     expect(auditEventHash(h1, second)).toBe("539614078618fa89c1f64b1dde3d6c68587c0d0b7f57965f98ab13dbe2825d32");
+  });
+});
+
+describe("[CANONICAL-JSON]: rules", () => {
+  it("sorts keys, drops undefined members, writes Dates as ISO strings", () => {
+    expect(canonicalJson({ b: [undefined, 1.5, "x"], a: { d: undefined, c: new Date(0) }, n: null })).toBe(
+      '{"a":{"c":"1970-01-01T00:00:00.000Z"},"b":[null,1.5,"x"],"n":null}',
+    );
+    expect(canonicalJson(undefined)).toBe("null");
+  });
+
+  it("throws on a non-finite number unless told to write null (the audit trail)", () => {
+    expect(() => canonicalJson({ a: Number.NaN })).toThrow(TypeError);
+    expect(() => planCanonicalJson([Infinity])).toThrow(TypeError);
+    expect(canonicalJson({ a: Number.NaN }, { nonFinite: "null" })).toBe('{"a":null}');
+    expect(auditCanonicalJson([Infinity])).toBe("[null]");
   });
 });

@@ -1,6 +1,7 @@
 // Hash chain of the audit trail: each event's hash covers its content and the previous event's hash.
 // Pure, so the verifier (CLI, admin page, tests) and the writer compute exactly the same thing.
 import { createHash, createHmac } from "node:crypto";
+import { canonicalJson as sharedCanonicalJson } from "@/lib/canonical-json";
 
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -17,17 +18,11 @@ export type HashedAuditContent = {
   correlationId: string;
 };
 
-/** JSON with sorted keys, so the hash survives a round trip through jsonb (which reorders keys). */
-export function canonicalJson(value: unknown): string {
-  if (value === undefined) return "null";
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-}
+/**
+ * JSON with sorted keys, so the hash survives a round trip through jsonb (which reorders keys). Non-finite numbers
+ * hash as null, as jsonb stores them: an audit write never fails on one.
+ */
+export const canonicalJson = (value: unknown): string => sharedCanonicalJson(value, { nonFinite: "null" });
 
 export function auditEventHash(prevHash: string, content: HashedAuditContent): string {
   const body = canonicalJson({

@@ -5,19 +5,11 @@
  * is hashed: a price change does not void an approval, a changed resource or role assignment does.
  */
 import { createHash } from "node:crypto";
+import { canonicalJson } from "@/lib/canonical-json";
 import type { Plan } from "./types";
 
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") {
-    if (typeof value === "number" && !Number.isFinite(value)) throw new TypeError("canonicalJson: non-finite number");
-    return JSON.stringify(value) ?? "null";
-  }
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? "null" : canonicalJson(v))).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-}
+// change-plan.ts hashes and compares with the same rules
+export { canonicalJson };
 
 export function planHash(plan: Pick<Plan, "schemaVersion" | "steps">): string {
   const digest = createHash("sha256")
