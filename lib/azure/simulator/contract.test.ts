@@ -1,6 +1,8 @@
 /**
  * Contract suite: every operation goes through the real Azure SDK packages against the HTTPS simulator, and results and
  * errors are checked as Azure documents them (Azure's REST API reference and the REST API specs' examples).
+ * Over 500 lines on purpose: one suite per SDK package in one file shares the simulator, clients and fixtures; the
+ * day-2, quota and out-of-band behaviours have files of their own.
  */
 import { randomUUID } from "node:crypto";
 import { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";
