@@ -1,6 +1,8 @@
-import { Badge } from "@/components/ui/badge";
-import { STATUS_LABELS, statusTone } from "@/lib/history/format";
+import { RequestStatusBadge } from "@/components/requests/status-badge";
+import { fromDbStatus } from "@/lib/requests/schemas";
+import type { RequestStatus as DbRequestStatus } from "@/generated/prisma/enums";
 
+// The history's SQL returns the database spelling (status::text); the badge is the requests' one.
 export function StatusBadge({ status }: { status: string }) {
-  return <Badge tone={statusTone(status)}>{STATUS_LABELS[status] ?? status}</Badge>;
+  return <RequestStatusBadge status={fromDbStatus(status as DbRequestStatus)} />;
 }

@@ -1,18 +1,8 @@
-import { Badge, type Tone } from "@/components/ui/badge";
-import { STATUS_LABELS, type RequestStatusValue } from "@/lib/requests/schemas";
+import { Badge } from "@/components/ui/badge";
+import { REQUEST_STATUS_DISPLAY, type RequestStatusValue } from "@/lib/vocabulary";
 
-const TONES: Record<RequestStatusValue, Tone> = {
-  draft: "neutral",
-  submitted: "info",
-  approved: "brand",
-  stakeholderApproved: "brand",
-  provisioning: "warning",
-  provisioned: "success",
-  failed: "danger",
-  rejected: "danger",
-  cancelled: "neutral",
-};
-
+/** The one status badge: /requests, /approvals and /history all show a status with it. */
 export function RequestStatusBadge({ status }: { status: RequestStatusValue }) {
-  return <Badge tone={TONES[status]}>{STATUS_LABELS[status]}</Badge>;
+  const { label, tone } = REQUEST_STATUS_DISPLAY[status];
+  return <Badge tone={tone}>{label}</Badge>;
 }

@@ -1,4 +1,11 @@
 // Display helpers for the history, timeline, metrics and cost pages. Pure module.
+import { toDbEnvironment, toDbStatus } from "@/lib/requests/schemas";
+import {
+  ENVIRONMENT_SHORT_LABELS,
+  ENVIRONMENTS,
+  REQUEST_STATUSES,
+  STATUS_LABELS as REQUEST_STATUS_LABELS,
+} from "@/lib/vocabulary";
 
 export function requestLabel(number: number): string {
   return `REQ-${String(number).padStart(5, "0")}`;
@@ -41,37 +48,11 @@ export function formatPercent(part: number, whole: number): string {
   return `${((100 * part) / whole).toFixed(1)} %`;
 }
 
-export const STATUS_LABELS: Record<string, string> = {
-  DRAFT: "Draft",
-  SUBMITTED: "Submitted",
-  APPROVED: "Approved",
-  STAKEHOLDER_APPROVED: "Stakeholder approved",
-  PROVISIONING: "Provisioning",
-  PROVISIONED: "Provisioned",
-  FAILED: "Failed",
-  REJECTED: "Rejected",
-  CANCELLED: "Cancelled",
-};
+// The history's SQL returns the database spelling; its labels are the vocabulary's, re-keyed by the one mapping.
+export const STATUS_LABELS: Record<string, string> = Object.fromEntries(
+  REQUEST_STATUSES.map((s) => [toDbStatus(s), REQUEST_STATUS_LABELS[s]]),
+);
 
-export type StatusTone = "neutral" | "info" | "success" | "warning" | "danger" | "brand";
-
-export function statusTone(status: string): StatusTone {
-  switch (status) {
-    case "PROVISIONED":
-      return "success";
-    case "FAILED":
-    case "REJECTED":
-      return "danger";
-    case "CANCELLED":
-    case "DRAFT":
-      return "neutral";
-    case "PROVISIONING":
-      return "brand";
-    case "SUBMITTED":
-      return "warning";
-    default:
-      return "info";
-  }
-}
-
-export const ENVIRONMENT_LABELS: Record<string, string> = { DEV: "dev", TEST: "test", PROD: "prod" };
+export const ENVIRONMENT_LABELS: Record<string, string> = Object.fromEntries(
+  ENVIRONMENTS.map((e) => [toDbEnvironment(e), ENVIRONMENT_SHORT_LABELS[e]]),
+);

@@ -17,34 +17,41 @@ import type {
 } from "@/generated/prisma/enums";
 
 import {
+  ENVIRONMENT_LABELS,
   ENVIRONMENTS,
   MEMBER_ROLES,
   ORG_PATTERNS,
+  REQUEST_STATUSES,
   RESTRICTIONS,
+  STATUS_LABELS,
   VISIBILITIES,
   type EnvironmentValue,
   type MemberRoleValue,
   type OrgPatternValue,
+  type RequestStatusValue,
   type RestrictionValue,
   type VisibilityValue,
 } from "@/lib/vocabulary";
 
-export { ENVIRONMENTS, MEMBER_ROLES, ORG_PATTERNS, RESTRICTIONS, VISIBILITIES };
-export type { EnvironmentValue, MemberRoleValue, OrgPatternValue, RestrictionValue, VisibilityValue };
-export const REQUEST_STATUSES = [
-  "draft",
-  "submitted",
-  "approved",
-  "stakeholderApproved",
-  "provisioning",
-  "provisioned",
-  "failed",
-  "rejected",
-  "cancelled",
-] as const;
-
-export type RequestStatusValue = (typeof REQUEST_STATUSES)[number];
-
+// Statuses and labels live in the vocabulary; re-exported for the modules that already read them here.
+export {
+  ENVIRONMENT_LABELS,
+  ENVIRONMENTS,
+  MEMBER_ROLES,
+  ORG_PATTERNS,
+  REQUEST_STATUSES,
+  RESTRICTIONS,
+  STATUS_LABELS,
+  VISIBILITIES,
+};
+export type {
+  EnvironmentValue,
+  MemberRoleValue,
+  OrgPatternValue,
+  RequestStatusValue,
+  RestrictionValue,
+  VisibilityValue,
+};
 export const IDLE_SHUTDOWN_MIN = 15;
 export const IDLE_SHUTDOWN_MAX = 4320;
 export const MAX_MEMBERS = 50;
@@ -56,11 +63,6 @@ export const PATTERN_LABELS: Record<OrgPatternValue, string> = {
   team: "Team",
   project: "Project",
   shared: "Shared (business division)",
-};
-export const ENVIRONMENT_LABELS: Record<EnvironmentValue, string> = {
-  dev: "Development",
-  test: "Test",
-  prod: "Production",
 };
 export const VISIBILITY_LABELS: Record<VisibilityValue, string> = {
   public: "Public endpoint",
@@ -74,17 +76,6 @@ export const MEMBER_ROLE_LABELS: Record<MemberRoleValue, string> = {
   dataScientist: "Data scientist",
   dataEngineer: "Data engineer",
   mlops: "MLOps engineer",
-};
-export const STATUS_LABELS: Record<RequestStatusValue, string> = {
-  draft: "Draft",
-  submitted: "Submitted",
-  approved: "Approved",
-  stakeholderApproved: "Stakeholder approved",
-  provisioning: "Provisioning",
-  provisioned: "Provisioned",
-  failed: "Failed",
-  rejected: "Rejected",
-  cancelled: "Cancelled",
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -345,7 +336,7 @@ export type RequestMemberInput = z.infer<typeof memberSchema>;
 export type ComputeInput = z.infer<typeof computeSchema>;
 
 // ---------------------------------------------------------------------------------------------
-// Mapping to and from the database enums (UPPER_CASE)
+// Mapping to and from the database enums (UPPER_CASE): the one place that knows both spellings
 
 const toUpperSnake = (s: string) => s.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();
 const fromUpperSnake = (s: string) => s.toLowerCase().replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
