@@ -8,7 +8,7 @@ import { expectAccessible } from "./support/helpers";
 import { startTestIdp, type TestIdp } from "./support/oidc-idp";
 import { ENTRA_CALLBACK, ENTRA_E2E, entraQuery } from "./support/oidc-env";
 
-// Seeded people carry these object ids in the demo tenant (lib/db/seed-data.ts).
+// Seeded people carry these object ids in the demo tenant (prisma/seed/data.ts).
 const seededOid = (n: number) => `5e1a0000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
 const OTHER_TENANT = "9f9f9f9f-0000-4000-8000-000000000001";
 const STAKEHOLDER_GROUP = "0a0a0a0a-1111-4222-8333-444444444444";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { Client } from "pg";
 import { expect, test } from "@playwright/test";
 import { parseCsv } from "../lib/history/csv";
-import { seedScale } from "../lib/history/scale-seed";
+import { seedScale } from "../prisma/seed/scale";
 import { E2E } from "./support/env";
 import { expectAccessible, PEOPLE, query, signInAs } from "./support/helpers";
 

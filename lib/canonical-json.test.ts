@@ -8,7 +8,7 @@ import { auditEventHash, canonicalJson as auditCanonicalJson, GENESIS_HASH } fro
 import { canonicalJson } from "@/lib/canonical-json";
 import { buildPlan } from "@/lib/plan/build-plan";
 import { canonicalJson as planCanonicalJson, planHash } from "@/lib/plan/hash";
-import { DANA, journeyInput } from "@/lib/plan/test-fixtures";
+import { DANA, journeyInput } from "@/tests/support/plan-fixtures";
 
 const first = {
   occurredAt: new Date("2026-01-01T00:00:00.123Z"),

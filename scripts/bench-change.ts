@@ -6,7 +6,7 @@
 // engine and are not measured here.
 import { performance } from "node:perf_hooks";
 import { buildChangePlan } from "../lib/plan/change-request";
-import { journeyInput } from "../lib/plan/test-fixtures";
+import { journeyInput } from "../tests/support/plan-fixtures";
 import type { PlanInput, PlanMember } from "../lib/plan/types";
 import { MEMBER_ROLES } from "../lib/vocabulary";
 

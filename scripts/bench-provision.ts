@@ -47,7 +47,7 @@ async function main() {
   const { createClientFactory } = await import("../lib/azure/clients");
   const { ArmThrottle, ARM_LIMITS } = await import("../lib/azure/throttle");
   const { stopProducer } = await import("../lib/jobs/queue");
-  const fixtures = await import("../lib/provisioning/fixtures");
+  const fixtures = await import("../tests/support/provisioning-fixtures");
   const { runProvisioning } = await import("../lib/provisioning/executor");
   const { startProvisioningWorker } = await import("../lib/provisioning/worker");
   type Plan = import("../lib/plan/types").Plan;

@@ -2,7 +2,7 @@
 //
 // 1. Prepares BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/atrium_bench on the local
 //    server): migrations, the demo organisation and, unless it already holds them, 100,000 requests and
-//    1,000,000 audit events (lib/history/scale-seed.ts).
+//    1,000,000 audit events (prisma/seed/scale.ts).
 // 2. Builds the production portal into NEXT_DIST_DIR=.next-bench (unless that build is up to date) and starts
 //    it with the launcher (`scripts/start.ts --no-build`) against that database, worker off.
 // 3. Signs a stakeholder in through the persona picker in headless Chromium, then runs 20 concurrent clients,
@@ -53,9 +53,9 @@ async function prepareDatabase() {
   const { PrismaPg } = await import("@prisma/adapter-pg");
   const { PrismaClient } = await import("../generated/prisma/client");
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: DB_URL }) });
-  const { isSeeded } = await import("../lib/db/seed");
+  const { isSeeded } = await import("../prisma/seed/organisation");
   if (!(await isSeeded(prisma))) {
-    const { seedDatabase } = await import("../lib/db/seed-all");
+    const { seedDatabase } = await import("../prisma/seed/all");
     await seedDatabase(prisma, { demoHistory: false });
   }
   await prisma.$disconnect();
@@ -71,7 +71,7 @@ async function prepareDatabase() {
       log(
         `Seeding ${REQUESTS.toLocaleString("en-US")} requests and ${AUDIT_EVENTS.toLocaleString("en-US")} audit events (a few minutes)…`,
       );
-      const { seedScale } = await import("../lib/history/scale-seed");
+      const { seedScale } = await import("../prisma/seed/scale");
       await seedScale(client, { requests: REQUESTS, auditEvents: AUDIT_EVENTS, log });
     }
     await client.query("ANALYZE");

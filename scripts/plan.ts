@@ -69,9 +69,9 @@ async function connectDatabase(): Promise<() => Promise<void>> {
     await deployMigrations(ownerUrl);
   }
   const { db } = await import("../lib/db/client");
-  const { isSeeded } = await import("../lib/db/seed");
+  const { isSeeded } = await import("../prisma/seed/organisation");
   if (!(await isSeeded(db))) {
-    const { seedDatabase } = await import("../lib/db/seed-all");
+    const { seedDatabase } = await import("../prisma/seed/all");
     await seedDatabase(db, { demoHistory: false });
   }
   return stop;

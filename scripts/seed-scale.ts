@@ -3,7 +3,7 @@
 // and a valid hash-chained audit trail) to the database in DATABASE_URL, which must be migrated and seeded.
 import "dotenv/config";
 import { Client } from "pg";
-import { seedScale } from "../lib/history/scale-seed";
+import { seedScale } from "../prisma/seed/scale";
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -11,7 +11,7 @@ async function main() {
     process.exit(2);
   }
   const { db } = await import("../lib/db/client");
-  const { seedDatabase } = await import("../lib/db/seed-all");
+  const { seedDatabase } = await import("../prisma/seed/all");
   await seedDatabase(db, { demoHistory: e.NODE_ENV !== "production" && e.ATRIUM_DEMO_SEED !== false });
   await db.$disconnect();
   console.log("Seeded.");

@@ -119,9 +119,9 @@ async function main() {
   );
 
   const { db } = await import("../lib/db/client");
-  const { isSeeded } = await import("../lib/db/seed");
+  const { isSeeded } = await import("../prisma/seed/organisation");
   if (!(await isSeeded(db))) {
-    const { seedDatabase } = await import("../lib/db/seed-all");
+    const { seedDatabase } = await import("../prisma/seed/all");
     log("First start: seeding the demo organisation and sample history.");
     await seedDatabase(db, { demoHistory: e.ATRIUM_DEMO_SEED !== false });
   }

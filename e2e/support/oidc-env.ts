@@ -20,7 +20,7 @@ export const ENTRA_E2E = {
     return embeddedSuperuserUrl(this.dataDir, pgPort);
   },
   idpPort,
-  // The seeded demo tenant (lib/db/seed-data.ts DEMO_TENANT_ID): seeded people carry Entra object ids in it.
+  // The seeded demo tenant (prisma/seed/data.ts DEMO_TENANT_ID): seeded people carry Entra object ids in it.
   tenantId: "4b1d6c3e-7a2f-4e8b-9c1d-2f3a4b5c6d7e",
   clientId: "2c6e1d2a-0b7f-4a51-9d1e-atrium-e2e",
   clientSecret: "e2e-client-secret-not-used-anywhere-else",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildPlan } from "@/lib/plan/build-plan";
-import { journeyInput } from "@/lib/plan/test-fixtures";
+import { journeyInput } from "@/tests/support/plan-fixtures";
 import { checkStep } from "@/lib/provisioning/verify";
 import { armErrorInfo, computeDrift, describeStepError, STEP_HANDLERS, StepError } from "./operations";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildPlan, checkPlanNames, PlanNameError } from "./build-plan";
 import { planHash } from "./hash";
-import { ALICE, BOB, DANA, MO, SETTINGS, SUBSCRIPTIONS, TENANT_ID, journeyInput } from "./test-fixtures";
+import { ALICE, BOB, DANA, MO, SETTINGS, SUBSCRIPTIONS, TENANT_ID, journeyInput } from "@/tests/support/plan-fixtures";
 import type { Plan, PlanEnvironment, PlanInput, PlanStep } from "./types";
 import type { OrgPatternValue, RestrictionValue, VisibilityValue } from "@/lib/vocabulary";
 

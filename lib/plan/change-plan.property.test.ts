@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildPlan } from "./build-plan";
 import { buildChangePlan } from "./change-request";
-import { ALICE, BOB, DANA, MO, journeyInput } from "./test-fixtures";
+import { ALICE, BOB, DANA, MO, journeyInput } from "@/tests/support/plan-fixtures";
 import type { PlanEnvironment, PlanInput, PlanMember } from "./types";
 import { MEMBER_ROLES, RESTRICTIONS, VISIBILITIES } from "@/lib/vocabulary";
 

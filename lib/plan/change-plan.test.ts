@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildPlan } from "./build-plan";
 import { changePlanOf, sameJson, type ChangeStep } from "./change-plan";
 import { approvalFor, buildChangePlan, changeApproval, ChangeValidationError, validateChange } from "./change-request";
-import { ALICE, BOB, DANA, MO, journeyInput } from "./test-fixtures";
+import { ALICE, BOB, DANA, MO, journeyInput } from "@/tests/support/plan-fixtures";
 import type { PlanInput, PlanMember } from "./types";
 
 const EVE: PlanMember = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildPlan } from "./build-plan";
 import { estimateCost, expectedInstanceHours } from "./cost";
 import { FIXED_PRICES, VM_HOURLY_PRICES } from "./prices";
-import { SETTINGS, journeyInput } from "./test-fixtures";
+import { SETTINGS, journeyInput } from "@/tests/support/plan-fixtures";
 
 describe("[COST]: monthly estimate", () => {
   it("instances: hourly price × expected hours under idle shutdown; clusters 0 with a ceiling", () => {

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { buildPlan } from "./build-plan";
 import { planHash } from "./hash";
-import { DANA, journeyInput } from "./test-fixtures";
+import { DANA, journeyInput } from "@/tests/support/plan-fixtures";
 
 describe("[PLAN]: pinned plan hashes", () => {
   it.each([

@@ -10,7 +10,7 @@ import {
   pipelineClusterName,
   sizeClusterName,
 } from "./naming";
-import { SETTINGS, journeyInput } from "./test-fixtures";
+import { SETTINGS, journeyInput } from "@/tests/support/plan-fixtures";
 import type { PlanEnvironment, PlanInput, PlanMember } from "./types";
 import { ENVIRONMENTS, MEMBER_ROLES, ORG_PATTERNS, RESTRICTIONS, VISIBILITIES } from "@/lib/vocabulary";
 

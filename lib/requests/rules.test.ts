@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkRequestRules, scopeSlugFor, type RuleContext } from "./rules";
 import { workspaceRequestSchema, type WorkspaceRequestInput } from "./schemas";
-import { VALID_REQUEST } from "./test-fixtures";
+import { VALID_REQUEST } from "@/tests/support/valid-request";
 
 const request = (over: Partial<typeof VALID_REQUEST> = {}): WorkspaceRequestInput =>
   workspaceRequestSchema.parse({ ...VALID_REQUEST, ...over });

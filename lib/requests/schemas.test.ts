@@ -10,7 +10,7 @@ import {
   toDbStatus,
   workspaceRequestSchema,
 } from "./schemas";
-import { VALID_REQUEST } from "./test-fixtures";
+import { VALID_REQUEST } from "@/tests/support/valid-request";
 import { decodeFormData } from "@/lib/validation/decode";
 import { parseWith } from "@/lib/validation/field-errors";
 

@@ -1,7 +1,7 @@
 // Seeds everything a fresh installation shows. Other domains add their demo data here.
 import type { PrismaClient } from "@/generated/prisma/client";
-import { seedOrganisation } from "@/lib/db/seed";
-import { seedDemoHistory } from "@/lib/db/seed-demo-history";
+import { seedOrganisation } from "./organisation";
+import { seedDemoHistory } from "./demo-history";
 
 export async function seedDatabase(db: PrismaClient, options: { demoHistory: boolean }) {
   await seedOrganisation(db);

@@ -14,7 +14,7 @@ import { approveRequest, type DecisionActor } from "@/lib/approvals/mutations";
 import { stopProducer } from "@/lib/jobs/queue";
 import { formatRequestNumber } from "@/lib/plan/build-plan";
 import type { Plan } from "@/lib/plan/types";
-import { createSubmittedRequest, type RequestSpec } from "./request-fixtures";
+import { createSubmittedRequest, type RequestSpec } from "@/lib/db/request-fixtures";
 
 const DAY = 86_400_000;
 const NOW = () => Date.now();

@@ -10,7 +10,7 @@ import {
   DEMO_TEAMS,
   DEMO_TENANT_ID,
   DEMO_VM_SIZES,
-} from "@/lib/db/seed-data";
+} from "./data";
 
 export async function seedOrganisation(db: PrismaClient) {
   await db.portalSettings.upsert({

@@ -9,10 +9,13 @@
 // Infrastructure for scripts and tests; not imported by the web app.
 import { createHash, randomUUID } from "node:crypto";
 import type { ClientBase } from "pg";
-import { auditEventHash, auditEventMac, GENESIS_HASH } from "../audit/hash";
-import { auditKey } from "../audit/key";
+import { auditEventHash, auditEventMac, GENESIS_HASH } from "@/lib/audit/hash";
+import { auditKey } from "@/lib/audit/key";
+import { createPrng } from "@/lib/azure/simulator/prng";
 
-const AUDIT_CHAIN_LOCK = 0x41_75_64_69; // the same lock as lib/audit/record-event.ts
+// The same lock as lib/audit/record-event.ts (not imported from there: that module is server-only and the Playwright
+// journeys import this file).
+const AUDIT_CHAIN_LOCK = 0x41_75_64_69;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -91,17 +94,6 @@ type PlannedRequest = {
   events: PlannedEvent[];
 };
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function gauss(rand: () => number) {
   return Math.sqrt(-2 * Math.log(rand() || 1e-9)) * Math.cos(2 * Math.PI * rand());
 }
@@ -128,7 +120,7 @@ function planRequest(
   org: Org,
   seed: number,
 ): PlannedRequest {
-  const rand = mulberry32(seed * 7919 + i * 104_729);
+  const rand = createPrng(seed * 7919 + i * 104_729);
   const teamIndex = Math.floor(rand() * org.teams.length);
   const team = org.teams[teamIndex];
   const pattern = team.projects.length && rand() < 0.6 ? "PROJECT" : "TEAM";

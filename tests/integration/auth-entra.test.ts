@@ -6,7 +6,7 @@ import type { EntraConfig } from "@/lib/auth/entra";
 import { entraAccountId, parseRoleMap } from "@/lib/auth/oidc-claims";
 import { prepareEntraSignIn, SignInRefusal, syncEntraPerson } from "@/lib/auth/oidc-sync";
 import { setPersonDisabledAction } from "@/lib/people/actions";
-import { DEMO_TENANT_ID } from "@/lib/db/seed-data";
+import { DEMO_TENANT_ID } from "@/prisma/seed/data";
 import { actAs } from "../support/act-as";
 
 const BEN_OID = "5e1a0000-0000-4000-8000-000000000002";

@@ -7,7 +7,7 @@ import { db } from "@/lib/db/client";
 import type { EntraConfig } from "@/lib/auth/entra";
 import { parseRoleMap } from "@/lib/auth/oidc-claims";
 import { syncEntraPerson } from "@/lib/auth/oidc-sync";
-import { DEMO_TENANT_ID } from "@/lib/db/seed-data";
+import { DEMO_TENANT_ID } from "@/prisma/seed/data";
 import { actAs } from "../support/act-as";
 import { requestContext } from "../support/request-context";
 

@@ -7,7 +7,7 @@ import { parseCsv } from "@/lib/history/csv";
 import { HISTORY_EXPORT_COLUMNS } from "@/lib/history/export";
 import { parseHistoryFilters } from "@/lib/history/filters";
 import { getHistoryRequest, listHistory } from "@/lib/history/queries";
-import { seedScale } from "@/lib/history/scale-seed";
+import { seedScale } from "@/prisma/seed/scale";
 import { getRequestTimeline } from "@/lib/history/timeline";
 import { GET as exportHistory } from "@/app/(portal)/history/export/route";
 import { GET as exportAudit } from "@/app/(portal)/history/export/audit/route";

@@ -11,7 +11,7 @@ import { Prisma, PrismaClient } from "@/generated/prisma/client";
 import { auditExportStream, historyExportStream } from "@/lib/history/export";
 import { encodeCursor, HISTORY_PAGE_SIZE, parseHistoryFilters } from "@/lib/history/filters";
 import { historyPageSql, type HistoryRow } from "@/lib/history/queries";
-import { seedScale } from "@/lib/history/scale-seed";
+import { seedScale } from "@/prisma/seed/scale";
 import { timelineAuditSql } from "@/lib/history/timeline";
 import v8 from "node:v8";
 import vm from "node:vm";

@@ -9,7 +9,7 @@ import { db } from "@/lib/db/client";
 import { getProducer, PROVISION_QUEUE, stopProducer } from "@/lib/jobs/queue";
 import type { StepKind } from "@/lib/plan/types";
 import { retryRunAction } from "@/lib/provisioning/actions";
-import { createApprovedRequestRow, enqueueRun, type CreatedRequest } from "@/lib/provisioning/fixtures";
+import { createApprovedRequestRow, enqueueRun, type CreatedRequest } from "@/tests/support/provisioning-fixtures";
 import { CRASHES_EXHAUSTED_MESSAGE } from "@/lib/provisioning/run-state";
 import { actAs } from "../support/act-as";
 import { clearProvisioningQueue, effectivePutsByPath, startTestSimulator, waitForRuns } from "./provisioning-support";

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ArmSimulator, FaultRule } from "@/lib/azure/simulator/server";
 import { db } from "@/lib/db/client";
 import { stopProducer } from "@/lib/jobs/queue";
-import { createApprovedRequest, type CreatedRequest } from "@/lib/provisioning/fixtures";
+import { createApprovedRequest, type CreatedRequest } from "@/tests/support/provisioning-fixtures";
 import { startProvisioningWorker, type ProvisioningWorker } from "@/lib/provisioning/worker";
 import {
   createdResourceIds,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ArmSimulator } from "@/lib/azure/simulator/server";
 import { db } from "@/lib/db/client";
 import { stopProducer } from "@/lib/jobs/queue";
-import { createApprovedRequest, enqueueRun, type CreatedRequest } from "@/lib/provisioning/fixtures";
+import { createApprovedRequest, enqueueRun, type CreatedRequest } from "@/tests/support/provisioning-fixtures";
 import {
   createdResourceIds,
   effectivePutsByPath,

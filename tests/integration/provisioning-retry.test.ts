@@ -6,7 +6,7 @@ import type { ArmSimulator } from "@/lib/azure/simulator/server";
 import { db } from "@/lib/db/client";
 import { stopProducer } from "@/lib/jobs/queue";
 import { cancelRunAction, retryRunAction } from "@/lib/provisioning/actions";
-import { createApprovedRequestRow, enqueueRun, type CreatedRequest } from "@/lib/provisioning/fixtures";
+import { createApprovedRequestRow, enqueueRun, type CreatedRequest } from "@/tests/support/provisioning-fixtures";
 import { startProvisioningWorker, type ProvisioningWorker } from "@/lib/provisioning/worker";
 import { actAs } from "../support/act-as";
 import {

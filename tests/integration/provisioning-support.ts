@@ -11,7 +11,7 @@ import {
 import { createClientFactory, type ClientFactory } from "@/lib/azure/clients";
 import { db } from "@/lib/db/client";
 import { getProducer, PROVISION_QUEUE } from "@/lib/jobs/queue";
-import { directoryPrincipals, landingZoneFromSettings } from "@/lib/provisioning/fixtures";
+import { directoryPrincipals, landingZoneFromSettings } from "@/tests/support/provisioning-fixtures";
 import type { Plan } from "@/lib/plan/types";
 
 export const CERT_DIR = path.join(os.tmpdir(), "atrium-provisioning-test-cert");

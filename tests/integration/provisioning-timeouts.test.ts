@@ -12,7 +12,7 @@ import { db } from "@/lib/db/client";
 import { stopProducer } from "@/lib/jobs/queue";
 import type { StepKind } from "@/lib/plan/types";
 import { runProvisioning, type ExecutorOptions } from "@/lib/provisioning/executor";
-import { createApprovedRequestRow, type CreatedRequest } from "@/lib/provisioning/fixtures";
+import { createApprovedRequestRow, type CreatedRequest } from "@/tests/support/provisioning-fixtures";
 import { FAST_EXECUTOR, FAST_RETRY, startTestSimulator } from "./provisioning-support";
 
 let sim: ArmSimulator;

@@ -1,5 +1,5 @@
 /** Fixed inputs for plan tests (pure data, used by lib/plan and lib/requests tests). */
-import type { PlanInput, PlanMember, PlanSettings } from "./types";
+import type { PlanInput, PlanMember, PlanSettings } from "@/lib/plan/types";
 
 export const SUBSCRIPTIONS = {
   dev: "11111111-1111-4111-8111-111111111111",

@@ -12,7 +12,7 @@ import type { Plan, PlanEnvironment, PlanInput, PlanMember, PlanSettings } from 
 import type { MemberRoleValue, RestrictionValue, VisibilityValue } from "@/lib/requests/schemas";
 import { loadPlanSettings } from "@/lib/requests/plan-context";
 
-export { directoryPrincipals, landingZoneFromSettings } from "./simulated-azure";
+export { directoryPrincipals, landingZoneFromSettings } from "@/lib/provisioning/simulated-azure";
 
 export interface FixtureRequest {
   /** Unique per request: the plan's names (and the simulator's global names) derive from it. */

@@ -7,7 +7,7 @@ import { PrismaClient } from "@/generated/prisma/client";
 import { deployDatabase } from "@/lib/db/deploy";
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres, EMBEDDED_APP_ROLE } from "@/lib/db/embedded";
 import { ensureAppRole } from "@/lib/db/roles";
-import { seedOrganisation } from "@/lib/db/seed";
+import { seedOrganisation } from "@/prisma/seed/organisation";
 
 export type TestDatabase = {
   /** The server's superuser on this database (owner of its tables). */
