@@ -6,6 +6,7 @@
 //
 // Scopes used here are fraud (team), churn and fraudrt (projects) and the shared divisions risk, marketing and
 // operations; the end-to-end journeys use other scopes (supply, insights, recsys, demand, fraudgraph).
+// Over 500 lines on purpose: it is data — one hand-written request per lifecycle state, each with its whole story.
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { Environment } from "@/generated/prisma/enums";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-event";

@@ -7,6 +7,8 @@
 // reads the chain's last hash, reserves its ids from the sequence and inserts its rows in chain order, so the
 // chain stays valid (`npm run audit:verify`) even while the portal writes events at the same time.
 // Infrastructure for scripts and tests; not imported by the web app.
+// Over 500 lines on purpose: one generator per table of one consistent story, sharing the same random stream and
+// clock; split apart they would have to pass that state around.
 import { createHash, randomUUID } from "node:crypto";
 import type { ClientBase } from "pg";
 import { auditEventHash, auditEventMac, GENESIS_HASH } from "@/lib/audit/hash";
