@@ -5,7 +5,8 @@ import { getCurrentUser } from "@/lib/auth/session";
 import { azureIsSimulated, getProvisioningProgress } from "@/lib/provisioning/queries";
 import { AutoRefresh } from "./auto-refresh";
 import { RunControls } from "./run-controls";
-import { formatDuration, RunStatusBadge, StepStatusBadge } from "./run-status-badge";
+import { formatDuration } from "@/lib/history/format";
+import { RunStatusBadge, StepStatusBadge } from "./run-status-badge";
 import { STEP_KIND_LABELS } from "@/lib/plan/labels";
 import type { StepKind } from "@/lib/plan/types";
 

@@ -16,10 +16,16 @@ export function formatDateTime(date: Date | null | undefined): string {
   return `${date.toISOString().replace("T", " ").slice(0, 16)} UTC`;
 }
 
-/** A duration as "45 min", "5.2 h" or "3.1 d". */
+/**
+ * Any duration, from an ARM call to a lead time: "850 ms", "12.4 s", "3 min 12 s", "45 min", "5.2 h" or "3.1 d".
+ * Short ones keep their seconds (provisioning steps), long ones round to what a reader compares (lead times).
+ */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return "—";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   const minutes = ms / 60_000;
+  if (minutes < 10) return `${Math.floor(minutes)} min ${Math.round((ms % 60_000) / 1000)} s`;
   if (minutes < 90) return `${Math.round(minutes)} min`;
   const hours = minutes / 60;
   if (hours < 48) return `${hours.toFixed(1)} h`;
