@@ -353,6 +353,8 @@ export const toDbMemberRole = (v: MemberRoleValue) => toUpperSnake(v) as DbWorks
 export const fromDbMemberRole = (v: DbWorkspaceRole) => fromUpperSnake(v) as MemberRoleValue;
 export const toDbStatus = (v: RequestStatusValue) => toUpperSnake(v) as DbRequestStatus;
 export const fromDbStatus = (v: DbRequestStatus) => fromUpperSnake(v) as RequestStatusValue;
+/** A status as raw SQL returns it (`status::text`), in the app's spelling. */
+export const fromDbStatusText = (text: string) => fromDbStatus(text as DbRequestStatus);
 
 /** Shape of the `compute` Json column. */
 export type ComputeColumn = ComputeInput;

@@ -1,3 +1,6 @@
+// A seed script, over 600 lines on purpose: one generator per table of one consistent story, sharing the same random
+// stream and clock; split apart they would have to pass that state around.
+//
 // `npm run seed:scale` (and the history tests): adds a large, realistic history — requests spread over two
 // years and every team, their approvals, provisioning runs, workspaces, notifications and a hash-chained
 // audit trail — with set-based inserts (unnest of arrays), never row by row.
@@ -7,8 +10,6 @@
 // reads the chain's last hash, reserves its ids from the sequence and inserts its rows in chain order, so the
 // chain stays valid (`npm run audit:verify`) even while the portal writes events at the same time.
 // Infrastructure for scripts and tests; not imported by the web app.
-// Over 500 lines on purpose: one generator per table of one consistent story, sharing the same random stream and
-// clock; split apart they would have to pass that state around.
 import { createHash, randomUUID } from "node:crypto";
 import type { ClientBase } from "pg";
 import { auditEventHash, auditEventMac, GENESIS_HASH } from "@/lib/audit/hash";
