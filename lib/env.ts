@@ -56,6 +56,8 @@ const envSchema = z
     ATRIUM_WORKER_MONITOR_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
     ATRIUM_PROVISION_RETRY_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
     ATRIUM_DEMO_SEED: flag,
+    // REST API (lib/api): calls per token per minute; over it a 429 with Retry-After.
+    ATRIUM_API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(600),
     // Audit trail (lib/audit/README.md): the HMAC key kept outside the database, and where chain-head checkpoints go.
     AUDIT_HMAC_KEY: z.string().min(32, "must be at least 32 characters").optional(),
     // Unset: beside the embedded cluster's data, or .data/audit-checkpoints/<host>-<port>-<database> for DATABASE_URL.

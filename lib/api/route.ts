@@ -1,6 +1,6 @@
 import "server-only";
-import { z } from "zod";
 import { auditDenial, can, type SessionUser } from "@/lib/auth/session";
+import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { principalForToken, type TokenPrincipal } from "@/lib/tokens/queries";
 import type { TokenScope } from "@/lib/tokens/schemas";
@@ -19,12 +19,9 @@ export type ApiContext = {
 
 type RouteArgs = { params: Promise<Record<string, string>> };
 
-// Read here rather than in lib/env: only this guard uses it, and a bad value must not stop the portal starting.
-const rateLimitSchema = z.coerce.number().int().min(1).max(1_000_000).catch(600);
-
 /** Calls per token per minute (`ATRIUM_API_RATE_LIMIT`, default 600). */
 export function apiRateLimit(): number {
-  return rateLimitSchema.parse(process.env.ATRIUM_API_RATE_LIMIT ?? 600);
+  return env().ATRIUM_API_RATE_LIMIT;
 }
 
 const operationOf = new WeakMap<(...args: never[]) => unknown, Operation>();

@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { consumeRateLimit } from "@/lib/api/rate-limit";
 import { db } from "@/lib/db/client";
+import { reloadEnv } from "@/lib/env";
 import { revokeApiToken } from "@/lib/tokens/mutations";
 import { principalForToken } from "@/lib/tokens/queries";
 import { api, API_DOCUMENT, tokenFor } from "./api-support";
@@ -14,6 +15,7 @@ const denials = () => db.auditEvent.count({ where: { action: "authz.denied" } })
 
 afterEach(() => {
   delete process.env.ATRIUM_API_RATE_LIMIT;
+  reloadEnv();
 });
 
 describe("[API] authentication and authorisation", () => {
@@ -139,6 +141,7 @@ describe("[API] pages and limits", () => {
 
   it("rate limits per token: 429 with Retry-After once the window's calls are spent", async () => {
     process.env.ATRIUM_API_RATE_LIMIT = "3";
+    reloadEnv();
     const a = api(await tokenFor("amara.okafor@contoso.com", ["read"]));
     const b = api(await tokenFor("fatima.khan@contoso.com", ["read"]));
     const statuses = [];
