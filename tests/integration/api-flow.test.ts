@@ -1,33 +1,12 @@
 // [API] A request end to end through API v1 alone, with two tokens: the requester creates and submits it, the admin
 // approves the exact plan hash, the run provisions against the ARM simulator through the real worker, and the API
 // shows every step, the workspaces, the history and the audit trail.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ArmSimulator } from "@/lib/azure/simulator/server";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { stopProducer } from "@/lib/jobs/queue";
-import { startProvisioningWorker, type ProvisioningWorker } from "@/lib/provisioning/worker";
 import { api, API_DOCUMENT, tokenFor } from "./api-support";
-import { clearProvisioningQueue, FAST_EXECUTOR, simulatorFactory, startTestSimulator } from "./provisioning-support";
+import { simulatedEngineForSuite } from "./provisioning-support";
 
-let sim: ArmSimulator;
-let worker: ProvisioningWorker;
-
-beforeAll(async () => {
-  sim = await startTestSimulator();
-  await clearProvisioningQueue();
-  worker = await startProvisioningWorker({
-    factory: simulatorFactory(sim),
-    jobs: 2,
-    executor: FAST_EXECUTOR,
-    log: () => {},
-  });
-});
-
-afterAll(async () => {
-  await worker?.stop({ graceful: false });
-  await stopProducer();
-  await sim?.close();
-});
+simulatedEngineForSuite({ jobs: 2 });
 
 type Json = Record<string, unknown> & { items?: Record<string, unknown>[] };
 const body = async (r: Response) => (await r.json()) as Json;

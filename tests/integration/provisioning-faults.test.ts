@@ -1,21 +1,16 @@
 // [PROVISIONING] 20 % injected faults with a fixed seed — 429 with and without Retry-After, 500, 503, connection resets,
 // long-running operations ending Failed, PrincipalNotFound — and every request is still provisioned, with no resource
 // created twice (from the simulator's request log) and an estate that equals the plans.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ArmSimulator, FaultRule } from "@/lib/azure/simulator/server";
+import { describe, expect, it } from "vitest";
+import type { FaultRule } from "@/lib/azure/simulator/server";
 import { db } from "@/lib/db/client";
-import { stopProducer } from "@/lib/jobs/queue";
 import { createApprovedRequest, type CreatedRequest } from "@/tests/support/provisioning-fixtures";
-import { startProvisioningWorker, type ProvisioningWorker } from "@/lib/provisioning/worker";
 import {
   createdResourceIds,
   effectivePutsByPath,
-  FAST_EXECUTOR,
   planResourceIds,
-  simulatorFactory,
-  startTestSimulator,
+  simulatedEngineForSuite,
   waitForRuns,
-  clearProvisioningQueue,
 } from "./provisioning-support";
 
 const ARM = "^/subscriptions/";
@@ -37,26 +32,9 @@ const RULES: FaultRule[] = [
   { kind: "principal-not-found", rate: 0.2 },
 ];
 
-let sim: ArmSimulator;
-let worker: ProvisioningWorker;
 const created: CreatedRequest[] = [];
 
-beforeAll(async () => {
-  sim = await startTestSimulator({ faults: { seed: 20261123, rules: RULES } });
-  await clearProvisioningQueue();
-  worker = await startProvisioningWorker({
-    factory: simulatorFactory(sim),
-    jobs: 4,
-    executor: FAST_EXECUTOR,
-    log: () => {},
-  });
-});
-
-afterAll(async () => {
-  await worker?.stop({ graceful: false });
-  await stopProducer();
-  await sim?.close();
-});
+const engine = simulatedEngineForSuite({ jobs: 4, simulator: { faults: { seed: 20261123, rules: RULES } } });
 
 describe("[PROVISIONING] injected faults", () => {
   it("provisions every request despite 20 % faults, creating nothing twice", { timeout: 120_000 }, async () => {
@@ -78,7 +56,7 @@ describe("[PROVISIONING] injected faults", () => {
     expect(runs).toEqual(created.map(() => ({ status: "SUCCEEDED", errorMessage: null })));
     expect(Object.values(statuses).every((s) => s === "SUCCEEDED")).toBe(true);
 
-    const log = sim.requestLog();
+    const log = engine.sim.requestLog();
     const arm = log.filter((r) => r.path.startsWith("/subscriptions/"));
     const faulted = arm.filter((r) => r.fault && r.fault !== "lro-failed" && r.fault !== "principal-not-found");
     // The faults really happened, in every flavour, at about the configured rate.
@@ -103,6 +81,6 @@ describe("[PROVISIONING] injected faults", () => {
     expect(steps.some((s) => s.attempts > 1)).toBe(true);
     const puts = effectivePutsByPath(log);
     expect([...puts.entries()].filter(([, l]) => l.length > 1).map(([p]) => p)).toEqual([]);
-    expect(createdResourceIds(sim)).toEqual(planResourceIds(created.map((c) => c.plan)));
+    expect(createdResourceIds(engine.sim)).toEqual(planResourceIds(created.map((c) => c.plan)));
   });
 });

@@ -1,43 +1,20 @@
 // [PROVISIONING] The happy path for each of the four configurations, through the real Azure SDK against the ARM
 // simulator and the real pg-boss worker: every request provisioned and verified, the simulator's estate equals the
 // plans resource for resource, nothing written twice, and the Azure ML wire bodies carry the fields the 2.1.1 SDK drops.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ArmSimulator } from "@/lib/azure/simulator/server";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { stopProducer } from "@/lib/jobs/queue";
 import { createApprovedRequest, type CreatedRequest } from "@/tests/support/provisioning-fixtures";
-import { startProvisioningWorker, type ProvisioningWorker } from "@/lib/provisioning/worker";
 import {
   createdResourceIds,
   effectivePutsByPath,
-  FAST_EXECUTOR,
   planResourceIds,
-  simulatorFactory,
-  startTestSimulator,
+  simulatedEngineForSuite,
   waitForRuns,
-  clearProvisioningQueue,
 } from "./provisioning-support";
 
-let sim: ArmSimulator;
-let worker: ProvisioningWorker;
 const created: CreatedRequest[] = [];
 
-beforeAll(async () => {
-  sim = await startTestSimulator();
-  await clearProvisioningQueue();
-  worker = await startProvisioningWorker({
-    factory: simulatorFactory(sim),
-    jobs: 4,
-    executor: FAST_EXECUTOR,
-    log: () => {},
-  });
-});
-
-afterAll(async () => {
-  await worker?.stop({ graceful: false });
-  await stopProducer();
-  await sim?.close();
-});
+const engine = simulatedEngineForSuite({ jobs: 4 });
 
 describe("[PROVISIONING] happy path", () => {
   it("provisions the four configurations (public/private × restricted/unrestricted) as planned", async () => {
@@ -104,16 +81,16 @@ describe("[PROVISIONING] happy path", () => {
     }
 
     // The simulated estate equals the plans, resource for resource.
-    expect(createdResourceIds(sim)).toEqual(planResourceIds(created.map((c) => c.plan)));
+    expect(createdResourceIds(engine.sim)).toEqual(planResourceIds(created.map((c) => c.plan)));
 
     // Nothing was written twice (custom roles are shared by the subscription: written once, then found by GET).
-    const puts = effectivePutsByPath(sim.requestLog());
+    const puts = effectivePutsByPath(engine.sim.requestLog());
     const twice = [...puts.entries()].filter(([, list]) => list.length > 1).map(([p]) => p);
     expect(twice).toEqual([]);
   });
 
   it("sends managedNetwork and idleTimeBeforeShutdown on the wire with the pinned api-version", async () => {
-    const log = sim.requestLog();
+    const log = engine.sim.requestLog();
     const workspacePuts = log.filter((r) => r.method === "PUT" && /\/workspaces\/[^/]+$/i.test(r.path));
     expect(workspacePuts.length).toBe(12);
     for (const put of workspacePuts) expect(put.apiVersion).toBe("2024-04-01");

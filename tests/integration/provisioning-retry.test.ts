@@ -1,42 +1,14 @@
 // [PROVISIONING] Outcomes: a failed run names the failing step and Azure's error in actionable words, is audited and
 // notified; admins and their teams' MLOps retry it from the failed step (completed steps are skipped); an existing
 // compute with another spec is reported as drift and never overwritten; a queued run can be stopped.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ArmSimulator } from "@/lib/azure/simulator/server";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { stopProducer } from "@/lib/jobs/queue";
 import { cancelRunAction, retryRunAction } from "@/lib/provisioning/actions";
 import { createApprovedRequestRow, enqueueRun, type CreatedRequest } from "@/tests/support/provisioning-fixtures";
-import { startProvisioningWorker, type ProvisioningWorker } from "@/lib/provisioning/worker";
 import { actAs } from "../support/act-as";
-import {
-  effectivePutsByPath,
-  FAST_EXECUTOR,
-  simulatorFactory,
-  startTestSimulator,
-  waitForRuns,
-  clearProvisioningQueue,
-} from "./provisioning-support";
+import { effectivePutsByPath, simulatorFactory, simulatedEngineForSuite, waitForRuns } from "./provisioning-support";
 
-let sim: ArmSimulator;
-let worker: ProvisioningWorker;
-
-beforeAll(async () => {
-  sim = await startTestSimulator();
-  await clearProvisioningQueue();
-  worker = await startProvisioningWorker({
-    factory: simulatorFactory(sim),
-    jobs: 2,
-    executor: FAST_EXECUTOR,
-    log: () => {},
-  });
-});
-
-afterAll(async () => {
-  await worker?.stop({ graceful: false });
-  await stopProducer();
-  await sim?.close();
-});
+const engine = simulatedEngineForSuite({ jobs: 2 });
 
 const form = () => new FormData();
 const latestRun = (requestId: string) =>
@@ -49,7 +21,7 @@ describe("[PROVISIONING] failure, retry, drift, stop", () => {
   it("fails a run visibly at the failing step, with Azure's error in actionable words, audited and notified", async () => {
     failed = await createApprovedRequestRow({ scope: "rtquota", environments: ["dev"] });
     const cluster = clusterStep(failed);
-    sim.setFaults({
+    engine.sim.setFaults({
       rules: [
         {
           kind: "lro-failed",
@@ -64,7 +36,7 @@ describe("[PROVISIONING] failure, retry, drift, stop", () => {
     });
     await enqueueRun(failed);
     await waitForRuns([failed.runId]);
-    sim.setFaults({ rules: [] });
+    engine.sim.setFaults({ rules: [] });
 
     const run = await latestRun(failed.requestId);
     expect(run).toMatchObject({ status: "FAILED", failedStepKey: cluster.id, errorCode: "QuotaExceeded" });
@@ -113,7 +85,7 @@ describe("[PROVISIONING] failure, retry, drift, stop", () => {
     });
     expect(await db.provisioningRun.count({ where: { requestId: failed.requestId } })).toBe(before);
 
-    const putsBefore = effectivePutsByPath(sim.requestLog());
+    const putsBefore = effectivePutsByPath(engine.sim.requestLog());
     await actAs("diana.reyes@contoso.com"); // MLOps of the fraud team
     expect(await retryRunAction(failed.requestId, { ok: true }, form())).toMatchObject({
       ok: true,
@@ -131,7 +103,7 @@ describe("[PROVISIONING] failure, retry, drift, stop", () => {
     const cluster = clusterStep(failed);
     for (const s of steps) expect([s.stepKey, s.attempts]).toEqual([s.stepKey, s.stepKey === cluster.id ? 2 : 1]);
     // Only the failed cluster was written again.
-    const putsAfter = effectivePutsByPath(sim.requestLog());
+    const putsAfter = effectivePutsByPath(engine.sim.requestLog());
     const rewritten = [...putsAfter.entries()]
       .filter(([p, l]) => p.includes(failed.plan.scopeSlug) && l.length > (putsBefore.get(p)?.length ?? 0))
       .map(([p]) => p);
@@ -145,7 +117,7 @@ describe("[PROVISIONING] failure, retry, drift, stop", () => {
   it("reports a compute that exists with another spec as drift and never overwrites it", async () => {
     const req = await createApprovedRequestRow({ scope: "rtdrift", environments: ["dev"] });
     const cluster = clusterStep(req);
-    sim.setFaults({
+    engine.sim.setFaults({
       rules: [
         {
           kind: "lro-failed",
@@ -159,9 +131,9 @@ describe("[PROVISIONING] failure, retry, drift, stop", () => {
     });
     await enqueueRun(req);
     await waitForRuns([req.runId]);
-    sim.setFaults({ rules: [] });
+    engine.sim.setFaults({ rules: [] });
     // Someone fixes it by hand, differently (8 nodes instead of the approved 4).
-    const ml = simulatorFactory(sim).forSubscription(cluster.target.subscriptionId).ml;
+    const ml = simulatorFactory(engine.sim).forSubscription(cluster.target.subscriptionId).ml;
     const inner = (cluster.body.properties as { properties: Record<string, unknown> }).properties;
     await ml.computeOperations.beginCreateOrUpdateAndWait(
       cluster.target.resourceGroup!,
@@ -176,7 +148,7 @@ describe("[PROVISIONING] failure, retry, drift, stop", () => {
       },
       { updateIntervalInMs: 10 },
     );
-    const putsBefore = effectivePutsByPath(sim.requestLog()).get(cluster.resourceId.toLowerCase())?.length ?? 0;
+    const putsBefore = effectivePutsByPath(engine.sim.requestLog()).get(cluster.resourceId.toLowerCase())?.length ?? 0;
 
     await actAs("fatima.khan@contoso.com");
     expect(await retryRunAction(req.requestId, { ok: true }, form())).toMatchObject({ ok: true });
@@ -189,7 +161,9 @@ describe("[PROVISIONING] failure, retry, drift, stop", () => {
       where: { requestId_stepKey: { requestId: req.requestId, stepKey: cluster.id } },
     });
     expect(step.drift).toEqual([{ field: "scaleSettings.maxNodeCount", expected: 4, actual: 8 }]);
-    expect(effectivePutsByPath(sim.requestLog()).get(cluster.resourceId.toLowerCase())?.length ?? 0).toBe(putsBefore);
+    expect(effectivePutsByPath(engine.sim.requestLog()).get(cluster.resourceId.toLowerCase())?.length ?? 0).toBe(
+      putsBefore,
+    );
   });
 
   it("stops a queued run; its job then does nothing", async () => {
@@ -204,7 +178,7 @@ describe("[PROVISIONING] failure, retry, drift, stop", () => {
     ).toBe(1);
     expect(await cancelRunAction(req.requestId, { ok: true }, form())).toMatchObject({ ok: false });
 
-    sim.resetLog();
+    engine.sim.resetLog();
     expect(await enqueueRun(req)).toBeTruthy(); // a stale job for the stopped run
     const deadline = Date.now() + 30_000;
     for (;;) {
@@ -217,6 +191,6 @@ describe("[PROVISIONING] failure, retry, drift, stop", () => {
     }
     expect(await latestRun(req.requestId)).toMatchObject({ status: "CANCELLED" });
     expect(await db.provisioningStep.count({ where: { requestId: req.requestId } })).toBe(0);
-    expect(sim.requestLog().filter((r) => r.path.toLowerCase().includes("rtstop"))).toEqual([]);
+    expect(engine.sim.requestLog().filter((r) => r.path.toLowerCase().includes("rtstop"))).toEqual([]);
   });
 });

@@ -10,7 +10,9 @@ import {
 } from "@/lib/azure/simulator/server";
 import { createClientFactory, type ClientFactory } from "@/lib/azure/clients";
 import { db } from "@/lib/db/client";
-import { getProducer, PROVISION_QUEUE } from "@/lib/jobs/queue";
+import { getProducer, PROVISION_QUEUE, stopProducer } from "@/lib/jobs/queue";
+import { startProvisioningWorker, type ProvisioningWorker } from "@/lib/provisioning/worker";
+import { afterAll, beforeAll } from "vitest";
 import { directoryPrincipals, landingZoneFromSettings } from "@/tests/support/provisioning-fixtures";
 import type { Plan } from "@/lib/plan/types";
 
@@ -108,4 +110,49 @@ export function effectivePutsByPath(log: LoggedRequest[]): Map<string, LoggedReq
 export async function clearProvisioningQueue(): Promise<void> {
   const boss = await getProducer();
   await boss.deleteAllJobs(PROVISION_QUEUE);
+}
+
+export interface SimulatedEngine {
+  /** The in-process ARM simulator (its estate and request log). */
+  readonly sim: ArmSimulator;
+  /** The real pg-boss provisioning worker, talking to `sim` through the Azure SDK. */
+  readonly worker: ProvisioningWorker;
+}
+
+/**
+ * Registers beforeAll/afterAll hooks that start a simulator and a worker on a clean queue, and stop both (and the
+ * job producer) afterwards. Read `engine.sim` / `engine.worker` inside tests, once the hooks have run.
+ */
+export function simulatedEngineForSuite(
+  options: { jobs?: number; simulator?: ArmSimulatorOptions } = {},
+): SimulatedEngine {
+  let sim: ArmSimulator | undefined;
+  let worker: ProvisioningWorker | undefined;
+  beforeAll(async () => {
+    sim = await startTestSimulator(options.simulator);
+    await clearProvisioningQueue();
+    worker = await startProvisioningWorker({
+      factory: simulatorFactory(sim),
+      jobs: options.jobs ?? 2,
+      executor: FAST_EXECUTOR,
+      log: () => {},
+    });
+  });
+  afterAll(async () => {
+    await worker?.stop({ graceful: false });
+    await stopProducer();
+    await sim?.close();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (!value) throw new Error(`simulatedEngineForSuite: ${what} is read before beforeAll has run`);
+    return value;
+  };
+  return {
+    get sim() {
+      return started(sim, "sim");
+    },
+    get worker() {
+      return started(worker, "worker");
+    },
+  };
 }
