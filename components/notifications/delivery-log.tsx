@@ -1,6 +1,6 @@
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/card";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table, TableHead, Td } from "@/components/ui/table";
 import { formatDateTime } from "@/lib/history/format";
 import type { DeliveryRow } from "@/lib/webhooks/queries";
 import { RedeliverButton } from "./endpoint-forms";
@@ -16,20 +16,7 @@ export function DeliveryLog({ rows, caption }: { rows: DeliveryRow[]; caption: s
   if (rows.length === 0) return <EmptyState title="No deliveries yet">They appear here as events happen.</EmptyState>;
   return (
     <Table caption={caption}>
-      <thead className="bg-slate-50">
-        <tr>
-          <Th>Event</Th>
-          <Th>To</Th>
-          <Th>Status</Th>
-          <Th>Attempts</Th>
-          <Th>Last answer</Th>
-          <Th>Created</Th>
-          <Th>Delivered</Th>
-          <Th>
-            <span className="sr-only">Actions</span>
-          </Th>
-        </tr>
-      </thead>
+      <TableHead columns={["Event", "To", "Status", "Attempts", "Last answer", "Created", "Delivered"]} actions />
       <tbody className="divide-y divide-slate-100">
         {rows.map((d) => (
           <tr key={d.id}>

@@ -38,3 +38,21 @@ export function Td({ children, className, ...props }: React.TdHTMLAttributes<HTM
     </td>
   );
 }
+
+/** A table's header row of plain column labels; `actions` adds a last column named only for screen readers. */
+export function TableHead({ columns, actions = false }: { columns: readonly string[]; actions?: boolean }) {
+  return (
+    <thead className="bg-slate-50">
+      <tr>
+        {columns.map((c) => (
+          <Th key={c}>{c}</Th>
+        ))}
+        {actions && (
+          <Th>
+            <span className="sr-only">Actions</span>
+          </Th>
+        )}
+      </tr>
+    </thead>
+  );
+}

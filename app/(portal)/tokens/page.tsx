@@ -1,6 +1,6 @@
 import { Badge } from "@/components/ui/badge";
 import { EmptyState, PageHeader } from "@/components/ui/card";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table, TableHead, Td } from "@/components/ui/table";
 import { formatDateTime } from "@/lib/history/format";
 import { guardedPage } from "@/lib/auth/page-guard";
 import { listApiTokens } from "@/lib/tokens/queries";
@@ -27,20 +27,7 @@ export default guardedPage("tokens.manage", async function TokensPage(user) {
         <EmptyState title="No tokens yet">Create one above to use the API or the CLI.</EmptyState>
       ) : (
         <Table caption="Your tokens">
-          <thead className="bg-slate-50">
-            <tr>
-              <Th>Name</Th>
-              <Th>Token</Th>
-              <Th>Scopes</Th>
-              <Th>Created</Th>
-              <Th>Expires</Th>
-              <Th>Last used</Th>
-              <Th>State</Th>
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
-            </tr>
-          </thead>
+          <TableHead columns={["Name", "Token", "Scopes", "Created", "Expires", "Last used", "State"]} actions />
           <tbody className="divide-y divide-slate-100">
             {tokens.map((t) => (
               <tr key={t.id}>

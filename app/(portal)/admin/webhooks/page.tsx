@@ -1,6 +1,6 @@
 import { Badge } from "@/components/ui/badge";
 import { EmptyState, PageHeader } from "@/components/ui/card";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table, TableHead, Td } from "@/components/ui/table";
 import { DeliveryLog } from "@/components/notifications/delivery-log";
 import { CreateEndpointForm, DeleteEndpointButton, EndpointToggle } from "@/components/notifications/endpoint-forms";
 import { guardedPage } from "@/lib/auth/page-guard";
@@ -26,19 +26,7 @@ export default guardedPage("notifications.manage", async function WebhooksPage()
         <EmptyState title="No endpoints yet">Add a webhook or a Teams channel above.</EmptyState>
       ) : (
         <Table caption="Endpoints">
-          <thead className="bg-slate-50">
-            <tr>
-              <Th>Name</Th>
-              <Th>Kind</Th>
-              <Th>For</Th>
-              <Th>URL</Th>
-              <Th>Events</Th>
-              <Th>Created</Th>
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
-            </tr>
-          </thead>
+          <TableHead columns={["Name", "Kind", "For", "URL", "Events", "Created"]} actions />
           <tbody className="divide-y divide-slate-100">
             {endpoints.map((e) => (
               <tr key={e.id}>
