@@ -197,6 +197,12 @@ const ROLE_ASSIGNMENTS = [
 
 const ROLE_DEFINITIONS = ["2015-07-01", "2018-01-01-preview", "2022-04-01", "2022-05-01-preview"];
 
+/** Budgets (Microsoft.Consumption specs; arm-consumption 9.2 sends 2021-10-01). */
+const CONSUMPTION = ["2019-10-01", "2021-10-01", "2022-06-01", "2023-03-01", "2023-05-01", "2023-11-01", "2024-08-01"];
+
+/** checkPolicyRestrictions (Microsoft.PolicyInsights specs; arm-policyinsights 6 sends 2024-10-01). */
+const POLICY_RESTRICTIONS = ["2020-07-01", "2022-03-01", "2023-03-01", "2024-10-01"];
+
 /** Keyed by lower-case `namespace/type` (the top-level type decides for its children, as in the specs). */
 const BY_TYPE: Record<string, readonly string[]> = {
   "microsoft.resources/resourcegroups": RESOURCES,
@@ -214,6 +220,8 @@ const BY_TYPE: Record<string, readonly string[]> = {
   "microsoft.network/privatednszones": PRIVATE_DNS,
   "microsoft.authorization/roleassignments": ROLE_ASSIGNMENTS,
   "microsoft.authorization/roledefinitions": ROLE_DEFINITIONS,
+  "microsoft.consumption/budgets": CONSUMPTION,
+  "microsoft.policyinsights/checkpolicyrestrictions": POLICY_RESTRICTIONS,
 };
 
 export function apiVersionsFor(namespaceAndType: string): readonly string[] | null {

@@ -1,6 +1,6 @@
 /**
  * Control endpoints under /_simulator/ (loopback only, no ARM bearer): health, the request log, the estate, the
- * directory, faults, Azure ML quota limits and out-of-band changes. When the simulator has a control token, every call that changes
+ * directory, faults, Azure ML quota limits, Azure Policy rules and out-of-band changes. When the simulator has a control token, every call that changes
  * something (anything but GET) must present it as `Authorization: Bearer <token>`: the simulator's operator is its admin.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -136,6 +136,12 @@ function route(route: string, res: ServerResponse, qs: string, body: unknown, ct
     case "PUT /_simulator/quotas":
       engine.quota.setLimits((body ?? {}) as Record<string, number>);
       sendJson(res, 200, { limits: engine.quota.getLimits() });
+      return;
+    case "GET /_simulator/policies":
+      sendJson(res, 200, { rules: engine.policies.getRules() });
+      return;
+    case "PUT /_simulator/policies":
+      sendJson(res, 200, { rules: engine.policies.setRules(body ?? []) });
       return;
     case "POST /_simulator/out-of-band":
       sendJson(res, 200, { resource: ctx.outOfBand(body as OutOfBandChange) });

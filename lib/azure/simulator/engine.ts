@@ -26,11 +26,13 @@ import {
   type TypeHandler,
 } from "./provider";
 import { AuthorizationProvider } from "./providers/authorization";
+import { ConsumptionProvider } from "./providers/consumption";
 import { InsightsProvider } from "./providers/insights";
 import { KeyVaultProvider } from "./providers/keyvault";
 import { MachineLearningProvider } from "./providers/machine-learning";
 import type { MlQuota } from "./providers/ml-quota";
 import { NetworkProvider } from "./providers/network";
+import { PolicyInsights } from "./providers/policy-insights";
 import { ResourceGroupsProvider } from "./providers/resources";
 import { StorageProvider } from "./providers/storage";
 import { type Json, type Operation, Store, type StoredResource } from "./store";
@@ -59,6 +61,8 @@ export class ArmEngine implements ProviderHost {
   private readonly resourceGroups: ResourceGroupsProvider;
   private readonly machineLearning: MachineLearningProvider;
   private readonly authorization: AuthorizationProvider;
+  /** Azure Policy's dry run (checkPolicyRestrictions) over the operator's editable rules. */
+  readonly policies: PolicyInsights;
   private ipCounter = 4;
 
   constructor(
@@ -85,10 +89,12 @@ export class ArmEngine implements ProviderHost {
       "microsoft.insights": new InsightsProvider(this),
       "microsoft.machinelearningservices": this.machineLearning,
       "microsoft.network": new NetworkProvider(this),
+      "microsoft.consumption": new ConsumptionProvider(this),
     };
     this.handlers = Object.assign({}, ...Object.values(this.providers).map((p) => p.types));
     this.resourceGroups = new ResourceGroupsProvider(this);
     this.authorization = new AuthorizationProvider(this);
+    this.policies = new PolicyInsights(this, options.policyRules);
   }
 
   // =================================================================================================================
@@ -170,6 +176,19 @@ export class ArmEngine implements ProviderHost {
       return this.guarded(req, `microsoft.authorization/${low[p + 2] ?? ""}`, sub, () =>
         this.authorization.authorization(req, scope, segs.slice(p + 2)),
       );
+    }
+    if (
+      low[p + 1] === "microsoft.policyinsights" &&
+      low[p + 2] === "checkpolicyrestrictions" &&
+      segs.length === p + 3
+    ) {
+      if (p === 4 && low[2] === "resourcegroups" && !this.store.get(keyOf(rgId(sub, segs[3]))))
+        throw resourceGroupNotFound(segs[3]);
+      if (p === 2 || (p === 4 && low[2] === "resourcegroups")) {
+        return this.guarded(req, "microsoft.policyinsights/checkpolicyrestrictions", sub, () =>
+          this.policies.check(req, sub),
+        );
+      }
     }
     if (p === 2) return this.routeSubscriptionProvider(req, sub, segs[3], segs.slice(4));
     if (p === 4 && low[2] === "resourcegroups") return this.routeResourceGroupScope(req, sub, segs[5], segs.slice(6));

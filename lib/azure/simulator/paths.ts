@@ -48,6 +48,7 @@ for (const t of [
   "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
   "Microsoft.Authorization/roleAssignments",
   "Microsoft.Authorization/roleDefinitions",
+  "Microsoft.Consumption/budgets",
 ]) {
   CANONICAL_TYPES[t.toLowerCase()] = t;
 }

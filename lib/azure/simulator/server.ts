@@ -341,6 +341,8 @@ export async function startArmSimulator(options: ArmSimulatorOptions = {}): Prom
     outOfBand,
     addPrincipals,
     setFaults,
+    setQuotaLimits: (limits) => engine.quota.setLimits(limits),
+    setPolicyRules: (rules) => engine.policies.setRules(rules),
     flush: () => engine.store.flush(),
   };
 }

@@ -85,6 +85,8 @@ export interface ArmSimulatorOptions {
   requestLogLimit?: number;
   /** Azure ML quota limits by usage name, for all regions or one ("westeurope/<name>"); see providers/ml-quota.ts. */
   quotaLimits?: Record<string, number>;
+  /** Azure Policy rules checkPolicyRestrictions evaluates (providers/policy-insights.ts); none by default. */
+  policyRules?: import("./providers/policy-insights").PolicyRule[];
   /** When set, control endpoints that change anything require `Authorization: Bearer <controlToken>`. */
   controlToken?: string;
   /** Override single latency entries ([minMs, maxMs] at time scale 1). */
@@ -181,6 +183,10 @@ export interface ArmSimulator {
    * returns the resource as GET now shows it and records the change in the request log.
    */
   outOfBand(change: OutOfBandChange): Record<string, unknown>;
+  /** Merges Azure ML quota limits (as PUT /_simulator/quotas). */
+  setQuotaLimits(limits: Record<string, number>): void;
+  /** Replaces the Azure Policy rules (as PUT /_simulator/policies). */
+  setPolicyRules(rules: import("./providers/policy-insights").PolicyRule[]): void;
   /** Waits until the state file (if any) reflects every change so far. */
   flush(): Promise<void>;
 }
