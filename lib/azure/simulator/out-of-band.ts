@@ -2,7 +2,8 @@
  * Changes made "out of band", as a person would in the Azure portal: they change the estate without going through
  * the ARM API the provisioner uses (no api-version, no throttling, no operation), so a drift watch can later find
  * them. The typical drift on ML workspaces (day-2 anchors): public network access re-enabled, idle shutdown removed,
- * a cluster's minimum nodes raised above 0, role assignments added by hand. `patch` merges any properties.
+ * a cluster's minimum nodes raised above 0, role assignments added (or removed) by hand, tags removed, a resource
+ * deleted. `patch` merges any properties.
  */
 import { randomUUID } from "node:crypto";
 import { ArmError, notFound } from "./errors";
@@ -24,7 +25,10 @@ export type OutOfBandChange =
       principalType?: string;
       name?: string;
     }
-  | { kind: "patch"; resourceId: string; properties?: Json; tags?: Record<string, string> };
+  | { kind: "patch"; resourceId: string; properties?: Json; tags?: Record<string, string> }
+  | { kind: "tags.remove"; resourceId: string; tags: string[] }
+  | { kind: "roleAssignment.remove"; resourceId: string }
+  | { kind: "resource.delete"; resourceId: string };
 
 export interface OutOfBandTarget {
   readonly store: Store;
@@ -107,9 +111,31 @@ export function applyOutOfBand(target: OutOfBandTarget, change: OutOfBandChange)
       if (change.tags !== undefined) overlay.tags = change.tags;
       return save(target, r, overlay);
     }
+    case "tags.remove": {
+      const r = existing(target, change.resourceId);
+      if (!Array.isArray(change.tags) || change.tags.some((t) => typeof t !== "string"))
+        throw invalid("tags must be an array of tag names.");
+      const tags = { ...asObject(r.body.tags) };
+      for (const t of change.tags) delete tags[t];
+      r.body = { ...r.body, tags };
+      return save(target, r, {});
+    }
+    case "roleAssignment.remove": {
+      const r = existing(target, change.resourceId, T.roleAssignment);
+      const shown = target.render(r);
+      target.store.removeTree(r.key);
+      return shown;
+    }
+    case "resource.delete": {
+      // Deleted in the portal: gone at once with everything below it (no operation, no soft delete).
+      const r = existing(target, change.resourceId);
+      const shown = target.render(r);
+      target.store.removeTree(r.key);
+      return shown;
+    }
     default:
       throw invalid(
-        "kind must be one of workspace.publicNetworkAccess, computeInstance.removeIdleShutdown, cluster.minNodeCount, roleAssignment.add, patch.",
+        "kind must be one of workspace.publicNetworkAccess, computeInstance.removeIdleShutdown, cluster.minNodeCount, roleAssignment.add, roleAssignment.remove, tags.remove, resource.delete, patch.",
       );
   }
 }
