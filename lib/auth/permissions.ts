@@ -14,6 +14,7 @@ export const PERMISSIONS = [
   "run.retry",
   "run.cancel",
   "workspace.decommission",
+  "workspace.change", // ask for a change of a workspace set (per set: the team's people and admins; lib/changes)
   "settings.read",
   "settings.update",
   "users.manage",
@@ -23,13 +24,23 @@ export const PERMISSIONS = [
   "history.export",
   "cost.read",
   "simulator.view",
+  "simulator.change", // change the simulated estate out of band, as a person in the Azure portal would
+  "drift.scan", // scan a workspace set for drift now (per set: as workspace.change)
+  "drift.read_all", // the Drift page: every open finding
   "inbox.read",
   "tokens.manage", // one's own personal access tokens for the REST API and the CLI
   "notifications.manage", // webhooks, Teams channels, delivery log and caught mail
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const requester: Permission[] = ["request.create", "request.read_team", "inbox.read", "tokens.manage"];
+const requester: Permission[] = [
+  "request.create",
+  "request.read_team",
+  "workspace.change",
+  "drift.scan",
+  "inbox.read",
+  "tokens.manage",
+];
 
 export const ROLE_PERMISSIONS: Record<PortalRoleName, readonly Permission[]> = {
   REQUESTER: requester,
@@ -41,6 +52,7 @@ export const ROLE_PERMISSIONS: Record<PortalRoleName, readonly Permission[]> = {
     "run.retry",
     "run.cancel",
     "workspace.decommission",
+    "workspace.change",
     "settings.read",
     "settings.update",
     "users.manage",
@@ -49,6 +61,9 @@ export const ROLE_PERMISSIONS: Record<PortalRoleName, readonly Permission[]> = {
     "history.read_all",
     "cost.read",
     "simulator.view",
+    "simulator.change",
+    "drift.scan",
+    "drift.read_all",
     "inbox.read",
     "tokens.manage",
     "notifications.manage",
@@ -61,6 +76,7 @@ export const ROLE_PERMISSIONS: Record<PortalRoleName, readonly Permission[]> = {
     "history.read_all",
     "history.export",
     "cost.read",
+    "drift.read_all",
     "inbox.read",
     "tokens.manage",
   ],
