@@ -13,9 +13,11 @@ import http from "node:http";
 import https from "node:https";
 import { ApplicationInsightsManagementClient } from "@azure/arm-appinsights";
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
+import { ConsumptionManagementClient } from "@azure/arm-consumption";
 import { KeyVaultManagementClient } from "@azure/arm-keyvault";
 import { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";
 import { NetworkManagementClient } from "@azure/arm-network";
+import { PolicyInsightsClient } from "@azure/arm-policyinsights";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { StorageManagementClient } from "@azure/arm-storage";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
@@ -77,6 +79,10 @@ export interface ArmClients {
   ml: AzureMachineLearningWorkspaces;
   network: NetworkManagementClient;
   authorization: AuthorizationManagementClient;
+  /** Budgets (Microsoft.Consumption). */
+  consumption: ConsumptionManagementClient;
+  /** Azure Policy's dry run (checkPolicyRestrictions) for the pre-approval checks. */
+  policyInsights: PolicyInsightsClient;
 }
 
 export interface ClientFactory {
@@ -221,6 +227,8 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
           ml: new AzureMachineLearningWorkspaces(credential, subscriptionId, { ...common, apiVersion: ML_API_VERSION }),
           network: new NetworkManagementClient(credential, subscriptionId, common),
           authorization: new AuthorizationManagementClient(credential, subscriptionId, common),
+          consumption: new ConsumptionManagementClient(credential, subscriptionId, common),
+          policyInsights: new PolicyInsightsClient(credential, subscriptionId, common),
         };
         cache.set(subscriptionId, clients);
       }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildPlan, checkPlanNames, PlanNameError } from "./build-plan";
 import { planHash } from "./hash";
+import { estimateCost } from "./cost";
 import { ALICE, BOB, DANA, MO, SETTINGS, SUBSCRIPTIONS, TENANT_ID, journeyInput } from "@/tests/support/plan-fixtures";
 import type { Plan, PlanEnvironment, PlanInput, PlanStep } from "./types";
 import type { OrgPatternValue, RestrictionValue, VisibilityValue } from "@/lib/vocabulary";
@@ -230,7 +231,10 @@ describe("[PLAN]: derivation for every configuration, pattern and environment su
             expect(s.tags["requested-by"]).toBe("alice@contoso.com");
             expect(s.tags["cost-center"]).toBe("CC-1001");
             if (s.environment) expect(s.tags.environment).toBe(s.environment);
-            if (!["roleDefinition", "roleAssignment", "privateDnsZoneGroup", "gitConnection"].includes(s.kind)) {
+            // Budgets are proxy resources without tags in Azure's model.
+            if (
+              !["roleDefinition", "roleAssignment", "privateDnsZoneGroup", "gitConnection", "budget"].includes(s.kind)
+            ) {
               expect((s.body as { tags: Record<string, string> }).tags, s.id).toEqual(s.tags);
             }
           }
@@ -265,6 +269,7 @@ describe("[PLAN]: the journey's request, spelled out", () => {
         "storageAccount stchurndevc74882",
         "keyVault kv-churn-dev-c7488",
         "applicationInsights appi-churn-dev",
+        "budget budget-mlw-churn-dev",
         "workspace mlw-churn-dev",
         "privateEndpoint pep-mlw-churn-dev",
         "privateDnsZoneGroup default",
@@ -289,6 +294,7 @@ describe("[PLAN]: the journey's request, spelled out", () => {
         "storageAccount stchurntest7205f2",
         "keyVault kv-churn-test-7205f",
         "applicationInsights appi-churn-test",
+        "budget budget-mlw-churn-test",
         "workspace mlw-churn-test",
         "privateEndpoint pep-mlw-churn-test",
         "privateDnsZoneGroup default",
@@ -311,6 +317,7 @@ describe("[PLAN]: the journey's request, spelled out", () => {
         "storageAccount stchurnprode3d2da",
         "keyVault kv-churn-prod-e3d2d",
         "applicationInsights appi-churn-prod",
+        "budget budget-mlw-churn-prod",
         "workspace mlw-churn-prod",
         "privateEndpoint pep-mlw-churn-prod",
         "privateDnsZoneGroup default",
@@ -324,6 +331,36 @@ describe("[PLAN]: the journey's request, spelled out", () => {
       "Bob Scientist: Reader",
       "Mo Ops: Contributor",
     ]);
+  });
+
+  it("budgets: one per environment at its resource group, the estimate as amount, 80 % forecast and 100 % actual", () => {
+    const cost = estimateCost(plan, journeyInput().settings.vmSizes);
+    for (const env of ["dev", "test", "prod"] as const) {
+      const [budget] = plan.steps.filter((s) => s.environment === env && s.kind === "budget");
+      expect(budget.resourceId).toBe(
+        `/subscriptions/${SUBSCRIPTIONS[env]}/resourceGroups/rg-churn-${env}-westeurope/providers/Microsoft.Consumption/budgets/budget-mlw-churn-${env}`,
+      );
+      expect(budget.dependsOn).toEqual([`${env}/resourceGroup`]);
+      const props = (budget.body as { properties: Record<string, unknown> }).properties;
+      expect(props).toMatchObject({ category: "Cost", timeGrain: "Monthly", amount: cost.byEnvironment[env] });
+      // The requester and the MLOps member, each once.
+      expect(props.notifications).toEqual({
+        forecast80: {
+          enabled: true,
+          operator: "GreaterThanOrEqualTo",
+          threshold: 80,
+          thresholdType: "Forecasted",
+          contactEmails: ["alice@contoso.com", "mo@contoso.com"],
+        },
+        actual100: {
+          enabled: true,
+          operator: "GreaterThanOrEqualTo",
+          threshold: 100,
+          thresholdType: "Actual",
+          contactEmails: ["alice@contoso.com", "mo@contoso.com"],
+        },
+      });
+    }
   });
 
   it("role assignments: 4 in dev, 6 in test, 4 in prod; custom roles created once per subscription", () => {

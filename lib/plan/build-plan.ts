@@ -2,7 +2,7 @@
  * The provisioning plan: a pure, deterministic function from a resolved request to the exact set of
  * ARM resources and role assignments the product rules implies, as a dependency graph of steps.
  *
- * Graph (per environment): resource group → storage account, key vault, application insights →
+ * Graph (per environment): resource group → storage account, key vault, application insights, budget →
  * workspace → private endpoint → private DNS zone group; workspace → Git connection; workspace
  * (+ role definition) → role assignments; workspace (+ private endpoint when private) → compute.
  * Custom role definitions are subscription-level steps (environment null), shared by every
@@ -22,7 +22,9 @@ import {
 import type { Plan, PlanEnvironment, PlanInput, PlanStep, RoleMatrixEntry } from "./types";
 import { byKey, roleAssignmentSteps, roleDefinitionSteps, type CustomRoleUse } from "./builders/access";
 import { computeClusterSteps, computeInstanceSteps } from "./builders/compute";
+import { budgetStep } from "./builders/budget";
 import { envContext } from "./builders/context";
+import { estimateCost } from "./cost";
 import {
   applicationInsightsStep,
   gitConnectionSteps,
@@ -166,7 +168,7 @@ export function buildPlan(input: PlanInput): Plan {
   for (const env of envs) {
     const c = envContext(input, scope, env, sorted);
     const access = roleAssignmentSteps(c, customUse);
-    envSteps.push(
+    const resources = [
       resourceGroupStep(c),
       storageAccountStep(c),
       keyVaultStep(c),
@@ -177,7 +179,10 @@ export function buildPlan(input: PlanInput): Plan {
       ...access.steps,
       ...computeInstanceSteps(c),
       ...computeClusterSteps(c),
-    );
+    ];
+    // The budget defaults to what this environment is estimated (and approved) to cost.
+    const estimate = estimateCost({ steps: resources, environments: [env] }, input.settings.vmSizes);
+    envSteps.push(...resources, budgetStep(c, estimate.byEnvironment[env] ?? 0));
     roleMatrix.push(...access.matrix);
   }
   return {

@@ -31,6 +31,8 @@ describe("[CHANGE]: members", () => {
       "create roleAssignment prod",
       "create roleAssignment test",
       "create roleAssignment test",
+      // dev costs more by one compute instance: its budget follows the estimate
+      "update budget dev",
     ]);
     expect(plan.steps.every((s) => s.dependsOn.length === 0)).toBe(true);
     expect(plan.costDelta.monthly).toBeGreaterThan(0);
@@ -55,10 +57,14 @@ describe("[CHANGE]: members", () => {
       "delete roleAssignment prod",
       "delete roleAssignment test",
       "delete roleAssignment test",
+      // one instance fewer: dev's budget comes down with its estimate
+      "update budget dev",
     ]);
     // Revocations first and waiting for nothing.
     expect(plan.steps.slice(0, 4).every((s) => s.kind === "roleAssignment")).toBe(true);
-    expect(plan.steps.every((s) => s.dependsOn.length === 0 && s.body === null)).toBe(true);
+    const deletes = plan.steps.filter((s) => s.op === "delete");
+    expect(deletes).toHaveLength(5);
+    expect(deletes.every((s) => s.dependsOn.length === 0 && s.body === null)).toBe(true);
     const ci = plan.steps.find((s) => s.kind === "computeInstance")!;
     expect(ci.deleteParameters).toEqual({ underlyingResourceAction: "Delete" });
     expect(ci.warning).toMatch(/Bob Scientist.*disk.*lost/);
@@ -77,6 +83,10 @@ describe("[CHANGE]: members", () => {
       "delete roleAssignment prod",
       "delete roleAssignment test",
       "delete roleAssignment test",
+      // one instance fewer in dev, and Bob now hears about every environment's budget as MLOps
+      "update budget dev",
+      "update budget prod",
+      "update budget test",
     ]);
     expect(plan.changes.map((c) => c.kind)).toEqual(["changeMemberRole"]);
     expect(plan.approval.need).toBe("adminAndStakeholder");
@@ -152,7 +162,12 @@ describe("[CHANGE]: compute", () => {
 describe("[CHANGE]: compute instances", () => {
   it("a new idle shutdown is an update in place; a new instance size replaces every instance, warning of the disks", () => {
     const idle = buildChangePlan(base, withCompute(base, { idleShutdownMinutes: 30 }));
-    expect(shape(idle.steps)).toEqual(["update computeInstance dev", "update computeInstance dev"]);
+    // A longer or shorter idle shutdown changes dev's estimate, so its budget too.
+    expect(shape(idle.steps)).toEqual([
+      "update budget dev",
+      "update computeInstance dev",
+      "update computeInstance dev",
+    ]);
     expect(idle.warnings).toEqual([]);
     const size = buildChangePlan(base, withCompute(base, { instanceVmSize: "Standard_DS11_v2" }));
     expect(shape(size.steps)).toEqual([
@@ -160,6 +175,7 @@ describe("[CHANGE]: compute instances", () => {
       "create computeInstance dev",
       "delete computeInstance dev",
       "delete computeInstance dev",
+      "update budget dev",
     ]);
     expect(size.warnings).toHaveLength(2);
     expect(size.changes).toEqual([

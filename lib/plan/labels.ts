@@ -14,4 +14,5 @@ export const STEP_KIND_LABELS: Record<StepKind, string> = {
   computeInstance: "Compute instance",
   computeCluster: "Compute cluster",
   gitConnection: "Git connection",
+  budget: "Budget",
 };

@@ -73,6 +73,7 @@ export const STEP_KINDS = [
   "computeInstance",
   "computeCluster",
   "gitConnection",
+  "budget",
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 

@@ -22,6 +22,7 @@ const KIND_IN_SENTENCE: Record<StepKind, string> = {
   computeInstance: "compute instance",
   computeCluster: "compute cluster",
   gitConnection: "Git connection",
+  budget: "budget",
 };
 
 export class StepError extends Error {
@@ -121,7 +122,9 @@ export function describeStepError(
   step: Pick<PlanStep, "kind" | "name" | "target" | "body">,
   info: { code: string; message: string },
 ): string {
-  const what = `Creating the ${KIND_IN_SENTENCE[step.kind]} "${step.name}"`;
+  const op = (step as { op?: string }).op;
+  const verb = op === "delete" ? "Deleting" : op === "update" ? "Updating" : "Creating";
+  const what = `${verb} the ${KIND_IN_SENTENCE[step.kind]} "${step.name}"`;
   const sub = step.target.subscriptionId;
   switch (info.code) {
     case "AuthorizationFailed":

@@ -19,6 +19,7 @@ import {
   waitForTerminal,
 } from "./context";
 import { roleAssignment, roleDefinition } from "./authorization";
+import { budget } from "./consumption";
 import { computeCluster, computeInstance, gitConnection, workspace } from "./ml";
 import { privateDnsZoneGroup, privateEndpoint } from "./network";
 import { applicationInsights, keyVault, resourceGroup, storageAccount } from "./resources";
@@ -36,6 +37,7 @@ export const STEP_HANDLERS: Record<StepKind, StepHandler> = {
   computeInstance,
   computeCluster,
   gitConnection,
+  budget,
 };
 
 export type StepResult =

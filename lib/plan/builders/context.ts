@@ -20,6 +20,7 @@ export const API_VERSIONS: Record<StepKind, string> = {
   computeInstance: "2024-04-01",
   computeCluster: "2024-04-01",
   gitConnection: "2024-04-01",
+  budget: "2021-10-01",
 };
 
 /** Group id of an Azure ML workspace's private link resource. */
