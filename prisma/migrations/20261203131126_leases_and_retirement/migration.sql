@@ -107,7 +107,7 @@ ALTER TABLE "lease_reminders" ADD CONSTRAINT "lease_reminders_lease_id_fkey" FOR
 -- AddForeignKey
 ALTER TABLE "lease_extensions" ADD CONSTRAINT "lease_extensions_lease_id_fkey" FOREIGN KEY ("lease_id") REFERENCES "leases"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
--- Defaults (DOMAIN.md "Day 2": reminders 7 days, 1 day and 2 hours before; production has no lease).
+-- Defaults from DOMAIN.md "Day 2": reminders 7 days, 1 day and 2 hours before, and production has no lease.
 INSERT INTO "lease_policies" ("environment", "leased", "default_ttl_days", "max_ttl_days", "reminder_offsets_minutes", "grace_days", "updated_at") VALUES
   ('DEV', true, 30, 90, ARRAY[10080, 1440, 120], 7, CURRENT_TIMESTAMP),
   ('TEST', true, 60, 180, ARRAY[10080, 1440, 120], 7, CURRENT_TIMESTAMP),
