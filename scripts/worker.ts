@@ -13,11 +13,15 @@ async function main() {
   // The same process also sends notification deliveries (email, Teams, webhooks) from the outbox queue.
   const { registerNotificationWorker } = await import("../lib/notifications/worker");
   await registerNotificationWorker(worker.boss, { log: (m) => log(`notifications: ${m}`) });
+  // And the lease scheduler's tick (reminders, expiry, decommission after the grace period, purges).
+  const { registerLeaseWorker } = await import("../lib/leases/worker");
+  const leases = await registerLeaseWorker(worker.boss, { factory: worker.factory, log: (m) => log(`leases: ${m}`) });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping gracefully`);
+    await leases.stop();
     await worker.stop({ graceful: true, timeoutMs: 20_000 });
     log("stopped");
     process.exit(0);

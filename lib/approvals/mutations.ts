@@ -7,6 +7,9 @@ import { enqueueProvisioning } from "@/lib/jobs/queue";
 import { notifyRole, notifyUsers } from "@/lib/notifications/notify";
 import { formatRequestNumber } from "@/lib/plan/build-plan";
 import { recomputePlanForRequest } from "@/lib/requests/plan-context";
+import { changeStakeholderNeeds } from "@/lib/changes/approval-need";
+import { queueChange } from "@/lib/changes/line";
+import { recomputeChangePlan } from "@/lib/changes/mutations";
 import { revalidateRequestPlan } from "./revalidate";
 import { decisionRefusal, isFinalStage, STAGE_TRANSITION, type ApprovalStageName, type DecisionSubject } from "./rules";
 
@@ -26,6 +29,7 @@ export async function loadDecisionSubject(client: typeof db | Tx, requestId: str
     select: {
       id: true,
       number: true,
+      kind: true,
       status: true,
       version: true,
       planHash: true,
@@ -36,8 +40,17 @@ export async function loadDecisionSubject(client: typeof db | Tx, requestId: str
     },
   });
   if (!row) return null;
-  const subject: DecisionSubject & { id: string; number: number; version: number; planHash: string | null } = {
+  const needs = await changeStakeholderNeeds([row], client);
+  const subject: DecisionSubject & {
+    id: string;
+    number: number;
+    version: number;
+    planHash: string | null;
+    kind: typeof row.kind;
+  } = {
     id: row.id,
+    kind: row.kind,
+    stakeholderNeeded: needs.get(row.id),
     number: row.number,
     version: row.version,
     planHash: row.planHash,
@@ -73,7 +86,7 @@ export async function approveRequest(
 ) {
   const subject = await checkDecision(actor, stage, input);
   const { from, to } = STAGE_TRANSITION[stage];
-  const final = isFinalStage(stage, subject.environments);
+  const final = isFinalStage(stage, subject.environments, subject.stakeholderNeeded);
   const number = formatRequestNumber(subject.number);
   try {
     return await db.$transaction(
@@ -85,7 +98,11 @@ export async function approveRequest(
         });
         if (count !== 1) throw new AppError("CONFLICT", RACE_LOST);
 
-        const fresh = await recomputePlanForRequest(subject.id, tx);
+        // A change request binds to its change plan's hash (lib/changes), a new request to its plan's.
+        const fresh =
+          subject.kind === "NEW"
+            ? await recomputePlanForRequest(subject.id, tx)
+            : await recomputeChangePlan(subject.id, tx);
         if (!fresh || !fresh.ok || fresh.planHash !== input.planHash) throw new PlanChanged();
 
         const approval = await tx.approval.create({
@@ -101,7 +118,13 @@ export async function approveRequest(
         });
         let runId: string | null = null;
         let jobId: string | null = null;
-        if (final) {
+        if (final && subject.kind !== "NEW") {
+          // One change at a time per workspace set: it runs now or waits in line.
+          ({ runId, jobId } = (await queueChange(tx, subject.id, actor.id, correlationId)) ?? {
+            runId: null,
+            jobId: null,
+          });
+        } else if (final) {
           ({ runId, jobId } = await queueProvisioning(tx, subject.id, actor.id));
         }
         await recordAuditEvent(tx, {

@@ -5,10 +5,12 @@ import { db } from "@/lib/db/client";
 import { isUuid } from "@/lib/access/params";
 import { requestVisibleWhere } from "@/lib/access/visibility";
 import { AppError } from "@/lib/errors";
+import { changeStakeholderNeeds } from "@/lib/changes/approval-need";
 import { decidableStage, decisionRefusal, pendingStage, type ApprovalStageName, type DecisionSubject } from "./rules";
 
 const queueSelect = {
   id: true,
+  kind: true,
   number: true,
   status: true,
   version: true,
@@ -34,9 +36,11 @@ const queueSelect = {
 type QueueRow = Prisma.WorkspaceRequestGetPayload<{ select: typeof queueSelect }>;
 
 function subjectOf(
-  r: Pick<QueueRow, "status" | "environments" | "requesterId" | "members" | "approvals">,
+  r: Pick<QueueRow, "id" | "status" | "environments" | "requesterId" | "members" | "approvals">,
+  needs: Map<string, boolean>,
 ): DecisionSubject {
   return {
+    stakeholderNeeded: needs.get(r.id),
     status: r.status,
     environments: r.environments,
     requesterId: r.requesterId,
@@ -47,8 +51,8 @@ function subjectOf(
 
 export type QueueItem = ReturnType<typeof toQueueItem>;
 
-function toQueueItem(actor: SessionUser, r: QueueRow) {
-  const subject = subjectOf(r);
+function toQueueItem(actor: SessionUser, r: QueueRow, needs: Map<string, boolean>) {
+  const subject = subjectOf(r, needs);
   const stage = pendingStage(subject) as ApprovalStageName;
   const refusal = decisionRefusal(actor, subject, stage);
   return {
@@ -79,7 +83,8 @@ function toQueueItem(actor: SessionUser, r: QueueRow) {
 export async function listApprovalQueue(actor: SessionUser): Promise<QueueItem[]> {
   const stages: Prisma.WorkspaceRequestWhereInput[] = [];
   if (can(actor, "request.approve")) stages.push({ status: "SUBMITTED" });
-  if (can(actor, "request.approve_production")) stages.push({ status: "APPROVED", environments: { has: "PROD" } });
+  if (can(actor, "request.approve_production"))
+    stages.push({ status: "APPROVED", OR: [{ environments: { has: "PROD" } }, { kind: { not: "NEW" } }] });
   if (stages.length === 0) throw new AppError("FORBIDDEN", "Only admins and stakeholders decide requests.");
   const rows = await db.workspaceRequest.findMany({
     where: { OR: stages },
@@ -87,7 +92,9 @@ export async function listApprovalQueue(actor: SessionUser): Promise<QueueItem[]
     select: queueSelect,
     take: 200,
   });
-  return rows.map((r) => toQueueItem(actor, r));
+  const needs = await changeStakeholderNeeds(rows);
+  // Changes are listed by their approval need, not their environments: only those waiting for a decision.
+  return rows.filter((r) => pendingStage(subjectOf(r, needs)) !== null).map((r) => toQueueItem(actor, r, needs));
 }
 
 export type ApprovalPanelData = Awaited<ReturnType<typeof getApprovalPanel>>;
@@ -122,7 +129,9 @@ export async function getApprovalPanel(actor: SessionUser, requestId: string) {
   });
   if (!r) return null;
   const liveAdmin = r.approvals.find((a) => a.stage === "ADMIN" && a.decision === "APPROVED" && !a.voidedAt);
+  const needs = await changeStakeholderNeeds([r]);
   const subject: DecisionSubject = {
+    stakeholderNeeded: needs.get(r.id),
     status: r.status,
     environments: r.environments,
     requesterId: r.requesterId,
@@ -138,7 +147,7 @@ export async function getApprovalPanel(actor: SessionUser, requestId: string) {
     status: r.status,
     version: r.version,
     planHash: r.planHash,
-    needsStakeholder: r.environments.includes("PROD"),
+    needsStakeholder: needs.get(r.id) ?? r.environments.includes("PROD"),
     pendingStage: stage,
     decidableStage: decidable,
     whyNot:

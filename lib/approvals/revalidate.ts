@@ -11,6 +11,13 @@ import type { Plan } from "@/lib/plan/types";
 /** What the `plan` column holds (same shape as the requests domain's StoredPlan). */
 type StoredPlan = Plan & { cost: CostEstimate };
 import { needsStakeholder } from "./rules";
+import { changeStakeholderNeeds } from "@/lib/changes/approval-need";
+import { recomputeChangePlan } from "@/lib/changes/mutations";
+
+/** A change request's recomputation in the shape of a request's (lib/changes). */
+async function recomputeChange(requestId: string, tx: Tx) {
+  return recomputeChangePlan(requestId, tx);
+}
 
 export type RevalidationOutcome = "unchanged" | "updated" | "voided" | "skipped";
 
@@ -40,13 +47,18 @@ export async function revalidateRequestPlan(
         planHash: true,
         environments: true,
         requesterId: true,
+        kind: true,
       },
     });
     if (!row || !row.planHash) return "skipped";
-    const waiting = row.status === "SUBMITTED" || (row.status === "APPROVED" && needsStakeholder(row.environments));
+    const needs = await changeStakeholderNeeds([row], tx);
+    const waiting =
+      row.status === "SUBMITTED" ||
+      (row.status === "APPROVED" && (needs.get(row.id) ?? needsStakeholder(row.environments)));
     if (!waiting) return "skipped";
 
-    const fresh = await recomputePlanForRequest(requestId, tx);
+    const fresh =
+      row.kind === "NEW" ? await recomputePlanForRequest(requestId, tx) : await recomputeChange(requestId, tx);
     if (!fresh) return "skipped";
     const newHash = fresh.ok ? fresh.planHash : null;
     if (newHash === row.planHash) return "unchanged";
@@ -60,7 +72,15 @@ export async function revalidateRequestPlan(
       version: { increment: 1 },
       approvedAt: null,
     };
-    if (fresh.ok) {
+    if (fresh.ok && "stored" in fresh) {
+      Object.assign(data, {
+        plan: fresh.stored as unknown as Prisma.InputJsonValue,
+        planHash: fresh.planHash,
+        baseVersion: fresh.stored.baseVersion,
+        changeKinds: [...new Set(fresh.stored.changes.map((c) => c.kind))],
+        estimatedMonthlyUsd: new Prisma.Decimal(fresh.stored.costDelta.monthly.toFixed(2)),
+      });
+    } else if (fresh.ok) {
       const stored: StoredPlan = { ...fresh.plan, cost: fresh.cost };
       Object.assign(data, {
         plan: stored as unknown as Prisma.InputJsonValue,
@@ -124,7 +144,13 @@ export async function revalidateRequestPlan(
 /** Revalidates every waiting request (after a settings change), inside the caller's transaction. */
 export async function revalidateWaitingRequests(tx: Tx, actor: Actor, correlationId: string, cause: string) {
   const waiting = await tx.workspaceRequest.findMany({
-    where: { OR: [{ status: "SUBMITTED" }, { status: "APPROVED", environments: { has: "PROD" } }] },
+    where: {
+      OR: [
+        { status: "SUBMITTED" },
+        { status: "APPROVED", environments: { has: "PROD" } },
+        { status: "APPROVED", kind: { not: "NEW" } },
+      ],
+    },
     select: { id: true },
     orderBy: { submittedAt: "asc" },
   });

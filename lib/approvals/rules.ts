@@ -37,6 +37,8 @@ export type DecisionSubject = {
   memberIds: readonly string[];
   /** The person whose admin approval is live (null when none). */
   adminApproverId: string | null;
+  /** Change requests: whether their approval need includes the stakeholder (lib/changes); unset: prod decides. */
+  stakeholderNeeded?: boolean;
 };
 
 export type Decider = { id: string; roles: readonly string[] };
@@ -46,15 +48,26 @@ export function needsStakeholder(environments: readonly string[]): boolean {
 }
 
 /** The stage waiting for a decision, or null when the request is not waiting for one. */
-export function pendingStage(subject: Pick<DecisionSubject, "status" | "environments">): ApprovalStageName | null {
+/** Whether the subject needs the stakeholder: a change by its approval need, a new request when it has prod. */
+export function stakeholderNeeded(subject: Pick<DecisionSubject, "environments" | "stakeholderNeeded">): boolean {
+  return subject.stakeholderNeeded ?? needsStakeholder(subject.environments);
+}
+
+export function pendingStage(
+  subject: Pick<DecisionSubject, "status" | "environments" | "stakeholderNeeded">,
+): ApprovalStageName | null {
   if (subject.status === "SUBMITTED") return "ADMIN";
-  if (subject.status === "APPROVED" && needsStakeholder(subject.environments)) return "STAKEHOLDER";
+  if (subject.status === "APPROVED" && stakeholderNeeded(subject)) return "STAKEHOLDER";
   return null;
 }
 
 /** Whether approving `stage` completes the approvals (then provisioning is queued). */
-export function isFinalStage(stage: ApprovalStageName, environments: readonly string[]): boolean {
-  return stage === "STAKEHOLDER" || !needsStakeholder(environments);
+export function isFinalStage(
+  stage: ApprovalStageName,
+  environments: readonly string[],
+  stakeholderNeededOverride?: boolean,
+): boolean {
+  return stage === "STAKEHOLDER" || !stakeholderNeeded({ environments, stakeholderNeeded: stakeholderNeededOverride });
 }
 
 export type Refusal = { code: "FORBIDDEN" | "CONFLICT"; message: string };

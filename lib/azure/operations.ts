@@ -7,3 +7,4 @@ export { executeStep, readStepResource, STEP_HANDLERS, type StepResult } from ".
 export type { AddCheck, DriftItem, StepHandler, StepRunContext } from "./steps/context";
 export { armErrorInfo, describeStepError, StepError, type ArmErrorInfo } from "./steps/errors";
 export { computeDrift } from "./steps/ml";
+export { DELETABLE_KINDS, executeExecutableStep, type ExecutableStep } from "./steps/changes";

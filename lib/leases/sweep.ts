@@ -190,10 +190,8 @@ async function expireLease(claim: Claim, now: Date, options: SweepOptions) {
       data: { status: "EXPIRED", stoppedAt: now, decommissionAfter, claimedAt: null, version: { increment: 1 } },
     });
     if (count !== 1) return; // someone took over a claim they thought stale, or the lease was extended meanwhile
-    await tx.workspaceSet.updateMany({
-      where: { id: claim.setId, status: { in: ["ACTIVE", "CHANGING"] } },
-      data: { status: "EXPIRED" },
-    });
+    // The set's own status stays as it is: an expired set must still take changes (an extension beyond the maximum,
+    // its decommission), and the lease row says it expired.
     const set = await tx.workspaceSet.findUniqueOrThrow({
       where: { id: claim.setId },
       select: { scopeSlug: true, originRequestId: true },

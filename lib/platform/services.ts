@@ -58,6 +58,13 @@ export async function startPlatformServices(options: {
     // Notification deliveries (email, Teams, webhooks) run on the same worker's queue instance.
     const { registerNotificationWorker } = await import("@/lib/notifications/worker");
     await registerNotificationWorker(worker.boss, { log: (m) => options.log(`notifications: ${m}`) });
+    // Leases (reminders, expiry, decommission after the grace period) and purges: a once-a-minute tick.
+    const { registerLeaseWorker } = await import("@/lib/leases/worker");
+    const leases = await registerLeaseWorker(worker.boss, {
+      factory: worker.factory,
+      log: (m) => options.log(`leases: ${m}`),
+    });
+    stops.push(() => leases.stop());
     // Stop the worker before the simulator (stops run in reverse order).
     stops.push(() => worker.stop({ graceful: true, timeoutMs: 10_000 }));
   }

@@ -23,6 +23,8 @@ import {
 } from "./run-state";
 import { executeWithRetries, type StepRunOptions } from "./step-runner";
 import { verifyPlan } from "./verify";
+import { changeVerificationTargets, executablePlanOf } from "@/lib/changes/engine";
+import { isStoredChangePlan, type StoredChangePlan } from "@/lib/changes/types";
 
 export { PROVISIONER } from "./step-runner";
 
@@ -75,6 +77,7 @@ export async function runProvisioning(
       projectId: true,
       scopeSlug: true,
       region: true,
+      kind: true,
     },
   });
   if (!request?.plan) {
@@ -84,7 +87,9 @@ export async function runProvisioning(
     });
     return "FAILED";
   }
-  const plan = request.plan as unknown as Plan;
+  // A change request's plan is a change plan (lib/changes): its steps create, update or delete.
+  const change = request.kind !== "NEW" && isStoredChangePlan(request.plan) ? request.plan : null;
+  const plan = change ? executablePlanOf(change, request.id) : (request.plan as unknown as Plan);
   if (!(await startRun(run, request.id, plan))) {
     log(
       `request ${formatRequestNumber(request.number)} is not in a state that can be provisioned; run ${run.id} cancelled`,
@@ -110,7 +115,7 @@ export async function runProvisioning(
     log(`run ${run.id} failed at ${graph.failure.failedStepKey}: ${graph.failure.errorMessage}`);
     return "FAILED";
   }
-  return verifyAndFinish(request, run, plan, options);
+  return verifyAndFinish(request, run, plan, options, change);
 }
 
 type GraphResult = { kind: "done" | "aborted" | "cancelled" } | { kind: "failed"; failure: RunFailure };
@@ -205,14 +210,22 @@ async function verifyAndFinish(
   run: RunRow,
   plan: Plan,
   options: ExecutorOptions,
+  change: StoredChangePlan | null,
 ): Promise<RunOutcome> {
   let verification;
+  let desiredPlan: Plan | null = null;
+  const verifyOptions = {
+    concurrency: options.concurrency,
+    maxAttempts: options.maxStepAttempts,
+    retryBaseMs: options.retryBaseMs,
+  };
   try {
-    verification = await verifyPlan(plan, options.factory, {
-      concurrency: options.concurrency,
-      maxAttempts: options.maxStepAttempts,
-      retryBaseMs: options.retryBaseMs,
-    });
+    if (change) {
+      // After a change: the whole new desired state as intended, and every deleted resource gone.
+      const targets = await changeVerificationTargets(change, db);
+      desiredPlan = targets.desired;
+      verification = await verifyPlan(targets.desired, options.factory, verifyOptions, targets.deleted);
+    } else verification = await verifyPlan(plan, options.factory, verifyOptions);
   } catch (err) {
     const info = armErrorInfo(err);
     if (options.signal?.aborted) throw new AbortedRun();
@@ -238,7 +251,13 @@ async function verifyAndFinish(
     );
     return "FAILED";
   }
-  await succeedRun(request, run, plan, verification);
+  await succeedRun(
+    request,
+    run,
+    plan,
+    verification,
+    change && desiredPlan ? { stored: change, desiredPlan } : undefined,
+  );
   options.log?.(`run ${run.id} (${formatRequestNumber(request.number)}) provisioned and verified`);
   return "SUCCEEDED";
 }

@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { enqueueProvisioning } from "@/lib/jobs/queue";
 import { notifyRole, notifyUsers } from "@/lib/notifications/notify";
 import { formatRequestNumber } from "@/lib/plan/build-plan";
+import { claimSetForRetry, startNextInLine } from "@/lib/changes/line";
 import { runControlScope } from "./access";
 
 async function controllableRequest(actor: SessionUser, requestId: string) {
@@ -13,7 +14,7 @@ async function controllableRequest(actor: SessionUser, requestId: string) {
   const request = scope
     ? await db.workspaceRequest.findFirst({
         where: { id: requestId, ...scope },
-        select: { id: true, number: true, status: true, version: true, requesterId: true },
+        select: { id: true, number: true, status: true, version: true, requesterId: true, workspaceSetId: true },
       })
     : null;
   if (!request) throw new AppError("NOT_FOUND", "No such request, or it is not one of your teams' requests.");
@@ -36,6 +37,8 @@ export async function retryRun(actor: SessionUser, requestId: string, correlatio
       data: { version: { increment: 1 } },
     });
     if (moved.count === 0) throw new AppError("CONFLICT", "The request changed meanwhile; reload and try again.");
+    // A change request runs only while it holds its workspace set (one change at a time).
+    await claimSetForRetry(tx, requestId, correlationId);
     const run = await tx.provisioningRun.create({
       data: { requestId, attempt: last.attempt + 1, status: "QUEUED", triggeredById: actor.id },
     });
@@ -98,6 +101,8 @@ export async function cancelRun(actor: SessionUser, requestId: string, correlati
       after: { status: "CANCELLED", requestStatus: "FAILED" },
       correlationId,
     });
+    // A stopped change releases its workspace set: the next change in line may start.
+    if (request.workspaceSetId) await startNextInLine(tx, request.workspaceSetId, requestId, correlationId);
     const note = {
       kind: "provisioning.cancelled",
       title: `${formatRequestNumber(request.number)}: provisioning stopped`,

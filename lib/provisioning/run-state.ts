@@ -10,6 +10,9 @@ import { db, type Tx } from "@/lib/db/client";
 import { notifyRole, notifyUsers, requestAudience, teamMlops } from "@/lib/notifications/notify";
 import { formatRequestNumber } from "@/lib/plan/build-plan";
 import type { Plan } from "@/lib/plan/types";
+import { applyChange, changeRunFailed } from "@/lib/changes/engine";
+import { ensureWorkspaceSet } from "@/lib/changes/sets";
+import type { StoredChangePlan } from "@/lib/changes/types";
 import { PROVISIONER } from "./step-runner";
 import type { VerificationResult } from "./verify";
 
@@ -54,6 +57,7 @@ export async function startRun(run: RunRow, requestId: string, plan: Plan): Prom
       data: plan.steps.map((s) => ({
         requestId,
         stepKey: s.id,
+        op: (s as { op?: string }).op ?? "create",
         environment: s.environment ? (s.environment.toUpperCase() as "DEV" | "TEST" | "PROD") : null,
         kind: s.kind,
         name: s.name,
@@ -174,6 +178,10 @@ export async function failRun(
       });
     }
     await extra?.(tx);
+    const kind = await tx.workspaceRequest.findUnique({ where: { id: request.id }, select: { kind: true } });
+    if (kind && kind.kind !== "NEW") {
+      await changeRunFailed(tx, request, run.id, error.errorMessage);
+    }
     await recordAuditEvent(tx, {
       actor: PROVISIONER,
       action: "request.provisioning_failed",
@@ -210,6 +218,8 @@ export async function succeedRun(
   run: Pick<RunRow, "id" | "attempt">,
   plan: Plan,
   verification: VerificationResult,
+  /** A change run: what it applies to its workspace set (lib/changes). */
+  change?: { stored: StoredChangePlan; desiredPlan: Plan },
 ) {
   const label = formatRequestNumber(request.number);
   await db.$transaction(async (tx) => {
@@ -235,7 +245,11 @@ export async function succeedRun(
         data: { status: "PROVISIONED", provisionedAt: new Date(), version: { increment: 1 } },
       });
     }
-    await recordWorkspaces(tx, request, run, plan, verification);
+    if (change) await applyChange(tx, request, run.id, change.stored, change.desiredPlan);
+    else {
+      await recordWorkspaces(tx, request, run, plan, verification);
+      await linkWorkspaceSet(tx, request.id);
+    }
     await recordAuditEvent(tx, {
       actor: PROVISIONER,
       action: "request.provisioned",
@@ -251,6 +265,7 @@ export async function succeedRun(
       },
       correlationId: run.id,
     });
+    if (change) return; // the requester was told by applyChange
     await notifyUsers(tx, await requestAudience(tx, request.id), {
       kind: "provisioning.succeeded",
       title: `${label}: workspaces ready`,
@@ -258,6 +273,22 @@ export async function succeedRun(
       requestId: request.id,
     });
   });
+}
+
+/**
+ * A provisioned request becomes a workspace set (lib/changes), in the same transaction. A document that no longer
+ * plans (a member disabled since submission) leaves the set to be created when first changed; nothing SQL failed.
+ */
+async function linkWorkspaceSet(tx: Tx, requestId: string) {
+  try {
+    const set = await ensureWorkspaceSet(requestId, tx);
+    // The set may have been created before its workspaces existed (a caller that held the document).
+    await tx.workspace.updateMany({ where: { requestId, workspaceSetId: null }, data: { workspaceSetId: set.id } });
+  } catch (err) {
+    console.warn(
+      `[provisioning] workspace set of ${requestId} not created: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
 }
 
 /** The inventory: one workspace row per provisioned environment, each with its verification event. */

@@ -14,7 +14,7 @@ import type { ClientFactory } from "@/lib/azure/clients";
 import {
   armErrorInfo,
   describeStepError,
-  executeStep,
+  executeExecutableStep,
   STEP_HANDLERS,
   StepError,
   type DriftItem,
@@ -166,7 +166,8 @@ async function runAttempt(
   };
   const work = withArmCallContext({ correlationId, onResponse }, () =>
     serialisedIfShared(step, () =>
-      executeStep(step, {
+      // A change plan's step carries its op (create, update, delete); a creation plan's steps are creates.
+      executeExecutableStep(step, {
         clients: options.factory.forSubscription(step.target.subscriptionId),
         pollIntervalMs: options.pollIntervalMs,
         signal,

@@ -58,21 +58,41 @@ async function readWithRetries(
   }
 }
 
+/** After a change: a deleted resource must be gone. */
+export function checkDeleted(step: PlanStep, raw: Json | null): VerificationCheck {
+  return {
+    stepKey: step.id,
+    environment: step.environment,
+    label: `${step.kind} ${step.name} deleted`,
+    ok: raw === null,
+    expected: "absent",
+    actual: raw === null ? "absent" : "present",
+  };
+}
+
+/** Reads every step of the plan back (and, after a change, every deleted resource) and checks the intent. */
 export async function verifyPlan(
   plan: Plan,
   factory: ClientFactory,
   options: { concurrency: number; maxAttempts: number; retryBaseMs: number },
+  deleted: readonly PlanStep[] = [],
 ): Promise<VerificationResult> {
   const checks: VerificationCheck[] = [];
-  const queue = [...plan.steps];
+  const queue = [...plan.steps.map((s) => ({ s, gone: false })), ...deleted.map((s) => ({ s, gone: true }))];
   const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency, queue.length)) }, async () => {
-    for (let step = queue.shift(); step; step = queue.shift()) {
-      const raw = await readWithRetries(step, factory, options);
-      checks.push(...checkStep(step, raw));
+    for (let item = queue.shift(); item; item = queue.shift()) {
+      const raw = await readWithRetries(item.s, factory, options);
+      if (item.gone) checks.push(checkDeleted(item.s, raw));
+      else checks.push(...checkStep(item.s, raw));
     }
   });
   await Promise.all(workers);
   const order = new Map(plan.steps.map((s, i) => [s.id, i]));
   checks.sort((a, b) => (order.get(a.stepKey) ?? 0) - (order.get(b.stepKey) ?? 0));
-  return { ok: checks.every((c) => c.ok), checkedAt: new Date().toISOString(), resources: plan.steps.length, checks };
+  return {
+    ok: checks.every((c) => c.ok),
+    checkedAt: new Date().toISOString(),
+    resources: plan.steps.length + deleted.length,
+    checks,
+  };
 }
