@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { expectAccessible, PEOPLE, query, signInAs } from "./support/helpers";
+import { personBox, pickPerson } from "./support/people-picker";
 
 // The journey of issue 6: request → admin approval → stakeholder approval → live provisioning progress →
 // provisioned, against the embedded ARM simulator (the portal says plainly that Azure is simulated). Scope: the churn
@@ -25,9 +26,9 @@ async function submitChurnRequest(page: Page): Promise<{ id: string; number: str
   await page.getByLabel("Region").selectOption("westeurope");
   await page.getByRole("button", { name: "Save and continue" }).click();
 
-  await expect(page.getByLabel("Member 1 e-mail")).toBeVisible();
+  await expect(personBox(page, "Member 1")).toBeVisible();
   await page.getByRole("button", { name: "Add member" }).click();
-  await page.getByLabel("Member 2 e-mail").fill(KEIKO);
+  await pickPerson(page, "Member 2", KEIKO);
   await page.getByLabel("Member 2 role").selectOption({ label: "MLOps engineer" });
   await page.getByRole("button", { name: "Save and continue" }).click();
 

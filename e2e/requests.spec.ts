@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { expectAccessible, PEOPLE, query, signInAs } from "./support/helpers";
+import { personBox, pickPerson } from "./support/people-picker";
 
 // The journey of issue 3: a requester builds a private, restricted, project request for dev+test+prod
 // with two data scientists and one MLOps engineer, sees the plan and the cost, submits it, and finds
@@ -44,11 +45,17 @@ test("[REQUESTS]: a requester builds, reviews and submits a private restricted p
   await page.keyboard.press("Enter");
 
   // 3. Members: the requester is prefilled as a data scientist.
-  await expect(page.getByLabel("Member 1 e-mail")).toHaveValue(PEOPLE.requester.email);
+  await expect(personBox(page, "Member 1")).toHaveValue(`${PEOPLE.requester.name} <${PEOPLE.requester.email}>`);
   await page.getByRole("button", { name: "Add member" }).click();
-  await page.getByLabel("Member 2 e-mail").fill(PEOPLE.requester2.email);
+  await pickPerson(page, "Member 2", PEOPLE.requester2.email, "Ben Car");
   await page.getByRole("button", { name: "Add member" }).click();
-  await page.getByLabel("Member 3 e-mail").fill(PEOPLE.mlops.email);
+  // The picker by keyboard alone (ARIA combobox): type, ↓ to the match, Enter to choose it.
+  await personBox(page, "Member 3").fill("diana.re");
+  await expect(page.getByRole("option", { name: new RegExp(PEOPLE.mlops.name) })).toBeVisible();
+  await page.keyboard.press("ArrowDown");
+  await expect(personBox(page, "Member 3")).toHaveAttribute("aria-activedescendant", /.+/);
+  await page.keyboard.press("Enter");
+  await expect(personBox(page, "Member 3")).toHaveValue(`${PEOPLE.mlops.name} <${PEOPLE.mlops.email}>`);
   await page.getByLabel("Member 3 role").selectOption({ label: "MLOps engineer" });
   await page.getByRole("button", { name: "Save and continue" }).click();
 

@@ -164,7 +164,7 @@ export async function getDraftForEditor(actor: SessionUser, id: string) {
     include: {
       team: { select: { slug: true } },
       project: { select: { slug: true } },
-      members: { include: { user: { select: { email: true } } } },
+      members: { include: { user: { select: { email: true, name: true } } } },
     },
   });
   if (!row) return null;
@@ -174,6 +174,8 @@ export async function getDraftForEditor(actor: SessionUser, id: string) {
     version: row.version,
     draftStep: row.draftStep,
     values: requestRowToInput(row),
+    /** The draft's members by name, so the people picker shows whom it already holds. */
+    people: row.members.map((m) => ({ name: m.user.name, email: m.user.email })),
   };
 }
 
@@ -197,9 +199,13 @@ export async function teamSlugsOf(actor: SessionUser): Promise<string[]> {
 
 export type WizardOptions = Awaited<ReturnType<typeof getWizardOptions>>;
 
-/** Choices the wizard offers: the actor's teams and their projects, regions, VM sizes, and the directory. */
+/**
+ * Choices the wizard offers: the actor's teams and their projects, regions and VM sizes. The directory is not
+ * sent: members are chosen through the people picker's search (lib/people/directory.ts); `people` only names
+ * the requester, whom the members step starts with.
+ */
 export async function getWizardOptions(actor: SessionUser) {
-  const [teams, settings, vmSizes, people] = await Promise.all([
+  const [teams, settings, vmSizes] = await Promise.all([
     db.team.findMany({
       where: { id: { in: actor.teamIds } },
       orderBy: { name: "asc" },
@@ -221,17 +227,12 @@ export async function getWizardOptions(actor: SessionUser) {
       orderBy: [{ gpu: "asc" }, { vcpus: "asc" }, { name: "asc" }],
       select: { name: true, vcpus: true, memoryGb: true, gpu: true, hourlyPriceUsd: true },
     }),
-    db.user.findMany({
-      where: { disabled: false },
-      orderBy: { name: "asc" },
-      select: { name: true, email: true, entraObjectId: true },
-    }),
   ]);
   return {
     teams,
     allowedRegions: settings?.allowedRegions ?? [],
     defaultIdleShutdownMinutes: settings?.defaultIdleShutdownMinutes ?? 60,
     vmSizes: vmSizes.map((v) => ({ ...v, hourlyPriceUsd: Number(v.hourlyPriceUsd.toString()) })),
-    people: people.map((p) => ({ name: p.name, email: p.email, inDirectory: p.entraObjectId !== null })),
+    people: [{ name: actor.name, email: actor.email }],
   };
 }

@@ -13,7 +13,8 @@ export type WizardOptionsDto = {
   allowedRegions: string[];
   defaultIdleShutdownMinutes: number;
   vmSizes: { name: string; vcpus: number; memoryGb: number; gpu: boolean; hourlyPriceUsd: number }[];
-  people: { name: string; email: string; inDirectory: boolean }[];
+  /** Names of people the draft already holds (the requester, its members); others are found by the picker's search. */
+  people: { name: string; email: string }[];
 };
 
 export type EditableStep = "scope" | "environments" | "members" | "compute";

@@ -109,7 +109,7 @@ export default guardedPage(
               step={step as Exclude<WizardStepKey, "review">}
               draftId={draft?.id ?? null}
               initial={draft?.values ?? {}}
-              options={options}
+              options={{ ...options, people: [...options.people, ...(draft?.people ?? [])] }}
               requesterEmail={user.email}
             />
           </Card>
