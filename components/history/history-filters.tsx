@@ -1,7 +1,13 @@
 import Link from "next/link";
 import { buttonClasses } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/field";
-import { HISTORY_ENVIRONMENTS, HISTORY_STATUSES, type HistoryFilters } from "@/lib/history/filters";
+import {
+  HISTORY_ENVIRONMENTS,
+  HISTORY_KIND_LABELS,
+  HISTORY_KINDS,
+  HISTORY_STATUSES,
+  type HistoryFilters,
+} from "@/lib/history/filters";
 import { ENVIRONMENT_LABELS, STATUS_LABELS } from "@/lib/history/format";
 
 export type FilterOptionsDto = {
@@ -37,7 +43,7 @@ export function HistoryFiltersForm({
       aria-label="Filter the history"
       className="mb-4 rounded-lg bg-white p-4 shadow-xs ring-1 ring-slate-200"
     >
-      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4 xl:grid-cols-7">
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4 xl:grid-cols-8">
         <div>
           <label htmlFor="f-team" className={labelClasses}>
             Team
@@ -79,6 +85,19 @@ export function HistoryFiltersForm({
         </div>
         {!scopeOnly && (
           <>
+            <div>
+              <label htmlFor="f-kind" className={labelClasses}>
+                Kind
+              </label>
+              <Select id="f-kind" name="kind" defaultValue={filters.kind ?? ""}>
+                <option value="">New and changes</option>
+                {HISTORY_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {HISTORY_KIND_LABELS[k]}
+                  </option>
+                ))}
+              </Select>
+            </div>
             <div>
               <label htmlFor="f-status" className={labelClasses}>
                 Status

@@ -8,6 +8,8 @@ export type HistoryRowDto = {
   id: string;
   number: number;
   status: string;
+  /** NEW, CHANGE or DECOMMISSION (absent: NEW). */
+  kind?: string;
   environments: string[];
   teamName: string | null;
   projectName: string | null;
@@ -22,6 +24,7 @@ export type HistoryRowDto = {
 const BODY =
   "divide-y divide-slate-100 [&_td]:px-3 [&_td]:py-2.5 [&_td]:align-top [&_td]:text-slate-800 [&_td]:whitespace-nowrap";
 const NOTE = "block text-xs text-slate-600";
+const KIND_NOTES: Record<string, string> = { CHANGE: "change to a set", DECOMMISSION: "decommission" };
 
 function SortHeader({
   label,
@@ -84,6 +87,7 @@ export function HistoryTable({
                 {requestLabel(r.number)}
               </Link>
               {r.scopeSlug && <span className={NOTE}>{r.scopeSlug}</span>}
+              {r.kind && r.kind !== "NEW" && <span className={NOTE}>{KIND_NOTES[r.kind] ?? r.kind.toLowerCase()}</span>}
             </td>
             <td className="whitespace-normal!">
               {r.teamName ?? "—"}

@@ -26,6 +26,21 @@ export const HISTORY_STATUSES = [
 export type HistoryStatus = (typeof HISTORY_STATUSES)[number];
 
 export const HISTORY_ENVIRONMENTS = ["DEV", "TEST", "PROD"] as const;
+
+/** What a request did: asked for a new workspace set, changed a live one, or decommissioned one. */
+export const HISTORY_KINDS = ["new", "change", "decommission"] as const;
+export type HistoryKind = (typeof HISTORY_KINDS)[number];
+export const HISTORY_KIND_LABELS: Record<HistoryKind, string> = {
+  new: "New workspace sets",
+  change: "Changes to a set",
+  decommission: "Decommissions",
+};
+/** The database's RequestKind for a kind filter value. */
+export const REQUEST_KIND_OF: Record<HistoryKind, "NEW" | "CHANGE" | "DECOMMISSION"> = {
+  new: "NEW",
+  change: "CHANGE",
+  decommission: "DECOMMISSION",
+};
 export const HISTORY_SORTS = ["submitted", "number"] as const;
 export type HistorySort = (typeof HISTORY_SORTS)[number];
 export const HISTORY_PAGE_SIZE = 25;
@@ -47,6 +62,7 @@ export const historyFiltersSchema = z
     team: opt(slug),
     project: opt(slug),
     env: opt(z.enum(HISTORY_ENVIRONMENTS)),
+    kind: opt(z.enum(HISTORY_KINDS)),
     status: opt(z.enum(HISTORY_STATUSES)),
     requester: opt(z.string().min(1).max(100)),
     from: strict(isoDateSchema),
@@ -81,7 +97,7 @@ export function parseHistoryFilters(params: SearchParamsLike): HistoryFilters {
   return result.data;
 }
 
-const FILTER_KEYS = ["team", "project", "env", "status", "requester", "from", "to"] as const;
+const FILTER_KEYS = ["team", "project", "env", "kind", "status", "requester", "from", "to"] as const;
 
 /** The query string for these filters; `overrides` replace values (undefined removes one). */
 export function historyQueryString(

@@ -6,6 +6,7 @@ import {
   decodeCursor,
   encodeCursor,
   HISTORY_PAGE_SIZE,
+  REQUEST_KIND_OF,
   type HistoryCursor,
   type HistoryFilters,
 } from "@/lib/history/filters";
@@ -17,6 +18,8 @@ export type HistoryRow = {
   id: string;
   number: number;
   status: string;
+  /** NEW, CHANGE or DECOMMISSION. */
+  kind: string;
   pattern: string | null;
   scopeSlug: string | null;
   environments: string[];
@@ -42,7 +45,7 @@ export type HistoryPage = {
 };
 
 const SELECT_COLUMNS = Prisma.sql`
-  r.id::text AS "id", r.number AS "number", r.status::text AS "status", r.pattern::text AS "pattern",
+  r.id::text AS "id", r.number AS "number", r.status::text AS "status", r.kind::text AS "kind", r.pattern::text AS "pattern",
   r.scope_slug AS "scopeSlug", r.environments::text[] AS "environments", r.region AS "region",
   t.slug AS "teamSlug", t.name AS "teamName", p.slug AS "projectSlug", p.name AS "projectName",
   r.requester_id AS "requesterId", u.name AS "requesterName",
@@ -66,6 +69,7 @@ export function historyWhere(actor: HistoryActor, filters: HistoryFilters): Pris
   if (filters.team) parts.push(Prisma.sql`r.team_id = (SELECT id FROM teams WHERE slug = ${filters.team})`);
   if (filters.project) parts.push(Prisma.sql`r.project_id = (SELECT id FROM projects WHERE slug = ${filters.project})`);
   if (filters.env) parts.push(Prisma.sql`r.environments @> ARRAY[${filters.env}]::"Environment"[]`);
+  if (filters.kind) parts.push(Prisma.sql`r.kind = ${REQUEST_KIND_OF[filters.kind]}::"RequestKind"`);
   if (filters.status) parts.push(Prisma.sql`r.status = ${filters.status}::"RequestStatus"`);
   if (filters.requester) parts.push(Prisma.sql`r.requester_id = ${filters.requester}`);
   const { from, toExclusive } = dateRange(filters);

@@ -4,6 +4,8 @@ import { EmptyState, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { BarChart } from "@/components/history/bar-chart";
 import { HistoryFiltersForm } from "@/components/history/history-filters";
+import { ChangeKindLeadTimes } from "@/components/history/change-kind-table";
+import { leadTimesByChangeKind } from "@/lib/history/change-metrics";
 import { guardedPage } from "@/lib/auth/page-guard";
 import type { SessionUser } from "@/lib/auth/session";
 import { InvalidQuery } from "../../_components/invalid-query";
@@ -100,10 +102,11 @@ export default guardedPage(
 );
 
 async function MetricsResults({ user, filters }: { user: SessionUser; filters: HistoryFilters }) {
-  const [byMonth, byTeam, runs] = await Promise.all([
+  const [byMonth, byTeam, runs, byKind] = await Promise.all([
     leadTimesByMonth(user, filters),
     leadTimesByTeam(user, filters),
     runRatesByMonth(user, filters),
+    leadTimesByChangeKind(user, filters),
   ]);
   return byMonth.length === 0 ? (
     <EmptyState title="No submitted request in this period">Widen the dates or clear the filters.</EmptyState>
@@ -157,6 +160,12 @@ async function MetricsResults({ user, filters }: { user: SessionUser; filters: H
         })}
         format={(v) => (v === null ? "—" : `${v.toFixed(1)} %`)}
       />
+      <section aria-labelledby="by-kind-heading">
+        <h2 id="by-kind-heading" className="mb-2 text-lg font-semibold text-slate-900">
+          Per kind of change
+        </h2>
+        <ChangeKindLeadTimes rows={byKind} />
+      </section>
       <section aria-labelledby="by-team-heading">
         <h2 id="by-team-heading" className="mb-2 text-lg font-semibold text-slate-900">
           Per team
