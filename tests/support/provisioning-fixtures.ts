@@ -35,6 +35,8 @@ export interface CreatedRequest {
   runId: string;
   number: number;
   plan: Plan;
+  /** What the plan was built from (a workspace set's desired document is this without the settings). */
+  input: PlanInput;
 }
 
 /** The plan settings from the database, exactly as a submitted request is planned. */
@@ -124,7 +126,7 @@ export async function createApprovedRequestRow(spec: FixtureRequest, settings?: 
     });
     return tx.provisioningRun.create({ data: { requestId: created.id, attempt: 1, status: "QUEUED" } });
   });
-  return { requestId: created.id, runId: run.id, number: created.number, plan };
+  return { requestId: created.id, runId: run.id, number: created.number, plan, input };
 }
 
 /** Enqueues the run in its own transaction (what the approval does in the same transaction as its status change). */

@@ -131,7 +131,13 @@ export const applicationInsights: StepHandler = {
       const c = await trackOne(clients, "reads", undefined, (o) =>
         clients.appInsights.components.get(rgOf(step), step.name, o),
       );
-      return { id: c.id, name: c.name, properties: { provisioningState: c.provisioningState ?? "Succeeded" } };
+      // Tags too: the drift watch compares them (the track-1 model is all there is of the body).
+      return {
+        id: c.id,
+        name: c.name,
+        tags: c.tags ?? {},
+        properties: { provisioningState: c.provisioningState ?? "Succeeded" },
+      };
     } catch (err) {
       if (isNotFound(err)) return null;
       throw err;
