@@ -5,6 +5,7 @@ import type { z } from "zod";
 import type { Permission } from "@/lib/auth/permissions";
 import type { TokenScope } from "@/lib/tokens/schemas";
 import * as s from "./schemas";
+import { changeRequestBodySchema, changeRequestResultSchema, workspaceSetSchema } from "@/lib/changes/schemas";
 
 export type Operation = {
   operationId: string;
@@ -186,6 +187,36 @@ export const operations = {
     scope: "read",
     permissions: ["request.read_team", "request.read_all", "history.read_all"],
     responses: { 200: { description: "The workspace", schema: s.workspaceDetailSchema } },
+  }),
+  getWorkspaceSet: op({
+    operationId: "getWorkspaceSet",
+    method: "get",
+    path: "/workspace-sets/{id}",
+    summary: "A workspace set: its desired state, version (the ETag), workspaces and change requests",
+    description:
+      "`{id}` is the set's id, the id of any of its workspaces, or the id of the request that created it. Changes waiting in line carry their `queuePosition`.",
+    tag: "Workspaces",
+    scope: "read",
+    permissions: ["request.read_team", "request.read_all", "history.read_all"],
+    etag: true,
+    responses: { 200: { description: "The workspace set", schema: workspaceSetSchema } },
+  }),
+  createChangeRequest: op({
+    operationId: "createChangeRequest",
+    method: "post",
+    path: "/workspaces/{id}/change-requests",
+    summary: "Ask for a change of a live workspace set",
+    description:
+      "Send `If-Match: \"<version>\"` (the workspace set's ETag, from GET /workspace-sets/{id}); a stale version is refused with 412 naming the changes applied since. The body names only what changes (members, addMembers, removeMembers, compute, environments, visibility, restriction, gitRepositoryUrl, costCenter, reason). Removals are applied at once; other changes wait for their approvals. `{id}` is a workspace's id or its set's id.",
+    tag: "Workspaces",
+    scope: "write",
+    permissions: ["workspace.change"],
+    body: changeRequestBodySchema,
+    idempotent: true,
+    ifMatch: true,
+    responses: {
+      201: { description: "Created (submitted, or approved at once for removals)", schema: changeRequestResultSchema },
+    },
   }),
   listHistory: op({
     operationId: "listHistory",

@@ -49,3 +49,48 @@ export const changeRequestSchema = changeDocumentSchema.extend({ baseVersion: ba
 
 export type ChangeDocumentInput = z.infer<typeof changeDocumentSchema>;
 export type ChangeRequestInput = z.infer<typeof changeRequestSchema>;
+
+/** POST /workspaces/{id}/change-requests: what changes; the version comes from If-Match (or `baseVersion`). */
+export const changeRequestBodySchema = changeDocumentSchema
+  .extend({ baseVersion: baseVersionSchema.optional() })
+  .meta({ id: "ChangeRequestBody" });
+
+export const changeRequestResultSchema = z
+  .object({
+    requestId: z.uuid(),
+    number: z.string(),
+    status: z.string().describe("submitted (waits for approval) or approved (removals: applied at once)"),
+    appliedAtOnce: z.boolean(),
+    queued: z.boolean().describe("false while another change of the set is applied: this one waits in line"),
+    workspaceSetId: z.uuid(),
+    links: z.object({ request: z.string(), workspaceSet: z.string() }),
+  })
+  .meta({ id: "ChangeRequestResult" });
+
+export const workspaceSetSchema = z
+  .object({
+    id: z.uuid(),
+    version: z.number().int().describe("Bumped by every applied change; the ETag"),
+    status: z.string(),
+    scope: z.string(),
+    activeChangeId: z.uuid().nullable(),
+    desiredState: z
+      .record(z.string(), z.unknown())
+      .describe("The set's document: the request plus every change applied since"),
+    workspaces: z.array(
+      z.object({ id: z.uuid(), name: z.string(), environment: z.string(), armId: z.string(), status: z.string() }),
+    ),
+    changes: z.array(
+      z.object({
+        id: z.uuid(),
+        number: z.string(),
+        kind: z.string(),
+        status: z.string(),
+        baseVersion: z.number().int().nullable(),
+        changeKinds: z.array(z.string()),
+        queuePosition: z.number().int().nullable(),
+        createdAt: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: "WorkspaceSet" });
