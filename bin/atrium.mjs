@@ -22,6 +22,9 @@ const USAGE = `Usage: atrium <command> [options]
   approve ID [--plan-hash H] [--comment C] approve the waiting stage (default: the plan hash shown now)
   reject ID --reason R [--plan-hash H]
   workspaces list | workspaces show ID
+  workspace change ID -f FILE              ask for a change of a workspace set (JSON: what changes, baseVersion)
+  workspace extend ID --days N [--reason R] extend a dev/test set's lease (ID: the workspace set's or a workspace's id);
+                                           beyond the maximum it asks the admins (a change request)
   history export [--format csv|json] [--team T] [--status S] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
 
 Options: --json (machine-readable output), --url and --token (override the stored login; also ATRIUM_URL and
@@ -347,6 +350,49 @@ async function workspaces(sub, args, options) {
   throw new CliError(EXIT.usage, USAGE);
 }
 
+async function extendLease(sub, args, options) {
+  if (sub !== "extend" || !args[0]) throw new CliError(EXIT.usage, USAGE);
+  const days = Number(options.days);
+  if (!options.days || !Number.isInteger(days) || days < 1)
+    throw new CliError(EXIT.usage, "workspace extend needs --days N (a whole number of days, at least 1).");
+  const conn = connection(options);
+  const body = { days, ...(options.reason ? { reason: options.reason } : {}) };
+  const { data } = await call(conn, "POST", `/workspace-sets/${encodeURIComponent(args[0])}/lease/extend`, { body });
+  return print(options, data, (d) =>
+    d.applied
+      ? `Lease extended: it now ends ${d.expiresAt}.`
+      : `Beyond what owners may extend themselves: change request ${d.requestId} asks the admins for ${d.expiresAt}.`,
+  );
+}
+
+/**
+ * `workspace change ID -f change.json`: asks for a change of a workspace set (ID: the set's or a workspace's id).
+ * The file names what changes (README "Automation"); its `baseVersion` is the set version it was drafted from, sent
+ * as If-Match (without one, the set's current version is read first). A stale version exits 5 naming what changed.
+ */
+async function changeWorkspace(args, options) {
+  if (!args[0] || !options.file) throw new CliError(EXIT.usage, "workspace change needs an ID and -f FILE (JSON).");
+  let change;
+  try {
+    change = JSON.parse(options.file === "-" ? await readStdin() : readFileSync(options.file, "utf8"));
+  } catch (error) {
+    throw new CliError(EXIT.usage, `Cannot read ${options.file} as JSON: ${error.message}`);
+  }
+  const conn = connection(options);
+  const id = encodeURIComponent(args[0]);
+  const { baseVersion, ...body } = change;
+  const version = baseVersion ?? (await call(conn, "GET", `/workspace-sets/${id}`)).data.version;
+  const { data } = await call(conn, "POST", `/workspaces/${id}/change-requests`, {
+    body,
+    headers: { "if-match": `"${version}"`, "idempotency-key": randomUUID() },
+  });
+  return print(options, data, (d) =>
+    d.appliedAtOnce
+      ? `${d.number}: removals are applied at once (${d.queued ? "running now" : "waiting for the change being applied"}).\n`
+      : `${d.number} submitted (id ${d.requestId}); it is applied once approved.\n`,
+  );
+}
+
 const HISTORY_COLUMNS = ["number", "status", "team", "project", "scope", "environments", "region", "requester"];
 HISTORY_COLUMNS.push("submittedAt", "approvedAt", "provisionedAt", "closedAt", "estimatedMonthlyUsd");
 
@@ -396,6 +442,7 @@ async function main(argv) {
       "plan-hash": { type: "string" },
       comment: { type: "string" },
       reason: { type: "string" },
+      days: { type: "string" },
       format: { type: "string" },
       team: { type: "string" },
       from: { type: "string" },
@@ -410,6 +457,8 @@ async function main(argv) {
   if (command === "approvals") return approvals(sub, options);
   if (command === "approve" || command === "reject") return decide(command, [sub, ...rest], options);
   if (command === "workspaces") return workspaces(sub, rest, options);
+  if (command === "workspace" && sub === "change") return changeWorkspace(rest, options);
+  if (command === "workspace") return extendLease(sub, rest, options);
   if (command === "history") return historyExport(sub, options);
   throw new CliError(EXIT.usage, `Unknown command: ${command}\n\n${USAGE}`);
 }

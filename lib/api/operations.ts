@@ -6,6 +6,7 @@ import type { Permission } from "@/lib/auth/permissions";
 import type { TokenScope } from "@/lib/tokens/schemas";
 import * as s from "./schemas";
 import { changeRequestBodySchema, changeRequestResultSchema, workspaceSetSchema } from "@/lib/changes/schemas";
+import { extendLeaseResultSchema, extendLeaseSchema } from "@/lib/leases/rules";
 
 export type Operation = {
   operationId: string;
@@ -239,6 +240,22 @@ export const operations = {
     permissions: ["audit.read"],
     query: s.auditQuerySchema,
     responses: { 200: { description: "One page", schema: s.auditPageSchema } },
+  }),
+  extendLease: op({
+    operationId: "extendLease",
+    method: "post",
+    path: "/workspace-sets/{id}/lease/extend",
+    summary: "Extend a dev/test workspace set's lease by some days",
+    description:
+      "`{id}` is the workspace set's id (a workspace's id is accepted too and resolves to its set). Within the environment's maximum (days from now) the extension applies at once and is audited (200, `applied: true`); beyond it a change request asks the admins (202, `applied: false`, its id), applied once approved. Owners of the set and admins may extend.",
+    tag: "Workspaces",
+    scope: "write",
+    permissions: ["workspace.change"],
+    body: extendLeaseSchema,
+    responses: {
+      200: { description: "Extended", schema: extendLeaseResultSchema },
+      202: { description: "Beyond the maximum: a change request for the admins", schema: extendLeaseResultSchema },
+    },
   }),
 } satisfies Record<string, Operation>;
 

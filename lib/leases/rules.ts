@@ -99,6 +99,16 @@ export const extendLeaseSchema = z.object({
 });
 export type ExtendLeaseInput = z.infer<typeof extendLeaseSchema>;
 
+/** What the API answers to an extension. */
+export const extendLeaseResultSchema = z.object({
+  workspaceSetId: z.uuid(),
+  applied: z.boolean(),
+  /** The lease's expiry now (applied) or the one asked of the admins (not applied). */
+  expiresAt: z.iso.datetime(),
+  /** The change request for the admins, when not applied. */
+  requestId: z.uuid().nullable(),
+});
+
 const days = (what: string, min: number, max: number) =>
   z.coerce
     .number({ error: `Enter the ${what} in days.` })

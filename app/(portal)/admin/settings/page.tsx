@@ -1,5 +1,6 @@
 import { PageHeader } from "@/components/ui/card";
 import { SettingsForm } from "@/components/settings/settings-form";
+import { LeaseSettingsSection } from "@/components/leases/lease-settings-section";
 import { guardedPage } from "@/lib/auth/page-guard";
 import { getSettingsForAdmin } from "@/lib/settings/queries";
 
@@ -22,6 +23,7 @@ export default guardedPage("settings.update", async function SettingsPage(admin)
         }
       />
       <SettingsForm version={settings.version} snapshot={settings.snapshot} vmSizes={settings.vmSizes} />
+      <LeaseSettingsSection admin={admin} />
     </>
   );
 });
