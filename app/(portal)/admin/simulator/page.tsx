@@ -1,28 +1,30 @@
 import { Suspense } from "react";
-import { Alert, PageHeader } from "@/components/ui/card";
+import { Alert, Card, PageHeader } from "@/components/ui/card";
 import { SimulatedEstate } from "@/components/simulator/simulated-estate";
+import { OutOfBandForm } from "@/components/drift/out-of-band-form";
 import { guardedPage } from "@/lib/auth/page-guard";
+import { can, type SessionUser } from "@/lib/auth/session";
 import { SectionLoading } from "../../_components/section-loading";
 import { getSimulatedEstate } from "@/lib/azure/simulator-estate";
 
 export const metadata = { title: "Simulated Azure" };
 export const dynamic = "force-dynamic";
 
-export default guardedPage("simulator.view", function SimulatorPage() {
+export default guardedPage("simulator.view", function SimulatorPage(user: SessionUser) {
   return (
     <>
       <PageHeader
         title="Simulated Azure"
-        description="What would exist in Azure: every resource the ARM simulator holds, as Atrium created it through the Azure SDK. Read-only; resource groups deleted in the simulator disappear here too."
+        description="What would exist in Azure: every resource the ARM simulator holds, as Atrium created it through the Azure SDK. Resource groups deleted in the simulator disappear here too; admins can change the estate out of band, as a person in the Azure portal would."
       />
       <Suspense fallback={<SectionLoading label="Reading the simulated estate…" rows={8} />}>
-        <EstateSection />
+        <EstateSection mayChange={can(user, "simulator.change")} />
       </Suspense>
     </>
   );
 });
 
-async function EstateSection() {
+async function EstateSection({ mayChange }: { mayChange: boolean }) {
   const estate = await getSimulatedEstate();
   return !estate.available ? (
     <Alert tone="warning" title="No simulated estate to show">
@@ -46,6 +48,21 @@ async function EstateSection() {
             ))}
           </ul>
         </Alert>
+      )}
+      {mayChange && (
+        <Card aria-labelledby="out-of-band-heading">
+          <h2 id="out-of-band-heading" className="mb-1 text-lg font-semibold text-slate-900">
+            Change the estate out of band
+          </h2>
+          <p className="mb-4 text-sm text-slate-700">
+            As a person would in the Azure portal, bypassing Atrium: the drift watch&apos;s next scan reports it.
+          </p>
+          <OutOfBandForm
+            resources={estate.groups.flatMap((g) =>
+              g.resources.map((r) => ({ id: r.id, label: `${r.name} (${r.type.split("/").slice(1).join("/")})` })),
+            )}
+          />
+        </Card>
       )}
       <SimulatedEstate groups={estate.groups} roleDefinitions={estate.roleDefinitions} />
     </div>
