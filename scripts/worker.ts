@@ -16,12 +16,16 @@ async function main() {
   // And the lease scheduler's tick (reminders, expiry, decommission after the grace period, purges).
   const { registerLeaseWorker } = await import("../lib/leases/worker");
   const leases = await registerLeaseWorker(worker.boss, { factory: worker.factory, log: (m) => log(`leases: ${m}`) });
+  // And the drift watch: its once-a-minute planning tick and the scans (reads share this process's ARM bucket).
+  const { registerDriftWorker } = await import("../lib/drift/worker");
+  const drift = await registerDriftWorker(worker.boss, { factory: worker.factory, log: (m) => log(`drift: ${m}`) });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping gracefully`);
     await leases.stop();
+    await drift.stop();
     await worker.stop({ graceful: true, timeoutMs: 20_000 });
     log("stopped");
     process.exit(0);

@@ -65,6 +65,12 @@ export async function startPlatformServices(options: {
       log: (m) => options.log(`leases: ${m}`),
     });
     stops.push(() => leases.stop());
+    const { registerDriftWorker } = await import("@/lib/drift/worker");
+    const drift = await registerDriftWorker(worker.boss, {
+      factory: worker.factory,
+      log: (m) => options.log(`drift: ${m}`),
+    });
+    stops.push(() => drift.stop());
     // Stop the worker before the simulator (stops run in reverse order).
     stops.push(() => worker.stop({ graceful: true, timeoutMs: 10_000 }));
   }
