@@ -4,12 +4,20 @@ export const NOTIFICATION_EVENTS = [
   {
     id: "approval_needed",
     label: "An approval waits for you",
-    kinds: ["request.submitted", "request.awaiting_stakeholder"],
+    kinds: ["request.submitted", "request.awaiting_stakeholder", "change.submitted"],
   },
   { id: "request_approved", label: "Your request was approved", kinds: ["request.approved", "request.admin_approved"] },
   { id: "request_rejected", label: "Your request was rejected", kinds: ["request.rejected"] },
-  { id: "request_provisioned", label: "Workspaces are ready", kinds: ["provisioning.succeeded"] },
-  { id: "request_failed", label: "Provisioning of your request failed", kinds: ["provisioning.failed"] },
+  {
+    id: "request_provisioned",
+    label: "Workspaces are ready, or your change was applied",
+    kinds: ["provisioning.succeeded", "change.applied"],
+  },
+  {
+    id: "request_failed",
+    label: "Provisioning of your request or change failed",
+    kinds: ["provisioning.failed", "change.failed"],
+  },
   { id: "run_failed", label: "A run of your team failed (MLOps)", kinds: ["run.failed"] },
   {
     id: "request_changed",
