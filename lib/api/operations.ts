@@ -7,6 +7,7 @@ import type { TokenScope } from "@/lib/tokens/schemas";
 import * as s from "./schemas";
 import { changeRequestBodySchema, changeRequestResultSchema, workspaceSetSchema } from "@/lib/changes/schemas";
 import { extendLeaseResultSchema, extendLeaseSchema } from "@/lib/leases/rules";
+import { driftScanResultSchema, setDriftSchema } from "@/lib/drift/schemas";
 
 export type Operation = {
   operationId: string;
@@ -256,6 +257,31 @@ export const operations = {
       200: { description: "Extended", schema: extendLeaseResultSchema },
       202: { description: "Beyond the maximum: a change request for the admins", schema: extendLeaseResultSchema },
     },
+  }),
+  getWorkspaceSetDrift: op({
+    operationId: "getWorkspaceSetDrift",
+    method: "get",
+    path: "/workspace-sets/{id}/drift",
+    summary: "A workspace set's drift: open findings and its last scans",
+    description:
+      "`{id}` is the workspace set's id (a workspace's id is accepted too). Visible to whoever may see the set. A finding is a difference between Azure and the approved state, open from the scan that first saw it until the first scan that no longer does.",
+    tag: "Workspaces",
+    scope: "read",
+    permissions: READ_REQUESTS,
+    responses: { 200: { description: "The set's drift", schema: setDriftSchema } },
+  }),
+  createDriftScan: op({
+    operationId: "createDriftScan",
+    method: "post",
+    path: "/workspace-sets/{id}/drift-scans",
+    summary: "Scan a workspace set for drift now (read-only)",
+    description:
+      "Queues a read-only scan of the set (its reads share ARM's read budget with provisioning); a scan already waiting or running is returned instead (`alreadyQueued`). Read the outcome with GET /workspace-sets/{id}/drift. The set's owners and admins may scan.",
+    tag: "Workspaces",
+    scope: "write",
+    permissions: ["drift.scan"],
+    idempotent: true,
+    responses: { 202: { description: "Queued", schema: driftScanResultSchema } },
   }),
 } satisfies Record<string, Operation>;
 

@@ -100,3 +100,51 @@ export const outOfBandSchema = z
     }
   });
 export type OutOfBandInput = z.infer<typeof outOfBandSchema>;
+
+const isoDate = z.string().describe("ISO 8601 date-time");
+
+/** API v1: one finding. */
+export const driftFindingSchema = z
+  .object({
+    id: z.uuid(),
+    environment: z.string().nullable(),
+    resourceId: z.string(),
+    resourceKind: z.string(),
+    resourceName: z.string(),
+    field: z.string(),
+    expected: z.unknown(),
+    actual: z.unknown(),
+    severity: z.enum(DRIFT_SEVERITIES),
+    summary: z.string(),
+    firstSeenAt: isoDate,
+    lastSeenAt: isoDate,
+    closedAt: isoDate.nullable(),
+    resolutionRequestId: z.uuid().nullable(),
+  })
+  .meta({ id: "DriftFinding" });
+
+/** API v1: a set's drift (open findings and its last scans). */
+export const setDriftSchema = z
+  .object({
+    workspaceSetId: z.uuid(),
+    version: z.number().int(),
+    open: z.array(driftFindingSchema),
+    scans: z.array(
+      z.object({
+        id: z.uuid(),
+        trigger: z.string(),
+        status: z.string(),
+        reads: z.number().int(),
+        opened: z.number().int(),
+        closed: z.number().int(),
+        errorMessage: z.string().nullable(),
+        createdAt: isoDate,
+        finishedAt: isoDate.nullable(),
+      }),
+    ),
+  })
+  .meta({ id: "SetDrift" });
+
+export const driftScanResultSchema = z
+  .object({ workspaceSetId: z.uuid(), scanId: z.uuid(), alreadyQueued: z.boolean() })
+  .meta({ id: "DriftScanQueued" });
