@@ -63,6 +63,8 @@ async function main() {
     landingZone: await fixtures.landingZoneFromSettings(),
     principals: await fixtures.directoryPrincipals(),
     throttling: { writes: WRITES, reads: READS, deletes: WRITES },
+    // 50 requests approved at once: a subscription with ample vCPU quota, so the engine's pre-write checks pass.
+    quotaLimits: { "*": 1_000_000 },
   });
   const throttle = new ArmThrottle({ ...ARM_LIMITS, writes: WRITES, reads: READS, deletes: WRITES });
   const factory = createClientFactory({ target: { mode: "simulator", endpoint: sim.url, ca: sim.certPem }, throttle });

@@ -1,7 +1,9 @@
 import { Alert, Card } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { DecisionForm } from "@/components/approvals/decision-form";
-import { requireUser } from "@/lib/auth/session";
+import { ChecksPanel } from "@/components/checks/checks-panel";
+import { can, requireUser } from "@/lib/auth/session";
+import { getChecksPanel } from "@/lib/checks/queries";
 import { getApprovalPanel } from "@/lib/approvals/queries";
 import { STAGE_LABELS } from "@/lib/approvals/rules";
 import { formatRequestNumber } from "@/lib/plan/build-plan";
@@ -16,8 +18,16 @@ const utc = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 16)} UTC`
  */
 export async function ApprovalPanel({ requestId }: { requestId: string }) {
   const user = await requireUser();
-  const panel = await getApprovalPanel(user, requestId);
+  const [panel, checks] = await Promise.all([getApprovalPanel(user, requestId), getChecksPanel(user, requestId)]);
   if (!panel || panel.status === "DRAFT") return null;
+  // What the decision form needs to know of the checks of the plan being decided.
+  const current = checks?.current ? checks.report : null;
+  const checkGate = current
+    ? {
+        failures: current.results.filter((r) => r.status === "fail").map((r) => r.title),
+        warnings: current.results.filter((r) => r.status === "warn").map((r) => r.title),
+      }
+    : null;
   const number = formatRequestNumber(panel.number);
   return (
     <Card aria-labelledby={`approvals-${panel.id}`}>
@@ -73,6 +83,15 @@ export async function ApprovalPanel({ requestId }: { requestId: string }) {
           ))}
         </ol>
       )}
+      {checks && (
+        <ChecksPanel
+          data={checks}
+          canRerun={
+            can(user, "request.check") &&
+            ["SUBMITTED", "APPROVED", "STAKEHOLDER_APPROVED", "FAILED"].includes(panel.status)
+          }
+        />
+      )}
       {/* Always mounted in the same place, so the outcome of a decision stays visible after the re-render. */}
       <div className={panel.decidableStage ? "mt-4 border-t border-slate-200 pt-4" : "mt-4"}>
         {panel.decidableStage && (
@@ -87,6 +106,7 @@ export async function ApprovalPanel({ requestId }: { requestId: string }) {
           version={panel.version}
           planHash={panel.planHash}
           number={number}
+          checks={checkGate}
         />
       </div>
     </Card>

@@ -27,12 +27,15 @@ export function DecisionForm({
   version,
   planHash,
   number,
+  checks = null,
 }: {
   requestId: string;
   stage: ApprovalStageName | null;
   version: number;
   planHash: string | null;
   number: string;
+  /** The pre-approval checks of this plan: failures block approval, warnings need acknowledging. */
+  checks?: { failures: string[]; warnings: string[] } | null;
 }) {
   const [approveState, approve, approving] = useActionState(
     (stage === "STAKEHOLDER" ? approveProductionAction : approveRequestAction).bind(null, requestId),
@@ -43,6 +46,9 @@ export function DecisionForm({
     initialActionState,
   );
   const reasonErrors = rejectState.ok ? undefined : rejectState.fieldErrors?.reason;
+  const ackErrors = approveState.ok ? undefined : approveState.fieldErrors?.acknowledgeWarnings;
+  const blocked = (checks?.failures.length ?? 0) > 0;
+  const ackId = `acknowledge-${requestId}`;
   const pending = approving || rejecting;
   // After a decision the server no longer offers one (stage null); the outcome of ours stays visible.
   if (!stage || !planHash) {
@@ -54,8 +60,41 @@ export function DecisionForm({
       <form action={approve} className="space-y-3" aria-label={`Approve ${number}`}>
         <input type="hidden" name="version" value={version} />
         <input type="hidden" name="planHash" value={planHash} />
-        <Outcome state={approveState} />
-        <Button type="submit" disabled={pending}>
+        {!ackErrors && <Outcome state={approveState} />}
+        {blocked && (
+          <p id={`approve-blocked-${requestId}`} className="text-sm text-red-800">
+            Approval is blocked: the checks failed ({checks!.failures.join("; ")}). Fix what they name and re-run them.
+          </p>
+        )}
+        {!blocked && (checks?.warnings.length ?? 0) > 0 && (
+          <div className="space-y-1">
+            <div className="flex items-start gap-2">
+              <input
+                id={ackId}
+                name="acknowledgeWarnings"
+                type="checkbox"
+                required
+                className="mt-1 h-4 w-4 rounded border-slate-400"
+                aria-invalid={ackErrors ? true : undefined}
+                aria-describedby={`${ackId}-error`}
+              />
+              <label htmlFor={ackId} className="text-sm text-slate-800">
+                I have read the checks&apos; {checks!.warnings.length === 1 ? "warning" : "warnings"} (
+                {checks!.warnings.join("; ")}) and approve anyway.
+              </label>
+            </div>
+            <div id={`${ackId}-error`} aria-live="polite" className="text-sm text-red-700">
+              {ackErrors?.map((e) => (
+                <p key={e}>{e}</p>
+              ))}
+            </div>
+          </div>
+        )}
+        <Button
+          type="submit"
+          disabled={pending || blocked}
+          aria-describedby={blocked ? `approve-blocked-${requestId}` : undefined}
+        >
           {approving ? "Approving…" : stage === "ADMIN" ? "Approve" : "Give production approval"}
         </Button>
       </form>

@@ -37,7 +37,13 @@ export async function approveThroughApi(ctx: ApiContext, id: string) {
   const result = await approveRequest(
     ctx.user,
     stage,
-    { requestId: id, version, planHash: input.planHash, comment: input.comment },
+    {
+      requestId: id,
+      version,
+      planHash: input.planHash,
+      comment: input.comment,
+      acknowledgeWarnings: input.acknowledgeWarnings,
+    },
     await getCorrelationId(),
   );
   return answer(ctx, id, result.runId);

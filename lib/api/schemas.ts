@@ -25,7 +25,9 @@ export const createRequestBodySchema = z
   .meta({ id: "RequestDocument" });
 
 /** The decision bodies: the plan hash the decider reviewed (a different hash is refused), and a comment or reason. */
-export const approveBodySchema = approveSchema.pick({ planHash: true, comment: true }).meta({ id: "ApproveBody" });
+export const approveBodySchema = approveSchema
+  .pick({ planHash: true, comment: true, acknowledgeWarnings: true })
+  .meta({ id: "ApproveBody" });
 export const rejectBodySchema = rejectSchema.pick({ planHash: true, reason: true }).meta({ id: "RejectBody" });
 
 export const limitSchema = z.coerce.number().int().min(1).max(200).default(50);

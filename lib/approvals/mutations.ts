@@ -1,5 +1,6 @@
 import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record-event";
+import { acknowledgeChecks, checksForApproval } from "@/lib/checks/gate";
 import type { SessionUser } from "@/lib/auth/session";
 import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
@@ -16,6 +17,8 @@ import { decisionRefusal, isFinalStage, STAGE_TRANSITION, type ApprovalStageName
 export type DecisionActor = Pick<SessionUser, "id" | "name" | "roles">;
 /** What the decider saw: the request's version and plan hash (hidden inputs of the decision form). */
 export type DecisionInput = { requestId: string; version: number; planHash: string };
+/** An approval also says whether the approver acknowledged the pre-approval checks' warnings (lib/checks/gate.ts). */
+export type ApprovalInput = DecisionInput & { comment?: string; acknowledgeWarnings?: boolean };
 
 const RACE_LOST = "Someone else decided or changed this request first. Reload to see its current state.";
 const STALE = "The request changed since you opened it. Review the current plan before deciding.";
@@ -81,10 +84,12 @@ async function checkDecision(actor: DecisionActor, stage: ApprovalStageName, inp
 export async function approveRequest(
   actor: DecisionActor,
   stage: ApprovalStageName,
-  input: DecisionInput & { comment?: string },
+  input: ApprovalInput,
   correlationId: string,
 ) {
   const subject = await checkDecision(actor, stage, input);
+  // A failed pre-approval check refuses; warnings need the approver's acknowledgement.
+  const checks = await checksForApproval(subject.id, input.planHash, input.acknowledgeWarnings === true, correlationId);
   const { from, to } = STAGE_TRANSITION[stage];
   const final = isFinalStage(stage, subject.environments, subject.stakeholderNeeded);
   const number = formatRequestNumber(subject.number);
@@ -116,6 +121,7 @@ export async function approveRequest(
           },
           select: { id: true },
         });
+        await acknowledgeChecks(tx, checks, actor, stage, correlationId);
         let runId: string | null = null;
         let jobId: string | null = null;
         if (final && subject.kind !== "NEW") {

@@ -11,6 +11,11 @@ export const decisionSchema = z.object({
 });
 
 export const approveSchema = decisionSchema.extend({
+  // The pre-approval checks' warnings, acknowledged (a checkbox: "on"; the API: true).
+  acknowledgeWarnings: z
+    .union([z.literal("on"), z.literal("true"), z.boolean()])
+    .optional()
+    .transform((v) => v === true || v === "on" || v === "true"),
   comment: freeTextSchema({
     min: 0,
     max: 1000,

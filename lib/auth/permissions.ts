@@ -9,6 +9,7 @@ export const PERMISSIONS = [
   "request.read_all",
   "request.approve", // admin stage
   "request.approve_production", // stakeholder stage
+  "request.check", // re-run a visible request's pre-approval checks (lib/checks)
   "run.read_team",
   "run.read_all",
   "run.retry",
@@ -36,6 +37,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 const requester: Permission[] = [
   "request.create",
   "request.read_team",
+  "request.check",
   "workspace.change",
   "drift.scan",
   "inbox.read",
@@ -48,6 +50,7 @@ export const ROLE_PERMISSIONS: Record<PortalRoleName, readonly Permission[]> = {
   ADMIN: [
     "request.read_all",
     "request.approve",
+    "request.check",
     "run.read_all",
     "run.retry",
     "run.cancel",
@@ -71,6 +74,7 @@ export const ROLE_PERMISSIONS: Record<PortalRoleName, readonly Permission[]> = {
   STAKEHOLDER: [
     "request.read_all",
     "request.approve_production",
+    "request.check",
     "run.read_all",
     "audit.read",
     "history.read_all",

@@ -23,6 +23,7 @@ import {
 } from "./run-state";
 import { executeWithRetries, type StepRunOptions } from "./step-runner";
 import { verifyPlan } from "./verify";
+import { checksBeforeFirstWrite } from "@/lib/checks/apply";
 import { changeVerificationTargets, executablePlanOf } from "@/lib/changes/engine";
 import { isStoredChangePlan, type StoredChangePlan } from "@/lib/changes/types";
 
@@ -103,6 +104,13 @@ export async function runProvisioning(
   log(
     `run ${run.id} (${formatRequestNumber(request.number)}, attempt ${run.attempt}) started: ${plan.steps.length} steps`,
   );
+  // Quota is a credit limit, not a guarantee: the checks run again before the first write (lib/checks/apply.ts).
+  const preflight = await checksBeforeFirstWrite(request.id, options.factory, run.id);
+  if (preflight) {
+    await failRun(request, run, preflight);
+    log(`run ${run.id} stopped before its first write: ${preflight.errorMessage}`);
+    return "FAILED";
+  }
   const graph = await runGraph(request, run, plan, options);
   if (graph.kind === "aborted") throw new AbortedRun();
   if (graph.kind === "cancelled") {

@@ -1,6 +1,7 @@
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import { recordAuditEvent } from "@/lib/audit/record-event";
+import { runChecks } from "@/lib/checks/run";
 import type { SessionUser } from "@/lib/auth/session";
 import { getCorrelationId } from "@/lib/correlation";
 import { db } from "@/lib/db/client";
@@ -245,6 +246,11 @@ export async function submitRequest(actor: SessionUser, args: { id: string; vers
       [actor.id],
     );
   });
+  // The pre-approval checks run at once, so requester and approvers see them with the request. They are recorded on
+  // their own: a submission stands even if Azure cannot be asked now (the approval runs them again).
+  await runChecks(draft.id, { trigger: "submitted", correlationId }).catch((error: unknown) =>
+    console.error(`[checks] ${formatRequestNumber(draft.number)}: ${String(error)}`),
+  );
   return { id: draft.id, planHash };
 }
 

@@ -39,6 +39,9 @@ export async function startTestSimulator(options: ArmSimulatorOptions = {}): Pro
     tenantId: settings.azureTenantId,
     landingZone: await landingZoneFromSettings(),
     principals: await directoryPrincipals(),
+    // A subscription with ample vCPU quota, so the engine's pre-write checks (lib/checks) never stop these runs;
+    // the checks' own tests set tight limits per family.
+    quotaLimits: { "*": 1_000_000 },
     ...options,
   });
 }

@@ -104,7 +104,7 @@ describe("[SIMULATOR] Azure ML VM sizes and usages", () => {
     expect(after.get("Total Cluster Dedicated Regional vCPUs")).toMatchObject({ currentValue: 12, limit: 48 });
     expect(after.get("Standard DSv2 Family Cluster Dedicated vCPUs")).toMatchObject({
       currentValue: 12,
-      limit: 24,
+      limit: 100,
       type: "Microsoft.MachineLearningServices/vmFamily/usages",
     });
     expect((await usages("eastus")).get("Clusters")).toMatchObject({ currentValue: 0 });

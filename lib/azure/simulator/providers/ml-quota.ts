@@ -4,9 +4,10 @@
  * region, the computes counted against their limit, the dedicated and low-priority vCPUs in total and per VM family,
  * computed from the simulated estate. Usage is what is allocated now: a running compute instance is one node, a
  * cluster its current nodes (its minimum, as nothing runs jobs here); a stopped instance holds no cores.
- * Default limits follow the day-2 anchors (regional dedicated 100, per family 24, GPU families 0, low priority 100,
- * 500 computes); `quotaLimits` (option or PUT /_simulator/quotas) overrides them by usage name, for all regions
- * ("Standard NCSv3 Family Cluster Dedicated vCPUs") or one ("westeurope/Total Cluster Dedicated Regional vCPUs").
+ * Default limits are within the day-2 anchors' ranges (regional dedicated 300, per family 100, GPU families 0, low
+ * priority 100, 500 computes); `quotaLimits` (option or PUT /_simulator/quotas) overrides them by usage name, for all
+ * regions ("Standard NCSv3 Family Cluster Dedicated vCPUs") or one ("westeurope/Total Cluster Dedicated Regional
+ * vCPUs"); "*" sets every limit that has no entry of its own (a subscription with ample quota, for benchmarks).
  */
 import { asObject } from "../json";
 import type { ProviderHost, SimRequest, SimResponse } from "../provider";
@@ -48,6 +49,7 @@ export const VM_SIZES: VmSize[] = [
   size("Standard_DS12_v2", "standardDSv2Family", "Standard DSv2", 4, 0, 28, [0.37, 0.07]),
   size("Standard_DS13_v2", "standardDSv2Family", "Standard DSv2", 8, 0, 56, [0.74, 0.15]),
   size("Standard_DS14_v2", "standardDSv2Family", "Standard DSv2", 16, 0, 112, [1.48, 0.3]),
+  size("Standard_D13_v2", "standardDv2Family", "Standard Dv2", 8, 0, 56),
   size("Standard_D4s_v3", "standardDSv3Family", "Standard DSv3", 4, 0, 16),
   size("Standard_D8s_v3", "standardDSv3Family", "Standard DSv3", 8, 0, 32),
   size("Standard_E4ds_v4", "standardEDSv4Family", "Standard EDSv4", 4, 0, 32),
@@ -68,9 +70,10 @@ const familyName = (family: string, tier: "Dedicated" | "LowPriority") => `${fam
 
 function defaultLimit(name: string, gpu: boolean): number {
   if (name === COMPUTES) return 500;
-  if (name === DEDICATED || name === LOW_PRIORITY) return 100;
+  if (name === DEDICATED) return 300;
+  if (name === LOW_PRIORITY) return 100;
   if (name.endsWith("LowPriority vCPUs")) return -1;
-  return gpu ? 0 : 24;
+  return gpu ? 0 : 100;
 }
 
 export class MlQuota {
@@ -97,7 +100,10 @@ export class MlQuota {
 
   private limit(location: string, name: string, gpu = false): number {
     return (
-      this.limits[`${location}/${name}`.toLowerCase()] ?? this.limits[name.toLowerCase()] ?? defaultLimit(name, gpu)
+      this.limits[`${location}/${name}`.toLowerCase()] ??
+      this.limits[name.toLowerCase()] ??
+      this.limits["*"] ??
+      defaultLimit(name, gpu)
     );
   }
 
