@@ -25,6 +25,9 @@ const USAGE = `Usage: atrium <command> [options]
   workspace change ID -f FILE              ask for a change of a workspace set (JSON: what changes, baseVersion)
   workspace extend ID --days N [--reason R] extend a dev/test set's lease (ID: the workspace set's or a workspace's id);
                                            beyond the maximum it asks the admins (a change request)
+  workspace drift ID [--scan] [--timeout SECONDS]
+                                           a set's open drift (Azure vs the approved state); --scan scans now and
+                                           waits for it; exits 1 when drift is open
   history export [--format csv|json] [--team T] [--status S] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
 
 Options: --json (machine-readable output), --url and --token (override the stored login; also ATRIUM_URL and
@@ -365,6 +368,44 @@ async function extendLease(sub, args, options) {
   );
 }
 
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `workspace drift ID [--scan]`: the set's open drift; with --scan, a read-only scan first (waited for). */
+async function workspaceDrift(args, options) {
+  if (!args[0]) throw new CliError(EXIT.usage, "workspace drift needs the workspace set's (or a workspace's) id.");
+  const conn = connection(options);
+  const id = encodeURIComponent(args[0]);
+  if (options.scan) {
+    const { data: queued } = await call(conn, "POST", `/workspace-sets/${id}/drift-scans`, {
+      headers: { "idempotency-key": randomUUID() },
+    });
+    const deadline = Date.now() + Number(options.timeout ?? 600) * 1000;
+    for (;;) {
+      const { data } = await call(conn, "GET", `/workspace-sets/${id}/drift`);
+      const scan = data.scans.find((s) => s.id === queued.scanId);
+      if (scan && ["SUCCEEDED", "FAILED"].includes(scan.status)) {
+        if (scan.status === "FAILED") throw new CliError(EXIT.unavailable, `The scan failed: ${scan.errorMessage}`);
+        break;
+      }
+      if (Date.now() > deadline) throw new CliError(EXIT.timeout, "The scan did not finish in time; try again later.");
+      await sleep(Number(options.interval ?? 2) * 1000);
+    }
+  }
+  const { data } = await call(conn, "GET", `/workspace-sets/${id}/drift`);
+  print(options, data, (d) =>
+    d.open.length === 0
+      ? "No drift: Azure matches the approved state.\n"
+      : `${table(d.open, [
+          ["SEVERITY", (f) => f.severity],
+          ["ENV", (f) => f.environment ?? ""],
+          ["RESOURCE", (f) => f.resourceName],
+          ["FIELD", (f) => f.field],
+          ["SINCE", (f) => f.firstSeenAt],
+        ])}\n${d.open.map((f) => `- ${f.summary}`).join("\n")}\n`,
+  );
+  if (data.open.length > 0) process.exitCode = EXIT.failed;
+}
+
 /**
  * `workspace change ID -f change.json`: asks for a change of a workspace set (ID: the set's or a workspace's id).
  * The file names what changes (README "Automation"); its `baseVersion` is the set version it was drafted from, sent
@@ -443,6 +484,7 @@ async function main(argv) {
       comment: { type: "string" },
       reason: { type: "string" },
       days: { type: "string" },
+      scan: { type: "boolean" },
       format: { type: "string" },
       team: { type: "string" },
       from: { type: "string" },
@@ -458,6 +500,7 @@ async function main(argv) {
   if (command === "approve" || command === "reject") return decide(command, [sub, ...rest], options);
   if (command === "workspaces") return workspaces(sub, rest, options);
   if (command === "workspace" && sub === "change") return changeWorkspace(rest, options);
+  if (command === "workspace" && sub === "drift") return workspaceDrift(rest, options);
   if (command === "workspace") return extendLease(sub, rest, options);
   if (command === "history") return historyExport(sub, options);
   throw new CliError(EXIT.usage, `Unknown command: ${command}\n\n${USAGE}`);
