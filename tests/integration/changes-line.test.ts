@@ -1,0 +1,122 @@
+// [CHANGES] One change at a time per workspace set: with the worker stopped, an approved change takes the set and a
+// removal submitted after it waits in line (visible, with its place); once a worker runs, the first is applied, the
+// second is rebased onto the new version and applied. A change drafted against an older version is refused, saying
+// what changed since. Notifications: approvers hear of a submitted change, the requester of an applied one.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ArmSimulator } from "@/lib/azure/simulator/server";
+import { db } from "@/lib/db/client";
+import { createChangeRequest, StaleVersionError } from "@/lib/changes/mutations";
+import { loadWorkspaceSet } from "@/lib/changes/sets";
+import { stopProducer } from "@/lib/jobs/queue";
+import { formatRequestNumber } from "@/lib/plan/build-plan";
+import { startProvisioningWorker, type ProvisioningWorker } from "@/lib/provisioning/worker";
+import { clearProvisioningQueue, FAST_EXECUTOR, simulatorFactory, startTestSimulator } from "./provisioning-support";
+import {
+  approveChange,
+  expectEstateMatchesDesired,
+  person,
+  provisionSet,
+  setVersion,
+  waitForChangeRun,
+} from "./changes-support";
+
+let sim: ArmSimulator;
+let worker: ProvisioningWorker | null = null;
+const startWorker = async () => {
+  worker = await startProvisioningWorker({
+    factory: simulatorFactory(sim),
+    jobs: 2,
+    executor: FAST_EXECUTOR,
+    log: () => {},
+  });
+};
+
+beforeAll(async () => {
+  sim = await startTestSimulator();
+  await clearProvisioningQueue();
+  await startWorker();
+});
+afterAll(async () => {
+  await worker?.stop({ graceful: false });
+  await stopProducer();
+  await sim?.close();
+});
+
+describe("[CHANGES] the line", () => {
+  it(
+    "runs one change at a time; the second waits visibly, then is rebased and applied",
+    { timeout: 120_000 },
+    async () => {
+      const set = await provisionSet({ scope: "chline", environments: ["dev"], visibility: "public" });
+      await worker!.stop({ graceful: true });
+      worker = null;
+      const amara = await person("amara.okafor@contoso.com");
+
+      const first = await createChangeRequest(
+        amara,
+        {
+          setId: set.setId,
+          baseVersion: 1,
+          desired: { addMembers: [{ email: "maya.patel@contoso.com", role: "dataScientist" }] },
+        },
+        "line-1",
+      );
+      expect(first.status).toBe("SUBMITTED");
+      const admins = await db.notification.findMany({
+        where: { requestId: first.requestId, kind: "change.submitted" },
+      });
+      expect(admins.map((n) => n.userId).sort()).toEqual(["usr-fatima", "usr-george", "usr-isabel"]);
+      await approveChange(first.requestId);
+
+      const second = await createChangeRequest(
+        amara,
+        { setId: set.setId, baseVersion: 1, desired: { removeMembers: ["diana.reyes@contoso.com"] } },
+        "line-2",
+      );
+      expect([second.status, second.appliedAtOnce, second.queued]).toEqual(["APPROVED", true, false]);
+      const view = (await loadWorkspaceSet(amara, set.setId))!;
+      expect(view.activeChangeId).toBe(first.requestId);
+      expect(view.status).toBe("CHANGING");
+      expect(view.changes.map((c) => [c.id, c.queuePosition])).toEqual([
+        [second.requestId, 1],
+        [first.requestId, null],
+      ]);
+      expect(await db.provisioningRun.count({ where: { requestId: second.requestId } })).toBe(0);
+
+      await startWorker();
+      expect((await waitForChangeRun(first.requestId)).status).toBe("SUCCEEDED");
+      expect((await waitForChangeRun(second.requestId)).status).toBe("SUCCEEDED");
+      expect(await setVersion(set.setId)).toBe(3);
+      const after = (await loadWorkspaceSet(amara, set.setId))!;
+      expect([after.activeChangeId, after.status]).toEqual([null, "ACTIVE"]);
+      expect(after.desired.members.map((m) => m.email).sort()).toEqual([
+        "amara.okafor@contoso.com",
+        "maya.patel@contoso.com",
+      ]);
+      const secondRow = await db.workspaceRequest.findUniqueOrThrow({ where: { id: second.requestId } });
+      expect(secondRow.baseVersion).toBe(2);
+      const rebased = await db.auditEvent.count({ where: { requestId: second.requestId, action: "change.rebased" } });
+      expect(rebased).toBe(1);
+      await expectEstateMatchesDesired(sim, set.setId);
+
+      const applied = await db.notification.findMany({
+        where: { kind: "change.applied", requestId: { in: [first.requestId, second.requestId] } },
+      });
+      expect(applied.map((n) => n.userId)).toEqual(["usr-amara", "usr-amara"]);
+
+      // Drafted from version 1 while the set is at 3: refused, naming both changes; nothing stored.
+      const count = await db.workspaceRequest.count();
+      const stale = await createChangeRequest(
+        amara,
+        { setId: set.setId, baseVersion: 1, desired: { removeMembers: ["maya.patel@contoso.com"] } },
+        "line-3",
+      ).catch((e: unknown) => e);
+      expect(stale).toBeInstanceOf(StaleVersionError);
+      const message = (stale as StaleVersionError).fieldErrors!.baseVersion[0];
+      expect(message).toContain("version 3, not 1");
+      expect(message).toContain(`${formatRequestNumber(first.number)} (addMember)`);
+      expect(message).toContain(`${formatRequestNumber(second.number)} (removeMember)`);
+      expect(await db.workspaceRequest.count()).toBe(count);
+    },
+  );
+});
