@@ -20,6 +20,11 @@ export const NOTIFICATION_EVENTS = [
   },
   { id: "run_failed", label: "A run of your team failed (MLOps)", kinds: ["run.failed"] },
   {
+    id: "drift_detected",
+    label: "Azure no longer matches a workspace set's approved state (drift)",
+    kinds: ["drift.detected"],
+  },
+  {
     id: "request_changed",
     label: "Other changes: cancelled, stopped, approvals voided",
     kinds: ["request.cancelled", "provisioning.cancelled", "request.approval_voided"],
