@@ -34,6 +34,24 @@ function forceToPurgePolicy(): PipelinePolicy {
   };
 }
 
+/**
+ * Soft-deletes a decommissioned environment's workspace (plain DELETE: Azure keeps it 14 days, recoverable, its name
+ * held). 204 / 404 when it is already gone.
+ */
+export async function softDeleteWorkspace(
+  factory: ClientFactory,
+  target: { subscriptionId: string; resourceGroup: string; workspace: string },
+  options: { signal?: AbortSignal; pollIntervalMs?: number } = {},
+): Promise<void> {
+  const { ml } = factory.forSubscription(target.subscriptionId);
+  await ignoreMissing(() =>
+    ml.workspaces.beginDeleteAndWait(target.resourceGroup, target.workspace, {
+      abortSignal: options.signal,
+      updateIntervalInMs: options.pollIntervalMs ?? 2000,
+    }),
+  );
+}
+
 export interface PurgeEnvironment {
   subscriptionId: string;
   resourceGroup: string;

@@ -8,7 +8,7 @@ import "server-only";
 import { recordAuditEvent, type Actor } from "@/lib/audit/record-event";
 import type { SessionUser } from "@/lib/auth/session";
 import type { ClientFactory } from "@/lib/azure/clients";
-import { purgeEnvironment } from "@/lib/azure/purge";
+import { purgeEnvironment, softDeleteWorkspace } from "@/lib/azure/purge";
 import type { SetDocument } from "@/lib/changes/document";
 import { createChangeRequest } from "@/lib/changes/mutations";
 import { desiredPlan } from "@/lib/changes/sets";
@@ -155,20 +155,28 @@ export async function markSoftDeleted(tx: Tx, setId: string, requestId: string, 
   return true;
 }
 
-/** Decommissions whose run succeeded but whose set is not marked yet (a missed hook or a crash): mark them. */
-export async function reconcileRetirements(): Promise<number> {
+/**
+ * Decommissions whose run succeeded: the workspaces are soft-deleted (the last step, after everything the change
+ * deleted; idempotent) and the set marked soft-deleted. Runs on every tick, so a crash in between converges.
+ */
+export async function reconcileRetirements(
+  factory: ClientFactory,
+  options: { signal?: AbortSignal; pollIntervalMs?: number } = {},
+): Promise<number> {
   const rows = await db.$queryRaw<{ workspace_set_id: string; request_id: string; provisioned_at: Date }[]>`
     SELECT t.workspace_set_id, r.id AS request_id, r.provisioned_at FROM set_retirements t
     JOIN workspace_requests r ON r.id = t.decommission_request_id
     WHERE t.soft_deleted_at IS NULL AND r.status = 'PROVISIONED'`;
   let marked = 0;
-  for (const r of rows)
+  for (const r of rows) {
+    for (const t of purgeTargets(await desiredPlan(r.workspace_set_id))) await softDeleteWorkspace(factory, t, options);
     if (
       await db.$transaction((tx) =>
         markSoftDeleted(tx, r.workspace_set_id, r.request_id, r.provisioned_at ?? new Date(), `retire:${r.request_id}`),
       )
     )
       marked++;
+  }
   return marked;
 }
 

@@ -9,7 +9,10 @@
  *   4. delete the private DNS zone group, then 5. the private endpoint — the workspace's public network access stays
  *      Disabled, so a private workspace is unreachable from then on, never reachable without its private path;
  *   6. delete the portal admins' role assignments (the admins keep control until only the workspace is left);
- *   7. delete the workspace: Azure keeps it soft-deleted for 14 days (recoverable, name held).
+ *   7. delete the workspace: Azure keeps it soft-deleted for 14 days (recoverable, name held). The change engine has
+ *      no workspace delete yet (lib/azure/steps/changes.ts refuses it), so this last step is not in the change plan:
+ *      the scheduler soft-deletes the workspace right after the change's run succeeded (mutations.ts
+ *      reconcileRetirements), before the set is marked soft-deleted — still last, and idempotent (204 when gone).
  * Kept until the purge: resource group, storage account, key vault and Application Insights (a workspace is recovered
  * only with the same dependent resources) and the custom role definitions (shared per subscription).
  *
@@ -50,8 +53,6 @@ function layerOf(step: PlanStep, adminStepIds: ReadonlySet<string>): Layer | nul
       return 4;
     case "privateEndpoint":
       return 5;
-    case "workspace":
-      return 7;
     default:
       return null;
   }

@@ -82,7 +82,7 @@ export async function leaseTick(options: {
       return (await startDecommission(requester, setId, correlationId, { byLease: true })).requestId;
     },
   });
-  const softDeleted = await reconcileRetirements();
+  const softDeleted = await reconcileRetirements(options.factory, options);
   const purged = await runDuePurges(options.factory, options);
   return { ...sweep, softDeleted, purged };
 }
