@@ -333,6 +333,7 @@ async function workspaces(sub, args, options) {
         ["STATUS", (w) => w.status],
         ["TEAM", (w) => w.team],
         ["MONTHLY", (w) => usd(w.monthlyUsd)],
+        ["LEASE", (w) => leaseLeft(w)],
         ["ID", (w) => w.id],
       ]),
     );
@@ -351,6 +352,17 @@ async function workspaces(sub, args, options) {
     );
   }
   throw new CliError(EXIT.usage, USAGE);
+}
+
+/** "12d 4h left", "expired", "-" (no lease: prod sets never have one). */
+function leaseLeft(w) {
+  if (!w.leaseExpiresAt) return "-";
+  if (w.leaseStatus === "EXPIRED" || w.leaseStatus === "EXPIRING") return "expired";
+  if (w.leaseStatus === "DECOMMISSIONING" || w.leaseStatus === "ENDED") return w.leaseStatus.toLowerCase();
+  const ms = Date.parse(w.leaseExpiresAt) - Date.now();
+  if (ms <= 0) return "expired";
+  const h = Math.floor(ms / 3600_000);
+  return h >= 24 ? `${Math.floor(h / 24)}d ${h % 24}h left` : `${h}h ${Math.floor((ms % 3600_000) / 60_000)}m left`;
 }
 
 async function extendLease(sub, args, options) {

@@ -202,7 +202,16 @@ export const workspaceSchema = z
   })
   .meta({ id: "Workspace" });
 
-export const workspacePageSchema = page(workspaceSchema, "WorkspacePage");
+/** A workspace in the list, with its set's lease (dev/test sets; null for prod sets and sets without one). */
+export const workspaceListItemSchema = workspaceSchema
+  .extend({
+    workspaceSetId: z.uuid().nullable(),
+    leaseStatus: z.enum(["ACTIVE", "EXPIRING", "EXPIRED", "DECOMMISSIONING", "ENDED"]).nullable(),
+    leaseExpiresAt: isoDate.nullable(),
+  })
+  .meta({ id: "WorkspaceListItem" });
+
+export const workspacePageSchema = page(workspaceListItemSchema, "WorkspacePage");
 
 export const workspaceDetailSchema = workspaceSchema
   .extend({
