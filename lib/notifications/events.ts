@@ -25,6 +25,17 @@ export const NOTIFICATION_EVENTS = [
     kinds: ["drift.detected"],
   },
   {
+    id: "lease",
+    label: "Leases: reminders before expiry, expiry, extensions, decommissioning",
+    kinds: [
+      "lease.reminder",
+      "lease.expired",
+      "lease.extended",
+      "workspace_set.decommissioned",
+      "workspace_set.purge_requested",
+    ],
+  },
+  {
     id: "request_changed",
     label: "Other changes: cancelled, stopped, approvals voided",
     kinds: ["request.cancelled", "provisioning.cancelled", "request.approval_voided"],
