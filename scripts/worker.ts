@@ -19,6 +19,9 @@ async function main() {
   // And the drift watch: its once-a-minute planning tick and the scans (reads share this process's ARM bucket).
   const { registerDriftWorker } = await import("../lib/drift/worker");
   const drift = await registerDriftWorker(worker.boss, { factory: worker.factory, log: (m) => log(`drift: ${m}`) });
+  // Every worker also runs the audit sequencer (one process seals at a time) and the minute's checkpoint pass.
+  const { startAuditHousekeeping } = await import("../lib/audit/housekeeping");
+  const stopAudit = startAuditHousekeeping((m) => log(`audit: ${m}`));
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -27,6 +30,7 @@ async function main() {
     await leases.stop();
     await drift.stop();
     await worker.stop({ graceful: true, timeoutMs: 20_000 });
+    await stopAudit();
     log("stopped");
     process.exit(0);
   };

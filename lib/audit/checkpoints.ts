@@ -12,8 +12,10 @@ import { databaseUrl, env, type Env } from "@/lib/env";
 
 export type Checkpoint = {
   version: 1;
-  /** The chain head when the checkpoint was written: its id and hash. */
+  /** The chain head when the checkpoint was written: its id, its position in the chain and its hash. */
   eventId: string;
+  /** Absent in checkpoints written before sealing moved to the sequencer, when the position was the id. */
+  seq?: string;
   hash: string;
   /** The first keyed event (the switch-over point); from then on every event must carry a valid MAC. */
   keyedFrom: string | null;
@@ -42,7 +44,9 @@ function checkpointMac(key: AuditKey, body: Omit<Checkpoint, "mac">): string {
     .digest("hex");
 }
 
-const fileName = (eventId: string) => `${eventId.padStart(20, "0")}.json`;
+/** Named by chain position, so a name sort is chain order (before the sequencer, position and id were the same). */
+const fileName = (seq: string) => `${seq.padStart(20, "0")}.json`;
+const positionOf = (c: Pick<Checkpoint, "eventId" | "seq">) => c.seq ?? c.eventId;
 
 /** Every checkpoint in the folder, oldest first; files that don't carry the audit key's MAC are listed as invalid. */
 export function readCheckpoints(key: AuditKey | null = auditKey(), dir = checkpointDir()): CheckpointSet {
@@ -54,7 +58,7 @@ export function readCheckpoints(key: AuditKey | null = auditKey(), dir = checkpo
     try {
       const parsed = JSON.parse(readFileSync(path.join(dir, name), "utf8")) as Checkpoint;
       const { mac, ...body } = parsed;
-      if (!key || typeof mac !== "string" || checkpointMac(key, body) !== mac || fileName(body.eventId) !== name) {
+      if (!key || typeof mac !== "string" || checkpointMac(key, body) !== mac || fileName(positionOf(body)) !== name) {
         result.invalid.push(name);
       } else {
         result.checkpoints.push(parsed);
@@ -72,18 +76,25 @@ export function readCheckpoints(key: AuditKey | null = auditKey(), dir = checkpo
  */
 export async function writeCheckpoint(key: AuditKey | null = auditKey(), dir = checkpointDir()) {
   if (!key) return null;
-  const head = await db.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { id: true, hash: true } });
-  if (!head) return null;
+  const head = await db.auditEvent.findFirst({
+    where: { hash: { not: null } },
+    orderBy: { seq: "desc" },
+    select: { id: true, seq: true, hash: true },
+  });
+  if (!head?.hash) return null;
   const { checkpoints } = readCheckpoints(key, dir);
   const previous = checkpoints.at(-1);
-  if (previous?.eventId === head.id.toString()) return previous;
+  // Already published: the same head event with the same hash is the same evidence.
+  if (previous && (positionOf(previous) === head.seq.toString() || previous.eventId === head.id.toString()))
+    return previous;
   // Once a checkpoint records the switch-over point, later ones carry it on rather than trusting the database again.
   const firstKeyed = previous?.keyedFrom
     ? null
-    : await db.auditEvent.findFirst({ where: { mac: { not: null } }, orderBy: { id: "asc" }, select: { id: true } });
+    : await db.auditEvent.findFirst({ where: { mac: { not: null } }, orderBy: { seq: "asc" }, select: { id: true } });
   const body: Omit<Checkpoint, "mac"> = {
     version: 1,
     eventId: head.id.toString(),
+    seq: head.seq.toString(),
     hash: head.hash,
     keyedFrom: previous?.keyedFrom ?? firstKeyed?.id.toString() ?? null,
     keyId: key.id,
@@ -92,7 +103,7 @@ export async function writeCheckpoint(key: AuditKey | null = auditKey(), dir = c
   const checkpoint: Checkpoint = { ...body, mac: checkpointMac(key, body) };
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   try {
-    writeFileSync(path.join(dir, fileName(body.eventId)), JSON.stringify(checkpoint, null, 2) + "\n", {
+    writeFileSync(path.join(dir, fileName(head.seq.toString())), JSON.stringify(checkpoint, null, 2) + "\n", {
       flag: "wx",
       mode: 0o600,
     });

@@ -1,12 +1,10 @@
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import { db, type Tx } from "@/lib/db/client";
-import { auditEventHash, auditEventMac, GENESIS_HASH } from "@/lib/audit/hash";
-import { auditKey } from "@/lib/audit/key";
+import { sealPendingAuditEvents } from "@/lib/audit/sequencer";
 
-// Every audit write takes this transaction-scoped advisory lock, so the chain is strictly linear
-// even with many app and worker processes writing at once.
-export const AUDIT_CHAIN_LOCK = 0x41_75_64_69; // "Audi"
+// The sequencer's lock (lib/audit/sequencer.ts): held only by whoever seals, never by a business transaction.
+export { AUDIT_CHAIN_LOCK } from "@/lib/audit/sequencer";
 
 export type Actor = { kind: "user"; id: string } | { kind: "system"; name: string } | { kind: "anonymous" };
 
@@ -32,39 +30,38 @@ function jsonValue(value: unknown) {
   return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
 }
 
-/** Appends one event to the chain, inside the caller's transaction (so it commits or rolls back with the change). */
+/**
+ * Appends one event inside the caller's transaction (so it commits or rolls back with the change), unsealed and
+ * without any lock: timelines read it as soon as the transaction commits, and the sequencer seals it shortly after
+ * (hash chain, keyed MAC) in sealing order. A rolled-back transaction's event is never visible, so never sealed.
+ */
 export async function recordAuditEvent(tx: Tx, input: AuditEventInput) {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}::bigint)`;
-  const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  const content = {
-    occurredAt: new Date(),
-    actorId: input.actor.kind === "user" ? input.actor.id : null,
-    actorLabel: actorLabel(input.actor),
-    action: input.action,
-    entityType: input.entityType,
-    entityId: input.entityId,
-    requestId: input.requestId ?? null,
-    before: input.before === undefined ? null : JSON.parse(JSON.stringify(input.before)),
-    after: input.after === undefined ? null : JSON.parse(JSON.stringify(input.after)),
-    correlationId: input.correlationId,
-  };
-  const hash = auditEventHash(prevHash, content);
-  const key = auditKey();
   return tx.auditEvent.create({
     data: {
-      ...content,
-      before: jsonValue(content.before),
-      after: jsonValue(content.after),
-      prevHash,
-      hash,
-      mac: key ? auditEventMac(key.bytes, hash) : null,
+      occurredAt: new Date(),
+      actorId: input.actor.kind === "user" ? input.actor.id : null,
+      actorLabel: actorLabel(input.actor),
+      action: input.action,
+      entityType: input.entityType,
+      entityId: input.entityId,
+      requestId: input.requestId ?? null,
+      before: jsonValue(input.before),
+      after: jsonValue(input.after),
+      correlationId: input.correlationId,
     },
     select: { id: true, hash: true },
   });
 }
 
-/** For events that stand alone (sign-in, authorisation denial): its own short transaction. */
+/**
+ * For events that stand alone (sign-in, authorisation denial): its own short transaction, then a sealing pass so the
+ * event is usually sealed when this returns. If another process is sealing right now, that one (or the next pass of
+ * the background sequencer) seals it instead.
+ */
 export async function recordStandaloneAuditEvent(input: AuditEventInput) {
-  return db.$transaction((tx) => recordAuditEvent(tx, input));
+  const event = await db.$transaction((tx) => recordAuditEvent(tx, input));
+  await sealPendingAuditEvents({ waitMs: 2000 }).catch((error: Error) =>
+    console.error(`[audit] sealing after a standalone event failed (the sequencer retries): ${error.message}`),
+  );
+  return event;
 }

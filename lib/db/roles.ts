@@ -1,6 +1,7 @@
 // Least-privilege database roles. The OWNER (whoever runs the migrations) owns every table; the APP role the web
 // processes and workers connect as is neither superuser nor owner: it reads and writes the application's tables,
-// may only INSERT and SELECT `audit_events`, owns nothing in `public`, cannot set session_replication_role, disable
+// may only INSERT and SELECT `audit_events` (and fill an unsealed event's seal columns once: lib/audit/sequencer.ts,
+// enforced by the table's trigger), owns nothing in `public`, cannot set session_replication_role, disable
 // triggers or COPY ... TO PROGRAM (those need superuser or ownership). Grants are applied at deploy time by the owner,
 // for whatever role DATABASE_URL names, with default privileges so tables added by later migrations are covered too.
 // Infrastructure for the launcher, scripts and tests; not imported by the web app.
@@ -72,6 +73,7 @@ export async function grantAppRole(ownerUrl: string, appUrl: string) {
       GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${app};
       REVOKE ALL ON TABLE _prisma_migrations FROM ${app};
       REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE audit_events FROM ${app};
+      GRANT UPDATE (seq, prev_hash, hash, mac, sealed_at) ON TABLE audit_events TO ${app};
       ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${app};
       ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${app};
       CREATE SCHEMA IF NOT EXISTS ${BOSS_SCHEMA} AUTHORIZATION ${app};`);

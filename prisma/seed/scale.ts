@@ -18,7 +18,7 @@ import { createPrng } from "@/lib/azure/simulator/prng";
 
 // The same lock as lib/audit/record-event.ts (not imported from there: that module is server-only and the Playwright
 // journeys import this file).
-const AUDIT_CHAIN_LOCK = 0x41_75_64_69;
+const AUDIT_CHAIN_LOCK = 0x41_75_64_69; // the sequencer's lock (lib/audit/sequencer.ts): the seed seals as it writes
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -513,7 +513,9 @@ export async function seedScale(client: ClientBase, options: ScaleSeedOptions): 
     await client.query("BEGIN");
     try {
       await client.query("SELECT pg_advisory_xact_lock($1::bigint)", [AUDIT_CHAIN_LOCK]);
-      const last = await client.query<{ hash: string }>("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1");
+      const last = await client.query<{ hash: string }>(
+        "SELECT hash FROM audit_events WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1",
+      );
       let prev = last.rows[0]?.hash ?? GENESIS_HASH;
       const ids = (
         await client.query<{ id: string }>(
@@ -555,6 +557,8 @@ export async function seedScale(client: ClientBase, options: ScaleSeedOptions): 
           prev,
           hash,
           key ? auditEventMac(key.bytes, hash) : null,
+          ids[k].toString(),
+          occurredAt,
         ]);
         prev = hash;
       }
@@ -576,6 +580,9 @@ export async function seedScale(client: ClientBase, options: ScaleSeedOptions): 
           { name: "prev_hash", type: "text" },
           { name: "hash", type: "text" },
           { name: "mac", type: "text" },
+          // Sealed as written (the seed holds the sequencer's lock): chain position = id.
+          { name: "seq", type: "bigint" },
+          { name: "sealed_at", type: "timestamptz" },
         ],
         rows,
       );
