@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { Alert, Card, PageHeader } from "@/components/ui/card";
 import { buttonClasses } from "@/components/ui/button";
 import { PlanView } from "@/components/requests/plan-view";
+import { HeldNamesNotice } from "@/components/leases/held-names-notice";
 import { CancelRequestForm, SubmitRequestForm } from "@/components/requests/request-actions";
 import { RequestWizard } from "@/components/requests/wizard";
 import { WizardNav } from "@/components/requests/wizard-nav";
@@ -105,6 +106,7 @@ export default guardedPage(
           </Alert>
         ) : (
           <Card>
+            {step === "scope" && <HeldNamesNotice viewer={user} />}
             <RequestWizard
               step={step as Exclude<WizardStepKey, "review">}
               draftId={draft?.id ?? null}
