@@ -131,6 +131,8 @@ export async function loadLease(
 ): Promise<LeaseView | null> {
   const set = await loadWorkspaceSet(viewer, setId);
   if (!set) return null;
+  // A set provisioned a moment ago gets its lease here rather than on the scheduler's next tick.
+  if (set.status === "ACTIVE" || set.status === "CHANGING") await ensureLease(setId, db, now);
   const [lease, policy] = await Promise.all([
     db.lease.findUnique({
       where: { workspaceSetId: setId },
