@@ -4,6 +4,8 @@ import type { CostEstimate } from "@/lib/plan/cost";
 import type { Plan, PlanEnvironment, PlanStep } from "@/lib/plan/types";
 import { ENVIRONMENT_LABELS, MEMBER_ROLE_LABELS } from "@/lib/requests/schemas";
 import { STEP_KIND_LABELS } from "@/lib/plan/labels";
+import { ChangePlanView } from "@/components/changes/change-plan-view";
+import { isStoredChangePlan } from "@/lib/changes/types";
 
 const usd = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
@@ -26,6 +28,16 @@ export function PlanView({
   cost: CostEstimate | null;
   planHash?: string | null;
 }) {
+  // A change request's plan is a change plan (create / update / delete steps), shown as such.
+  if (isStoredChangePlan(plan))
+    return (
+      <Card aria-labelledby="stored-change-plan-heading">
+        <h2 id="stored-change-plan-heading" className="mb-3 text-lg font-semibold text-slate-900">
+          The change plan
+        </h2>
+        <ChangePlanView plan={plan} />
+      </Card>
+    );
   const envs = plan.environments;
   const principals = new Map<string, { name: string; email: string | null; role: string }>();
   for (const r of plan.roleMatrix) {

@@ -12,6 +12,7 @@ import { RequestTimeline } from "@/components/history/request-timeline";
 import { guardedPage, uuidParam } from "@/lib/auth/page-guard";
 import { formatRequestNumber } from "@/lib/plan/build-plan";
 import { getRequestForViewer } from "@/lib/requests/queries";
+import { setIdForLink } from "@/lib/changes/set-page";
 import {
   ENVIRONMENT_LABELS,
   MEMBER_ROLE_LABELS,
@@ -39,6 +40,8 @@ export default guardedPage(
     const r = await getRequestForViewer(user, id);
     if (!r) notFound();
     const justSubmitted = (await searchParams).submitted === "1";
+    // A provisioned request's set, or the set a change request changes.
+    const setId = r.status === "draft" ? null : await setIdForLink(r.id);
     const rows: [string, React.ReactNode][] = [
       ["Requested by", `${r.requester.name} (${r.requester.email})`],
       ["Pattern", r.pattern ? PATTERN_LABELS[r.pattern] : "—"],
@@ -65,9 +68,16 @@ export default guardedPage(
           description={r.justification ?? undefined}
           actions={
             r.plan ? (
-              <a href={`/requests/${r.id}/plan.json`} className={buttonClasses("secondary")} download>
-                Download plan JSON
-              </a>
+              <>
+                {setId && (
+                  <Link href={`/workspace-sets/${setId}`} className={buttonClasses("primary")}>
+                    Workspace set
+                  </Link>
+                )}
+                <a href={`/requests/${r.id}/plan.json`} className={buttonClasses("secondary")} download>
+                  Download plan JSON
+                </a>
+              </>
             ) : r.status === "draft" && r.isRequester ? (
               <Link href={`/requests/new?draft=${r.id}`} className={buttonClasses("primary")}>
                 Continue editing

@@ -9,6 +9,7 @@ import { guardedPage, uuidParam } from "@/lib/auth/page-guard";
 import { ENVIRONMENT_LABELS, formatDateTime, formatUsd, requestLabel } from "@/lib/history/format";
 import { HISTORY_PAGE_ACCESS } from "@/lib/history/scope";
 import { getWorkspaceView } from "@/lib/history/workspaces";
+import { setIdForLink } from "@/lib/changes/set-page";
 
 export const metadata = { title: "Workspace" };
 
@@ -18,6 +19,7 @@ export default guardedPage(
     const id = uuidParam((await params).id);
     const ws = await getWorkspaceView(user, id);
     if (!ws) notFound();
+    const setId = await setIdForLink(ws.id);
     return (
       <>
         <PageHeader
@@ -44,6 +46,18 @@ export default guardedPage(
                   ),
                 },
                 { label: "Azure resource id", value: <span className="font-mono text-xs">{ws.armId}</span> },
+                ...(setId
+                  ? [
+                      {
+                        label: "Workspace set",
+                        value: (
+                          <Link href={`/workspace-sets/${setId}`} className="text-brand-700 hover:underline">
+                            Desired state, changes and requesting a change
+                          </Link>
+                        ),
+                      },
+                    ]
+                  : []),
               ]}
             />
           </Card>
