@@ -12,6 +12,8 @@ import { ENVIRONMENT_LABELS, formatUsd } from "@/lib/history/format";
 import { costBreakdown } from "@/lib/history/metrics";
 import { listHistoryFilterOptions } from "@/lib/history/queries";
 import { estimateCost } from "@/lib/plan/cost";
+import { listSetBudgets } from "@/lib/budgets/queries";
+import { SetBudgetsTable } from "@/components/budgets/set-budgets-table";
 
 export const metadata = { title: "Cost" };
 
@@ -41,6 +43,18 @@ export default guardedPage(
         >
           <CostResults user={user} filters={filters} />
         </Suspense>
+        <section aria-labelledby="budgets-heading" className="mt-6">
+          <h2 id="budgets-heading" className="mb-1 text-lg font-semibold text-slate-900">
+            Budgets per workspace set
+          </h2>
+          <p className="mb-2 text-sm text-slate-600">
+            Every environment has a monthly budget in Azure at its resource group, set to the approved estimate and
+            alerting the owners and the team&apos;s MLOps at 80 % of the forecast and 100 % of actual spend.
+          </p>
+          <Suspense fallback={<SectionLoading label="Loading the budgets…" rows={4} />}>
+            <BudgetsSection user={user} />
+          </Suspense>
+        </section>
         <section
           aria-labelledby="assumptions-heading"
           className="mt-6 rounded-lg bg-white p-5 shadow-xs ring-1 ring-slate-200"
@@ -132,4 +146,9 @@ async function CostResults({ user, filters }: { user: SessionUser; filters: Hist
       </section>
     </div>
   );
+}
+
+async function BudgetsSection({ user }: { user: SessionUser }) {
+  const { rows, more } = await listSetBudgets(user);
+  return <SetBudgetsTable rows={rows} more={more} />;
 }
