@@ -243,15 +243,15 @@ async function applyApprovedExtensions(now: Date, options: SweepOptions): Promis
     WHERE e.applied_at IS NULL AND r.status IN ('APPROVED', 'STAKEHOLDER_APPROVED', 'PROVISIONING', 'PROVISIONED')`);
   let applied = 0;
   for (const row of approved) {
-    const revived = await db.$transaction(async (tx) => {
+    const outcome = await db.$transaction(async (tx) => {
       const { count } = await tx.leaseExtension.updateMany({
         where: { requestId: row.request_id, appliedAt: null },
         data: { appliedAt: now },
       });
-      if (count !== 1) return null;
+      if (count !== 1) return { applied: false as const }; // another worker applied it
       const ext = await tx.leaseExtension.findUniqueOrThrow({ where: { requestId: row.request_id } });
       const lease = await tx.lease.findUniqueOrThrow({ where: { id: row.lease_id } });
-      if (lease.status !== "ACTIVE" && lease.status !== "EXPIRED") return null; // decommissioned meanwhile
+      if (lease.status !== "ACTIVE" && lease.status !== "EXPIRED") return { applied: false as const }; // decommissioned meanwhile
       await tx.lease.update({
         where: { id: lease.id },
         data: {
@@ -284,10 +284,11 @@ async function applyApprovedExtensions(now: Date, options: SweepOptions): Promis
         body: `The admins approved the extension: the lease now ends on ${utc(ext.requestedExpiresAt)}.`,
         requestId: row.request_id,
       });
-      return lease.status === "EXPIRED" ? lease.workspaceSetId : null;
+      return { applied: true as const, revived: lease.status === "EXPIRED" ? lease.workspaceSetId : null };
     });
-    if (revived !== undefined) applied++;
-    if (revived && options.resume) await options.resume(revived);
+    if (!outcome.applied) continue;
+    applied++;
+    if (outcome.revived && options.resume) await options.resume(outcome.revived);
   }
   return applied;
 }
