@@ -13,7 +13,7 @@ import { getContinuationToken } from "@azure/arm-authorization";
 import type { Plan, PlanStep } from "@/lib/plan/types";
 import type { ClientFactory } from "./clients";
 import { readStepResource } from "./steps";
-import { type Json, scopeArg } from "./steps/context";
+import { isNotFound, type Json, scopeArg } from "./steps/context";
 import { armErrorInfo } from "./steps/errors";
 
 export interface ReadGate {
@@ -89,34 +89,39 @@ export async function observePlan(
       });
     });
   }
+  async function listAssignments(step: PlanStep): Promise<ObservedAssignment[]> {
+    const clients = factory.forSubscription(step.target.subscriptionId);
+    const found: ObservedAssignment[] = [];
+    const pages = clients.authorization.roleAssignments
+      .listForScope(scopeArg(resourceGroupIdOf(step)), { abortSignal: options.signal })
+      .byPage();
+    // The first page always costs a read; a next one only when the last page had a continuation.
+    for (let more = true; more;) {
+      await options.gate.take(step.target.subscriptionId, options.signal);
+      out.reads += 1;
+      const page = await pages.next();
+      if (page.done) break;
+      more = getContinuationToken(page.value) !== undefined;
+      for (const a of page.value) {
+        found.push({
+          id: a.id ?? "",
+          name: a.name ?? "",
+          scope: a.scope ?? "",
+          roleDefinitionId: a.roleDefinitionId ?? "",
+          principalId: a.principalId ?? "",
+          principalType: a.principalType ?? null,
+          description: a.description ?? null,
+        });
+      }
+    }
+    return found;
+  }
   for (const [groupId, step] of groups) {
     tasks.push(async () => {
-      const clients = factory.forSubscription(step.target.subscriptionId);
-      out.assignments[groupId] = await withRetries(options, async () => {
-        const found: ObservedAssignment[] = [];
-        const pages = clients.authorization.roleAssignments
-          .listForScope(scopeArg(resourceGroupIdOf(step)), { abortSignal: options.signal })
-          .byPage();
-        // The first page always costs a read; a next one only when the last page had a continuation.
-        for (let more = true; more;) {
-          await options.gate.take(step.target.subscriptionId, options.signal);
-          out.reads += 1;
-          const page = await pages.next();
-          if (page.done) break;
-          more = getContinuationToken(page.value) !== undefined;
-          for (const a of page.value) {
-            found.push({
-              id: a.id ?? "",
-              name: a.name ?? "",
-              scope: a.scope ?? "",
-              roleDefinitionId: a.roleDefinitionId ?? "",
-              principalId: a.principalId ?? "",
-              principalType: a.principalType ?? null,
-              description: a.description ?? null,
-            });
-          }
-        }
-        return found;
+      out.assignments[groupId] = await withRetries(options, () => listAssignments(step)).catch((err: unknown) => {
+        // A resource group deleted by hand holds no assignments: its resources are reported missing instead.
+        if (isNotFound(err)) return [];
+        throw err;
       });
     });
   }

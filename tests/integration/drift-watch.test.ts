@@ -234,6 +234,27 @@ describe("[DRIFT] scan, restore, accept", () => {
     });
   }
 
+  it("a resource group deleted by hand: every resource in it is missing, and restoring creates them all again", async () => {
+    const rg = step("resourceGroup");
+    engine.sim.outOfBand({ kind: "resource.delete", resourceId: rg.resourceId });
+    await scanNow();
+    const missing = await openFindings();
+    const inGroup = created.plan.steps.filter(
+      (s) => s.environment === "dev" && s.target.resourceGroup === rg.target.resourceGroup,
+    );
+    expect(missing.every((f) => f.field === "exists")).toBe(true);
+    expect(missing.map((f) => f.resourceId.toLowerCase()).sort()).toEqual(
+      inGroup.map((s) => s.resourceId.toLowerCase()).sort(),
+    );
+
+    await actAs("amara.okafor@contoso.com");
+    expect(await restoreDriftAction(setId, { ok: true }, form({ baseVersion: await setVersion() }))).toMatchObject({
+      ok: true,
+    });
+    await approveAndRun();
+    expect(await scanNow()).toMatchObject({ open: 0 });
+  });
+
   it("an Owner added by hand to a person is HIGH, names the person, and restoring deletes that assignment", async () => {
     const diana = await db.user.findUniqueOrThrow({ where: { email: "ben.carter@contoso.com" } });
     const ws = step("workspace");
