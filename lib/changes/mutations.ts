@@ -85,7 +85,7 @@ export async function changesSince(setId: string, baseVersion: number, client: C
 }
 
 /** People by e-mail from the directory, as a change's new members. */
-async function memberResolver(input: ChangeDocumentInput, client: Client): Promise<ResolveMember> {
+export async function memberResolver(input: ChangeDocumentInput, client: Client): Promise<ResolveMember> {
   const emails = [...(input.members ?? []), ...(input.addMembers ?? [])].map((m) => m.email.toLowerCase());
   const users = emails.length
     ? await client.user.findMany({

@@ -9,6 +9,7 @@ import { buildPlan } from "@/lib/plan/build-plan";
 import type { Plan, PlanInput } from "@/lib/plan/types";
 import { loadPlanSettings, recomputePlanForRequest } from "@/lib/requests/plan-context";
 import { mayChangeSet, maySeeSet } from "./access";
+import { changeStakeholderNeeds } from "./approval-need";
 import { documentOf, planInputOf, type SetDocument } from "./document";
 
 type Client = Db | Tx;
@@ -192,10 +193,12 @@ export async function loadWorkspaceSet(
   const visible =
     maySeeSet(actor, { ...origin, memberIds: origin.members.map((m) => m.userId) }) || memberIds.includes(actor.id);
   if (!visible) return null;
+  // Waiting in line: approvals complete (an admin-approved change that needs the stakeholder still waits for them).
+  const needs = await changeStakeholderNeeds(set.requests.filter((r) => r.status === "APPROVED"));
   const waiting = set.requests
     .filter(
       (r) =>
-        (r.status === "APPROVED" || r.status === "STAKEHOLDER_APPROVED") &&
+        ((r.status === "APPROVED" && !needs.get(r.id)) || r.status === "STAKEHOLDER_APPROVED") &&
         r.runs.length === 0 &&
         r.id !== set.activeChangeId,
     )
