@@ -95,6 +95,12 @@ function details(r: RawResource): string[] {
     out.push(`scope ${String(p.scope)}`);
   } else if (lower === "microsoft.authorization/roledefinitions") {
     out.push(String(p.roleName));
+  } else if (lower === "microsoft.consumption/budgets") {
+    out.push(`${String(p.timeGrain)} budget $${String(p.amount)}`);
+    const notes = Object.values(
+      (p.notifications ?? {}) as Record<string, { threshold?: number; thresholdType?: string }>,
+    );
+    if (notes.length) out.push(notes.map((n) => `${n.thresholdType} ${n.threshold} %`).join(", "));
   } else if (lower === "microsoft.machinelearningservices/workspaces/connections") {
     out.push(`${String(p.category)} → ${String(p.target)}`);
   }

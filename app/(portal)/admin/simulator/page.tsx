@@ -6,6 +6,8 @@ import { guardedPage } from "@/lib/auth/page-guard";
 import { can, type SessionUser } from "@/lib/auth/session";
 import { SectionLoading } from "../../_components/section-loading";
 import { getSimulatedEstate } from "@/lib/azure/simulator-estate";
+import { getSimulatedPolicyRules, getSimulatedQuotaLimits } from "@/lib/azure/simulator-rules";
+import { PolicyAndQuota } from "@/components/simulator/policy-and-quota";
 
 export const metadata = { title: "Simulated Azure" };
 export const dynamic = "force-dynamic";
@@ -20,6 +22,11 @@ export default guardedPage("simulator.view", function SimulatorPage(user: Sessio
       <Suspense fallback={<SectionLoading label="Reading the simulated estate…" rows={8} />}>
         <EstateSection mayChange={can(user, "simulator.change")} />
       </Suspense>
+      <div className="mt-6">
+        <Suspense fallback={<SectionLoading label="Reading the simulator's policy rules and quota…" rows={4} />}>
+          <RulesSection mayChange={can(user, "simulator.change")} />
+        </Suspense>
+      </div>
     </>
   );
 });
@@ -67,4 +74,16 @@ async function EstateSection({ mayChange }: { mayChange: boolean }) {
       <SimulatedEstate groups={estate.groups} roleDefinitions={estate.roleDefinitions} />
     </div>
   );
+}
+
+/** The Azure Policy rules and quota limits the pre-approval checks meet in the simulator (lib/checks). */
+async function RulesSection({ mayChange }: { mayChange: boolean }) {
+  const [rules, limits] = await Promise.all([getSimulatedPolicyRules(), getSimulatedQuotaLimits()]);
+  if (!rules.ok || !limits.ok)
+    return (
+      <Alert tone="warning" title="The simulator's policy rules and quota cannot be shown">
+        {!rules.ok ? rules.message : !limits.ok ? limits.message : ""}
+      </Alert>
+    );
+  return <PolicyAndQuota rules={rules.value} limits={limits.value} mayChange={mayChange} />;
 }
