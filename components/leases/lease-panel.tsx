@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { Card } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { DescriptionList } from "@/components/ui/description-list";
@@ -50,6 +51,18 @@ export async function LeasePanel({
               <Badge key="s" tone={retirement.status === "purged" ? "neutral" : "warning"}>
                 {retirement.status}
               </Badge>,
+            ],
+            [
+              "Decommission",
+              <Link
+                key="d"
+                href={`/requests/${retirement.decommissionRequestId}`}
+                className="text-brand-700 hover:underline"
+              >
+                {retirement.status === "decommissioning"
+                  ? "Asked for: follow its approval and run"
+                  : "The change request"}
+              </Link>,
             ],
             ...(retirement.softDeletedUntil && retirement.status === "soft-deleted"
               ? ([["Soft-deleted until", utc(retirement.softDeletedUntil)]] as const)
