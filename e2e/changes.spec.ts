@@ -140,6 +140,22 @@ test("[CHANGES]: add a colleague (approved), their compute and roles appear; rem
   await expect(churnDevRows(page).filter({ hasText: MAYA_INSTANCE })).toHaveCount(0);
   await expect(churnDevRows(page).filter({ hasText: `principal ${MAYA.objectId}` })).toHaveCount(0);
 
+  // Stakeholders find the changes in the history by kind, and their lead times per kind of change.
+  await signInAs(page, PEOPLE.stakeholder);
+  await page.goto("/history");
+  await page.getByLabel("Kind").selectOption({ label: "Changes to a set" });
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await expect(page).toHaveURL(/[?&]kind=change/);
+  const history = page.getByRole("table", { name: "Workspace requests" });
+  await expect(history).toContainText(change);
+  await expect(history).not.toContainText(origin.number);
+  await page.goto("/history/metrics");
+  const byKind = page.getByRole("table", { name: /^Lead times per kind of change/ });
+  await expect(byKind.getByRole("row", { name: /^Add a member/ })).toBeVisible();
+  await expect(byKind.getByRole("row", { name: /^Remove a member/ })).toBeVisible();
+  await expect(byKind.getByRole("row", { name: /^New workspace set/ })).toBeVisible();
+  await expectAccessible(page);
+
   const [set] = await query<{ version: number; active_change_id: string | null }>(
     "SELECT version, active_change_id FROM workspace_sets WHERE origin_request_id = $1",
     [origin.id],
