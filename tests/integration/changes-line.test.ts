@@ -9,6 +9,8 @@ import { createChangeRequest, StaleVersionError } from "@/lib/changes/mutations"
 import { loadWorkspaceSet } from "@/lib/changes/sets";
 import { stopProducer } from "@/lib/jobs/queue";
 import { formatRequestNumber } from "@/lib/plan/build-plan";
+import { sizeClusterName } from "@/lib/plan/naming";
+import { retryRun } from "@/lib/provisioning/mutations";
 import { startProvisioningWorker, type ProvisioningWorker } from "@/lib/provisioning/worker";
 import { clearProvisioningQueue, FAST_EXECUTOR, simulatorFactory, startTestSimulator } from "./provisioning-support";
 import {
@@ -117,6 +119,58 @@ describe("[CHANGES] the line", () => {
       expect(message).toContain(`${formatRequestNumber(first.number)} (addMember)`);
       expect(message).toContain(`${formatRequestNumber(second.number)} (removeMember)`);
       expect(await db.workspaceRequest.count()).toBe(count);
+    },
+  );
+  it(
+    "a failed change tells its requester, releases the set, and its retry takes it again",
+    { timeout: 120_000 },
+    async () => {
+      const set = await provisionSet({ scope: "chfail", environments: ["dev"], visibility: "public" });
+      const amara = await person("amara.okafor@contoso.com");
+      const compute = (await loadWorkspaceSet(amara, set.setId))!.desired.compute;
+      // Azure refuses the new cluster for lack of quota (a decision, not a transient error).
+      sim.setFaults({
+        seed: 5,
+        rules: [
+          {
+            kind: "lro-failed",
+            method: "PUT",
+            pathPattern: `/computes/${sizeClusterName("Standard_DS11_v2")}$`,
+            count: 1,
+            errorCode: "QuotaExceeded",
+            errorMessage: "Not enough standardDSv2Family cores (injected).",
+          },
+        ],
+      });
+      const change = await createChangeRequest(
+        amara,
+        {
+          setId: set.setId,
+          baseVersion: 1,
+          desired: {
+            compute: { ...compute, devClusters: [...compute.devClusters, { vmSize: "Standard_DS11_v2", maxNodes: 2 }] },
+          },
+        },
+        "fail-1",
+      );
+      await approveChange(change.requestId);
+      expect((await waitForChangeRun(change.requestId)).status).toBe("FAILED");
+      const failed = await db.notification.findMany({ where: { requestId: change.requestId, kind: "change.failed" } });
+      expect(failed.map((n) => n.userId)).toEqual(["usr-amara"]);
+      const released = (await loadWorkspaceSet(amara, set.setId))!;
+      expect([released.activeChangeId, released.status, released.version]).toEqual([null, "ACTIVE", 1]);
+
+      sim.setFaults({ rules: [] });
+      const mlops = await person("diana.reyes@contoso.com");
+      await retryRun(
+        { ...mlops, email: "diana.reyes@contoso.com", entraObjectId: null, sessionId: "test" },
+        change.requestId,
+        "fail-retry",
+      );
+      expect((await loadWorkspaceSet(amara, set.setId))!.activeChangeId).toBe(change.requestId);
+      expect((await waitForChangeRun(change.requestId)).status).toBe("SUCCEEDED");
+      expect(await setVersion(set.setId)).toBe(2);
+      await expectEstateMatchesDesired(sim, set.setId);
     },
   );
 });
