@@ -9,8 +9,15 @@
 //  C. the p95 delay from an approval's commit to its run's first ARM request, over 20 approvals committed one after
 //     another (250 ms apart, as people approve), while earlier runs are still provisioning. (B's burst of 50
 //     simultaneous commits is reported in the log: there the runs' start transactions queue behind each other.)
+//  D. bursts of approval-shaped transactions (conditional update of the request, audit event, notifications and the
+//     provisioning job in one transaction), 50 and then 200 committed at the same moment: every run must start once
+//     and succeed; the p95 from commit to the run's first ARM request for 50, and the seconds until all 200 started;
+//  E. the audit trail's cost: WRITERS concurrent writers commit small state changes (a conditional version bump)
+//     with their audit event, and the same workload with the audit write stubbed out, alternating; the ratio of
+//     their rates, the audit appends per second, and the sealing delay (sealed_at − occurred_at) p95.
 // Prints JSON {makespanOverCriticalPath, speedupOverSequential, throttlingFailures, writeRateOverRefill,
-// approvalToFirstArmP95Ms} as the last line.
+// approvalToFirstArmP95Ms, burst50ApprovalToFirstArmP95Ms, burst200AllStartedSeconds, auditAppendsPerSecond,
+// auditThroughputRatio, sealDelayP95Ms} as the last line.
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -24,6 +31,9 @@ const WRITES = {
   refillPerSecond: Number(process.env.BENCH_WRITE_REFILL ?? 40),
 };
 const READS = { capacity: 100, refillPerSecond: 100 };
+const BURSTS = [50, 200];
+const WRITERS = Number(process.env.BENCH_AUDIT_WRITERS ?? 8);
+const CHANGES_PER_WRITER = Number(process.env.BENCH_AUDIT_CHANGES ?? 100);
 
 const log = (m: string) => console.log(`[bench] ${m}`);
 
@@ -119,6 +129,13 @@ async function main() {
     return Math.min(...times);
   };
 
+  const { recordAuditEvent } = await import("../lib/audit/record-event");
+  const { startAuditSequencer } = await import("../lib/audit/sequencer");
+  const { enqueueProvisioning } = await import("../lib/jobs/queue");
+  const { notifyUsers } = await import("../lib/notifications/notify");
+  // The sequencer runs as in every worker process: events are sealed in the background while the runs go on.
+  const stopSequencer = startAuditSequencer(log);
+  // Runs at once in this one worker process: more than its database pool (10) can serve only queue inside it.
   const worker = await startProvisioningWorker({ factory, jobs: REQUESTS, executor, log: () => {} });
   const approvalDelays: number[] = [];
   const burstDelays: number[] = [];
@@ -224,16 +241,174 @@ async function main() {
     `C: approval→first ARM request p50 ${Math.round(percentile(approvalDelays, 50))} ms, p95 ${Math.round(percentile(approvalDelays, 95))} ms (reference request: ${refDelay} ms; B's burst of ${REQUESTS}: p50 ${Math.round(percentile(burstDelays, 50))} ms, p95 ${Math.round(percentile(burstDelays, 95))} ms)`,
   );
 
+  // D. Bursts of approvals committed at the same moment.
+  // As the portal's approval does: wait for a pooled connection rather than fail under a burst.
+  const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 };
+  const approve = (c: { requestId: string; runId: string }, i: number) =>
+    db.$transaction(async (tx) => {
+      const request = await tx.workspaceRequest.findUniqueOrThrow({
+        where: { id: c.requestId },
+        select: { version: true, requesterId: true },
+      });
+      const { count } = await tx.workspaceRequest.updateMany({
+        where: { id: c.requestId, version: request.version },
+        data: { version: { increment: 1 }, approvedAt: new Date() },
+      });
+      if (count !== 1) throw new Error("lost the conditional update");
+      const jobId = await enqueueProvisioning(tx, c);
+      await recordAuditEvent(tx, {
+        actor: { kind: "user", id: "usr-fatima" },
+        action: "request.approved",
+        entityType: "request",
+        entityId: c.requestId,
+        requestId: c.requestId,
+        before: { version: request.version },
+        after: { version: request.version + 1, provisioning: "queued", runId: c.runId, jobId },
+        correlationId: `bench-burst-${i}`,
+      });
+      await notifyUsers(tx, [request.requesterId], {
+        kind: "request.approved",
+        title: "Approved",
+        body: "Provisioning is queued.",
+        requestId: c.requestId,
+      });
+    }, TX_OPTIONS);
+  const burstFigures = new Map<number, { p95: number; allStartedS: number }>();
+  for (const size of BURSTS) {
+    const created = [];
+    for (let i = 0; i < size; i++)
+      created.push(
+        await fixtures.createApprovedRequestRow(
+          { scope: `burst${size}x${String(i).padStart(3, "0")}`, environments: ["dev"], visibility: "public" },
+          planSettings,
+        ),
+      );
+    const commits = new Map<string, number>();
+    const burstStart = Date.now();
+    await Promise.all(
+      created.map(async (c, i) => {
+        await approve(c, i);
+        commits.set(c.requestId, Date.now());
+      }),
+    );
+    const burstRuns = await waitRuns(created.map((c) => c.runId));
+    const failed = burstRuns.filter((r) => r.status !== "SUCCEEDED");
+    if (failed.length)
+      throw new Error(`D: ${failed.length} of ${size} runs did not succeed: ${failed[0].errorMessage}`);
+    const ids = created.map((c) => c.requestId);
+    const starts = await db.auditEvent.groupBy({
+      by: ["requestId"],
+      where: { requestId: { in: ids }, action: "request.provisioning_started" },
+      _count: true,
+    });
+    const twice = starts.filter((s) => s._count !== 1).length;
+    if (starts.length !== size || twice > 0) throw new Error(`D: ${starts.length} of ${size} started, ${twice} twice`);
+    const jobs = await db.$queryRawUnsafe<{ n: bigint }[]>(
+      `SELECT count(*) AS n FROM pgboss.job WHERE name = 'provision-request' AND singleton_key = ANY($1)`,
+      ids,
+    );
+    if (Number(jobs[0].n) !== size) throw new Error(`D: ${jobs[0].n} jobs for ${size} approvals`);
+    const delays: number[] = [];
+    let lastStart = 0;
+    for (const c of created) {
+      const first = firstArmAt(await stepsOf(c.requestId));
+      delays.push(first - commits.get(c.requestId)!);
+      lastStart = Math.max(lastStart, first);
+    }
+    const figures = { p95: Math.round(percentile(delays, 95)), allStartedS: (lastStart - burstStart) / 1000 };
+    burstFigures.set(size, figures);
+    log(
+      `D: ${size} approvals at once: all committed in ${Math.max(...commits.values()) - burstStart} ms; commit→first ARM p50 ${Math.round(percentile(delays, 50))} ms, p95 ${figures.p95} ms; all ${size} runs started within ${figures.allStartedS.toFixed(2)} s, each once, all succeeded`,
+    );
+  }
+
+  // E. Audit cost: the same state changes with and without their audit write.
+  const subjects: { requestId: string }[] = [];
+  for (let w = 0; w < WRITERS; w++)
+    subjects.push(
+      await fixtures.createApprovedRequestRow(
+        { scope: `audit${w}`, environments: ["dev"], visibility: "public" },
+        planSettings,
+      ),
+    );
+  const stateChanges = async (audit: boolean, round: number) => {
+    const started = performance.now();
+    await Promise.all(
+      subjects.map(async (subject, w) => {
+        for (let k = 0; k < CHANGES_PER_WRITER; k++) {
+          await db.$transaction(async (tx) => {
+            const row = await tx.workspaceRequest.findUniqueOrThrow({
+              where: { id: subject.requestId },
+              select: { version: true },
+            });
+            const { count } = await tx.workspaceRequest.updateMany({
+              where: { id: subject.requestId, version: row.version },
+              data: { version: { increment: 1 } },
+            });
+            if (count !== 1) throw new Error("lost the conditional update");
+            if (audit)
+              await recordAuditEvent(tx, {
+                actor: { kind: "system", name: "bench" },
+                action: "bench.changed",
+                entityType: "request",
+                entityId: subject.requestId,
+                requestId: subject.requestId,
+                before: { version: row.version },
+                after: { version: row.version + 1 },
+                correlationId: `bench-audit-${round}-${w}-${k}`,
+              });
+          }, TX_OPTIONS);
+        }
+      }),
+    );
+    return (WRITERS * CHANGES_PER_WRITER) / ((performance.now() - started) / 1000);
+  };
+  const rates = { on: [] as number[], off: [] as number[] };
+  for (let round = 0; round < 2; round++) {
+    rates.off.push(await stateChanges(false, round));
+    rates.on.push(await stateChanges(true, round));
+  }
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  const auditRatio = mean(rates.on) / mean(rates.off);
+  // Wait until the sequencer has sealed everything, then read the sealing delays of this phase's events.
+  for (;;) {
+    if ((await db.auditEvent.count({ where: { hash: null } })) === 0) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const sealed = await db.$queryRawUnsafe<{ ms: number }[]>(
+    `SELECT extract(epoch FROM (sealed_at - occurred_at)) * 1000 AS ms FROM audit_events
+      WHERE action IN ('bench.changed', 'request.approved') AND sealed_at IS NOT NULL`,
+  );
+  const sealDelayP95 = Math.round(
+    percentile(
+      sealed.map((r) => Number(r.ms)),
+      95,
+    ),
+  );
+  log(
+    `E: ${WRITERS} writers × ${CHANGES_PER_WRITER} state changes: ${mean(rates.on).toFixed(0)}/s with the audit trail, ${mean(rates.off).toFixed(0)}/s with its write stubbed out (ratio ${auditRatio.toFixed(3)}); sealing delay p95 ${sealDelayP95} ms over ${sealed.length} events`,
+  );
+  const { verifyAuditChain } = await import("../lib/audit/verify");
+  const chain = await verifyAuditChain();
+  log(`chain: ${chain.intact ? "intact" : `BROKEN at #${chain.brokenAt}`} (${chain.events} events)`);
+  if (!chain.intact) throw new Error("the audit chain does not verify");
+
   const result = {
     makespanOverCriticalPath: Math.round((makespan / critical) * 1000) / 1000,
     speedupOverSequential: Math.round((sequential / makespan) * 100) / 100,
     throttlingFailures,
     writeRateOverRefill: Math.round((writeRate / WRITES.refillPerSecond) * 1000) / 1000,
     approvalToFirstArmP95Ms: Math.round(percentile(approvalDelays, 95)),
+    burst50ApprovalToFirstArmP95Ms: burstFigures.get(50)!.p95,
+    burst200AllStartedSeconds: Math.round(burstFigures.get(200)!.allStartedS * 100) / 100,
+    auditAppendsPerSecond: Math.round(mean(rates.on)),
+    auditThroughputRatio: Math.round(auditRatio * 1000) / 1000,
+    sealDelayP95Ms: sealDelayP95,
   };
   log(`total ${Math.round(performance.now() - t0)} ms`);
 
   await worker.stop({ graceful: false });
+  await stopSequencer();
   await stopProducer();
   await db.$disconnect();
   await sim.close();

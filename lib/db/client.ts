@@ -16,7 +16,12 @@ function client(): PrismaClient {
     process.env.NEXT_PHASE === "phase-production-build" && !process.env.DATABASE_URL
       ? BUILD_PLACEHOLDER
       : databaseUrl();
-  globalForDb.atriumDb ??= new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) });
+  globalForDb.atriumDb ??= new PrismaClient({
+    adapter: new PrismaPg({ connectionString, max: 10 }),
+    // Under a burst (50 approvals at once in one process) transactions queue for one of the pool's 10 connections:
+    // wait for it, and give a started transaction time on a loaded machine, rather than fail after Prisma's 2 s / 5 s.
+    transactionOptions: { maxWait: 15_000, timeout: 15_000 },
+  });
   return globalForDb.atriumDb;
 }
 
