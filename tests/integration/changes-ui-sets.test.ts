@@ -7,8 +7,9 @@ import { NextRequest } from "next/server";
 import SetPage from "@/app/(portal)/workspace-sets/[id]/page";
 import { POST as changePlanRoute } from "@/app/(portal)/workspace-sets/[id]/change-plan/route";
 import { db } from "@/lib/db/client";
-import { ensureWorkspaceSet } from "@/lib/changes/sets";
+import { ensureWorkspaceSet, loadWorkspaceSet } from "@/lib/changes/sets";
 import { previewChange } from "@/lib/changes/preview";
+import { submitChangeAction } from "@/lib/changes/actions";
 import { createSubmittedRequest } from "@/lib/db/request-fixtures";
 import { actAnonymously, actAs, tableCounts } from "../support/act-as";
 import { resolveServerTree } from "./authz-render";
@@ -180,5 +181,40 @@ describe("[CHANGE REVIEW]: the exact plan before submitting", () => {
       nest(form([{ email: "amara.okafor@contoso.com", role: "dataScientist" }])),
     );
     expect(nothing).toMatchObject({ ok: false, message: expect.stringMatching(/changes nothing/) });
+  });
+});
+
+describe("[CHANGE FORM]: submitting what was reviewed", () => {
+  it("another team's requester can't change the set (nothing stored); its requester submits, and the page lists it", async () => {
+    const body = form([
+      { email: "amara.okafor@contoso.com", role: "dataScientist" },
+      { email: "ben.carter@contoso.com", role: "dataScientist" },
+    ]);
+    await actAs("chen.wei@contoso.com");
+    const before = await tableCounts(["sessions", "audit_events", "audit_denial_windows"]);
+    const refused = await submitChangeAction(setId, { ok: true }, body);
+    expect(refused).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/does not exist, or you may not change it/),
+    });
+    expect(await tableCounts(["sessions", "audit_events", "audit_denial_windows"])).toEqual(before);
+
+    await actAs("amara.okafor@contoso.com");
+    const stale = await submitChangeAction(
+      setId,
+      { ok: true },
+      form([{ email: "amara.okafor@contoso.com", role: "mlops" }], 3),
+    );
+    expect(stale).toMatchObject({
+      ok: false,
+      fieldErrors: { baseVersion: [expect.stringMatching(/version 1, not 3/)] },
+    });
+    const done = await submitChangeAction(setId, { ok: true }, body);
+    expect(done).toMatchObject({ ok: true, message: expect.stringMatching(/^REQ-\d{5} is submitted/) });
+    const set = await loadWorkspaceSet(AMARA, setId);
+    expect(set?.changes).toHaveLength(1);
+    expect(set?.changes[0]).toMatchObject({ status: "SUBMITTED", changeKinds: ["addMember"], baseVersion: 1 });
+    expect(await loadWorkspaceSet(CHEN, setId)).toBeNull();
+    expect(await openPage(setId)).toBe("opens");
   });
 });
