@@ -11,11 +11,14 @@ import type { ClientFactory } from "@/lib/azure/clients";
 import { purgeEnvironment, softDeleteWorkspace } from "@/lib/azure/purge";
 import type { SetDocument } from "@/lib/changes/document";
 import { createChangeRequest } from "@/lib/changes/mutations";
+import { planInputOf } from "@/lib/changes/document";
 import { desiredPlan } from "@/lib/changes/sets";
+import { buildPlan } from "@/lib/plan/build-plan";
+import type { Plan } from "@/lib/plan/types";
 import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { loadRetentionDays } from "@/lib/leases/policy";
-import { DAY_MS } from "@/lib/leases/rules";
+import { loadLeasePolicies, loadRetentionDays } from "@/lib/leases/policy";
+import { DAY_MS, effectivePolicy } from "@/lib/leases/rules";
 import { notifyRole, notifyUsers } from "@/lib/notifications/notify";
 import { loadPlanSettings } from "@/lib/requests/plan-context";
 import { setOwners } from "@/lib/leases/leases";
@@ -38,6 +41,19 @@ async function loadSet(setId: string) {
   });
   if (!set) throw new AppError("NOT_FOUND", "This workspace set does not exist.");
   return { ...set, desired: set.desiredState as unknown as SetDocument };
+}
+
+/** The set's document as it was when it was decommissioned (kept on its retirement row). */
+export async function retiredDocument(setId: string): Promise<SetDocument> {
+  const r = await db.setRetirement.findUnique({ where: { workspaceSetId: setId }, select: { deletedResources: true } });
+  const doc = (r?.deletedResources as { document?: SetDocument } | null)?.document;
+  if (!doc) throw new Error(`retiredDocument: set ${setId} has no decommissioned document`);
+  return doc;
+}
+
+/** The plan of what the set was: what recovery re-creates and what the purge removes. */
+export async function retiredPlan(setId: string): Promise<Plan> {
+  return buildPlan(planInputOf(await retiredDocument(setId), await loadPlanSettings()));
 }
 
 /**
@@ -69,12 +85,15 @@ export async function startDecommission(
   const plan = await desiredPlan(setId);
   const settings = await loadPlanSettings();
   const change = decommissionPlan(plan, settings.vmSizes);
+  const retired = JSON.parse(JSON.stringify(set.desired)) as object;
   const result = await createChangeRequest(
     requester,
     {
       setId,
       baseVersion: set.version,
-      desired: set.desired,
+      // After a decommission the set should have no environment at all: the engine then verifies that everything the
+      // plan deletes is gone (and nothing else). The document as it was is kept on the retirement for recovery and purge.
+      desired: { ...set.desired, environments: [] },
       kind: "DECOMMISSION",
       changeKinds: ["decommission"],
       plan: change,
@@ -90,9 +109,14 @@ export async function startDecommission(
   await db.$transaction(async (tx) => {
     await tx.setRetirement.upsert({
       where: { workspaceSetId: setId },
-      create: { workspaceSetId: setId, decommissionRequestId: result.requestId },
+      create: {
+        workspaceSetId: setId,
+        decommissionRequestId: result.requestId,
+        deletedResources: { document: retired },
+      },
       update: {
         decommissionRequestId: result.requestId,
+        deletedResources: { document: retired },
         softDeletedAt: null,
         softDeletedUntil: null,
         purgeAt: null,
@@ -169,7 +193,7 @@ export async function reconcileRetirements(
     WHERE t.soft_deleted_at IS NULL AND r.status = 'PROVISIONED'`;
   let marked = 0;
   for (const r of rows) {
-    for (const t of purgeTargets(await desiredPlan(r.workspace_set_id))) await softDeleteWorkspace(factory, t, options);
+    for (const t of purgeTargets(await retiredPlan(r.workspace_set_id))) await softDeleteWorkspace(factory, t, options);
     if (
       await db.$transaction((tx) =>
         markSoftDeleted(tx, r.workspace_set_id, r.request_id, r.provisioned_at ?? new Date(), `retire:${r.request_id}`),
@@ -258,13 +282,14 @@ export async function recoverSet(
   });
   try {
     const set = await loadSet(setId);
-    const plan = recoveryPlan(await desiredPlan(setId), (await loadPlanSettings()).vmSizes);
+    const document = await retiredDocument(setId);
+    const plan = recoveryPlan(await retiredPlan(setId), (await loadPlanSettings()).vmSizes);
     const result = await createChangeRequest(
       admin,
       {
         setId,
         baseVersion: set.version,
-        desired: set.desired,
+        desired: document,
         kind: "CHANGE",
         changeKinds: ["recover"],
         plan,
@@ -279,7 +304,7 @@ export async function recoverSet(
         data: { recoveryRequestId: result.requestId },
       });
       await tx.workspace.updateMany({ where: { workspaceSetId: setId }, data: { status: "ACTIVE" } });
-      await restartLease(tx, setId, now);
+      await restartLease(tx, setId, document, now);
     });
     return { requestId: result.requestId };
   } catch (err) {
@@ -303,9 +328,8 @@ export async function recoverSet(
   }
 }
 
-async function restartLease(tx: Tx, setId: string, now: Date) {
-  const { policyOfSet } = await import("@/lib/leases/leases");
-  const policy = await policyOfSet(tx, setId);
+async function restartLease(tx: Tx, setId: string, document: SetDocument, now: Date) {
+  const policy = effectivePolicy(document.environments, await loadLeasePolicies(tx));
   if (!policy) return;
   const expiresAt = new Date(now.getTime() + policy.defaultTtlDays * DAY_MS);
   await tx.lease.upsert({
@@ -411,7 +435,8 @@ export async function runDuePurges(
   const purged: string[] = [];
   for (const claim of claims) {
     const setId = claim.workspace_set_id;
-    const targets = purgeTargets(await desiredPlan(setId));
+    const document = await retiredDocument(setId);
+    const targets = purgeTargets(await retiredPlan(setId));
     const deleted: string[] = [];
     const held: string[] = [];
     for (const t of targets) {
@@ -422,7 +447,11 @@ export async function runDuePurges(
     await db.$transaction(async (tx) => {
       const { count } = await tx.setRetirement.updateMany({
         where: { workspaceSetId: setId, version: claim.version, purgedAt: null },
-        data: { purgedAt: now, deletedResources: { deleted, heldByPurgeProtection: held }, version: { increment: 1 } },
+        data: {
+          purgedAt: now,
+          deletedResources: JSON.parse(JSON.stringify({ document, deleted, heldByPurgeProtection: held })) as object,
+          version: { increment: 1 },
+        },
       });
       if (count !== 1) return;
       await tx.workspaceSet.update({ where: { id: setId }, data: { status: "PURGED" } });
