@@ -211,4 +211,33 @@ describe("[SIMULATOR] out-of-band changes", () => {
       await guarded.close();
     }
   });
+
+  // Last: it deletes the workspace the other cases use.
+  it("removes a tag, removes a role assignment, deletes a resource with what is below it; each logged", async () => {
+    await control(sim, { kind: "patch", resourceId: wsId, tags: { env: "dev", team: "fraud" } });
+    const tagged = await control(sim, { kind: "tags.remove", resourceId: wsId, tags: ["env"] });
+    expect(tagged.status).toBe(200);
+    expect((await c.ml.workspaces.get(RG, "mlw-oob")).tags).toEqual({ team: "fraud" });
+
+    const name = "6a0c4b1e-0000-4000-8000-00000000a001";
+    const added = await control(sim, {
+      kind: "roleAssignment.add",
+      scope: wsId,
+      roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${READER}`,
+      principalId: ALICE,
+      name,
+    });
+    const raId = String(added.body.resource && (added.body.resource as { id: string }).id);
+    expect(await control(sim, { kind: "roleAssignment.remove", resourceId: raId })).toMatchObject({ status: 200 });
+    await expect(c.authorization.roleAssignments.get(wsId.slice(1), name)).rejects.toMatchObject({ statusCode: 404 });
+
+    expect(await control(sim, { kind: "resource.delete", resourceId: wsId })).toMatchObject({ status: 200 });
+    await expect(c.ml.workspaces.get(RG, "mlw-oob")).rejects.toMatchObject({ statusCode: 404 });
+    expect(await control(sim, { kind: "resource.delete", resourceId: wsId })).toMatchObject({ status: 404 });
+    const kinds = sim
+      .requestLog()
+      .filter((e) => e.outOfBand)
+      .map((e) => e.outOfBand!.kind);
+    expect(kinds).toEqual(expect.arrayContaining(["tags.remove", "roleAssignment.remove", "resource.delete"]));
+  });
 });
