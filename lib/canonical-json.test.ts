@@ -38,13 +38,13 @@ const second = {
 describe("[CANONICAL-JSON]: pinned hashes", () => {
   it("plan hashes", () => {
     expect(planHash(buildPlan(journeyInput()))).toBe(
-      "sha256:409e1ca6906aea1ffc767ba52dd043684a28067893943f0b2d9ac443abe4742a",
+      "sha256:cabdad3a7cc17b7752ff4e3c14cf81dda36fe901ecc1dc6a8a58f554a3636e8d",
     );
     expect(
       planHash(
         buildPlan(journeyInput({ pattern: "shared", project: null, members: [DANA], environments: ["dev", "test"] })),
       ),
-    ).toBe("sha256:2bfc44bccbab36d1f1e148b04e5823421f0eeb139faf7c9a689a9817cb9e18e1");
+    ).toBe("sha256:f77ec757e0286b737c38565734718e2ae5abc05b367e6e5a23f538fdd46dd70d");
   });
 
   it("audit event hashes (a chain of two, with a Date and undefined members inside the content)", () => {

@@ -65,42 +65,47 @@ const change = fc
   });
 
 describe("[CHANGE]: properties", () => {
-  it("current − deletes + creates = desired; updates only on kept steps; dependencies ordered, acyclic, safe", () => {
-    fc.assert(
-      fc.property(change, ([current, desired]) => {
-        const plan = buildChangePlan(current, desired);
-        const cur = buildPlan(current).steps;
-        const des = buildPlan(desired).steps;
-        const ids = (op: string) => new Set(plan.steps.filter((s) => s.op === op).map((s) => s.planStepId));
-        const [creates, updates, deletes] = [ids("create"), ids("update"), ids("delete")];
-        // Custom roles are shared per subscription and never deleted: compare the rest.
-        const applied = new Set(cur.filter((s) => s.kind !== "roleDefinition").map((s) => s.id));
-        for (const id of deletes) applied.delete(id);
-        for (const id of creates) applied.add(id);
-        const wanted = des.filter((s) => s.kind !== "roleDefinition").map((s) => s.id);
-        expect([...applied].filter((id) => !id.startsWith("roledef/")).sort()).toEqual([...wanted].sort());
-        for (const s of des.filter((s) => s.kind === "roleDefinition"))
-          expect(cur.some((c) => c.id === s.id) || creates.has(s.id)).toBe(true);
-        for (const id of updates) expect(cur.some((s) => s.id === id) && !deletes.has(id)).toBe(true);
+  // Hundreds of whole-plan diffs: seconds on a quiet machine, so a budget beyond the default 5 s for a busy one.
+  it(
+    "current − deletes + creates = desired; updates only on kept steps; dependencies ordered, acyclic, safe",
+    { timeout: 60_000 },
+    () => {
+      fc.assert(
+        fc.property(change, ([current, desired]) => {
+          const plan = buildChangePlan(current, desired);
+          const cur = buildPlan(current).steps;
+          const des = buildPlan(desired).steps;
+          const ids = (op: string) => new Set(plan.steps.filter((s) => s.op === op).map((s) => s.planStepId));
+          const [creates, updates, deletes] = [ids("create"), ids("update"), ids("delete")];
+          // Custom roles are shared per subscription and never deleted: compare the rest.
+          const applied = new Set(cur.filter((s) => s.kind !== "roleDefinition").map((s) => s.id));
+          for (const id of deletes) applied.delete(id);
+          for (const id of creates) applied.add(id);
+          const wanted = des.filter((s) => s.kind !== "roleDefinition").map((s) => s.id);
+          expect([...applied].filter((id) => !id.startsWith("roledef/")).sort()).toEqual([...wanted].sort());
+          for (const s of des.filter((s) => s.kind === "roleDefinition"))
+            expect(cur.some((c) => c.id === s.id) || creates.has(s.id)).toBe(true);
+          for (const id of updates) expect(cur.some((s) => s.id === id) && !deletes.has(id)).toBe(true);
 
-        // Listed in a topological order: every dependency exists and comes earlier (so the graph is acyclic).
-        const position = new Map(plan.steps.map((s, i) => [s.id, i]));
-        expect(position.size).toBe(plan.steps.length);
-        plan.steps.forEach((s, i) => {
-          for (const d of s.dependsOn) expect(position.get(d)).toBeLessThan(i);
-        });
-        // Nothing a remaining resource depends on is deleted before that dependent is deleted.
-        for (const del of plan.steps.filter((s) => s.op === "delete"))
-          for (const y of cur.filter((s) => s.dependsOn.includes(del.planStepId))) {
-            expect(deletes.has(y.id)).toBe(true);
-            expect(del.dependsOn).toContain(`delete:${y.id}`);
-          }
-      }),
-      { numRuns: 150 },
-    );
-  });
+          // Listed in a topological order: every dependency exists and comes earlier (so the graph is acyclic).
+          const position = new Map(plan.steps.map((s, i) => [s.id, i]));
+          expect(position.size).toBe(plan.steps.length);
+          plan.steps.forEach((s, i) => {
+            for (const d of s.dependsOn) expect(position.get(d)).toBeLessThan(i);
+          });
+          // Nothing a remaining resource depends on is deleted before that dependent is deleted.
+          for (const del of plan.steps.filter((s) => s.op === "delete"))
+            for (const y of cur.filter((s) => s.dependsOn.includes(del.planStepId))) {
+              expect(deletes.has(y.id)).toBe(true);
+              expect(del.dependsOn).toContain(`delete:${y.id}`);
+            }
+        }),
+        { numRuns: 150 },
+      );
+    },
+  );
 
-  it("deterministic: the same documents in any member order give the same steps and hash", () => {
+  it("deterministic: the same documents in any member order give the same steps and hash", { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(change, fc.integer({ min: 1, max: 6 }), ([current, desired], k) => {
         const rotate = (m: PlanMember[]) => [...m.slice(k % m.length), ...m.slice(0, k % m.length)];
