@@ -30,8 +30,9 @@ const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 10); // per client, ea
 // Node.js processes serving the portal (the launcher's WEB_CONCURRENCY; 1 = plain `next start`).
 const WEB_PROCESSES = Number(process.env.BENCH_WEB_CONCURRENCY ?? process.env.WEB_CONCURRENCY ?? 2);
 const CLIENT_COUNTS = [...new Set([1, 4, CLIENTS])];
-const REQUESTS = 100_000;
-const AUDIT_EVENTS = 1_000_000;
+// The scale to measure at (and to seed up to); smaller on a machine where seeding a million events takes too long.
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100_000);
+const AUDIT_EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
 const log = (m: string) => console.log(`[bench:web] ${m}`);
 
 function newestMtime(dir: string): number {
