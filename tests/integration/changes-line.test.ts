@@ -4,6 +4,7 @@
 // what changed since. Notifications: approvers hear of a submitted change, the requester of an applied one.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ArmSimulator } from "@/lib/azure/simulator/server";
+import { approveRequest } from "@/lib/approvals/mutations";
 import { db } from "@/lib/db/client";
 import { createChangeRequest, StaleVersionError } from "@/lib/changes/mutations";
 import { loadWorkspaceSet } from "@/lib/changes/sets";
@@ -173,4 +174,31 @@ describe("[CHANGES] the line", () => {
       await expectEstateMatchesDesired(sim, set.setId);
     },
   );
+  it("keeps separation of duties for changes: not one's own, not one naming oneself", { timeout: 60_000 }, async () => {
+    const set = await provisionSet({ scope: "chsod", environments: ["dev"], visibility: "public" });
+    const george = await person("george.mensah@contoso.com"); // admin (and requester of another team)
+    const isabel = await person("isabel.costa@contoso.com"); // admin and stakeholder
+    const own = await createChangeRequest(
+      george,
+      {
+        setId: set.setId,
+        baseVersion: 1,
+        desired: { addMembers: [{ email: "isabel.costa@contoso.com", role: "dataScientist" }] },
+      },
+      "sod-1",
+    );
+    const row = await db.workspaceRequest.findUniqueOrThrow({ where: { id: own.requestId } });
+    const input = { requestId: own.requestId, version: row.version, planHash: row.planHash! };
+    await expect(approveRequest(george, "ADMIN", input, "sod")).rejects.toThrow("You submitted this request");
+    await expect(approveRequest(isabel, "ADMIN", input, "sod")).rejects.toThrow("names you as a member");
+    // A requester may not change a set of another team (and learns nothing about it).
+    await expect(
+      createChangeRequest(
+        await person("chen.wei@contoso.com"),
+        { setId: set.setId, baseVersion: 1, desired: { removeMembers: ["diana.reyes@contoso.com"] } },
+        "sod-2",
+      ),
+    ).rejects.toThrow("does not exist, or you may not change it");
+    expect(await db.approval.count({ where: { requestId: own.requestId } })).toBe(0);
+  });
 });
