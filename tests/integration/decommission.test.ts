@@ -78,6 +78,14 @@ describe("[DECOMMISSION] soft delete, recovery, purge", () => {
     expect(scopeIds("dcmone")).toEqual([]);
     expect(engine.sim.softDeletedWorkspaces().map((w) => w.name)).not.toContain(workspace.name);
     expect((await db.workspaceSet.findUniqueOrThrow({ where: { id: set.setId } })).status).toBe("PURGED");
+    // Names free again: no soft-deleted vault holds the key vault's name.
+    const vault = set.plan.steps.find((s) => s.kind === "keyVault")!;
+    const deletedVaults: string[] = [];
+    for await (const v of simulatorFactory(engine.sim)
+      .forSubscription(vault.target.subscriptionId)
+      .keyVault.vaults.listDeleted())
+      deletedVaults.push(v.name ?? "");
+    expect(deletedVaults).not.toContain(vault.name);
     const purged = await db.auditEvent.findFirstOrThrow({
       where: { action: "workspace_set.purged", entityId: set.setId },
     });
