@@ -75,6 +75,8 @@ async function main() {
     throttling: { writes: WRITES, reads: READS, deletes: WRITES },
     // 50 requests approved at once: a subscription with ample vCPU quota, so the engine's pre-write checks pass.
     quotaLimits: { "*": 1_000_000 },
+    // Every request of every phase (the 200-approval burst alone sends thousands): first ARM requests are read back.
+    requestLogLimit: 1_000_000,
   });
   const throttle = new ArmThrottle({ ...ARM_LIMITS, writes: WRITES, reads: READS, deletes: WRITES });
   const factory = createClientFactory({ target: { mode: "simulator", endpoint: sim.url, ca: sim.certPem }, throttle });
