@@ -7,9 +7,11 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { api, startApiServer, tokenFor } from "./api-support";
+import { desiredPlan } from "@/lib/changes/sets";
+import { planHash } from "@/lib/plan/hash";
+import { API_DOCUMENT, api, startApiServer, tokenFor } from "./api-support";
 import { simulatedEngineForSuite } from "./provisioning-support";
-import { provisionSet, waitForChangeRun } from "./changes-support";
+import { approveChange, provisionSet, waitForChangeRun } from "./changes-support";
 
 const CLI = path.resolve(import.meta.dirname, "../../bin/atrium.mjs");
 simulatedEngineForSuite({ jobs: 2 });
@@ -142,6 +144,26 @@ describe("[CHANGES] API and CLI", () => {
         2,
         ["addMember"],
       ]);
+    },
+  );
+  it(
+    "a request provisioned through the API becomes a workspace set whose desired plan is the approved plan",
+    { timeout: 120_000 },
+    async () => {
+      const requester = api(await tokenFor("amara.okafor@contoso.com", ["read", "write"]));
+      const created = await requester.post("/requests", { ...API_DOCUMENT, submit: true });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      const row = await db.workspaceRequest.findUniqueOrThrow({ where: { id } });
+      await approveChange(id); // the admin's approval (dev + test: final)
+      expect((await waitForChangeRun(id)).status).toBe("SUCCEEDED");
+      const set = await db.workspaceSet.findUniqueOrThrow({ where: { originRequestId: id } });
+      expect(set.version).toBe(1);
+      expect(planHash(await desiredPlan(set.id))).toBe(row.planHash);
+      const linked = await db.workspace.findMany({ where: { requestId: id }, select: { workspaceSetId: true } });
+      expect(linked.map((w) => w.workspaceSetId)).toEqual([set.id, set.id]);
+      const events = await db.auditEvent.count({ where: { action: "workspace_set.created", entityId: set.id } });
+      expect(events).toBe(1);
     },
   );
 });
