@@ -132,6 +132,7 @@ describe("[SIMULATOR] Consumption budgets at resource-group scope", () => {
     expect(listed.map((b) => [b.name, b.amount])).toEqual([["budget-x", 150]]);
     await consumption.budgets.delete(scope, "budget-x");
     await expect(consumption.budgets.get(scope, "budget-x")).rejects.toMatchObject({ statusCode: 404 });
+    await expect(consumption.budgets.delete(scope, "budget-x")).rejects.toMatchObject({ statusCode: 404 });
   });
 
   it("refuses what Azure refuses: no amount, a start date not on the first, a stale eTag", async () => {

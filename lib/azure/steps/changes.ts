@@ -48,6 +48,15 @@ const DELETERS: Partial<Record<StepKind, Deleter>> = {
         ctx.clients.network.privateDnsZoneGroups.beginDelete(rgOf(step), parentOf(step), step.name, o),
       ),
     ),
+  // A budget is scoped to its resource group (and goes with it at a purge); a change that drops it deletes it.
+  budget: (step, ctx) =>
+    gone(() =>
+      ctx.clients.consumption.budgets.delete(
+        scopeArg(`/subscriptions/${step.target.subscriptionId}/resourceGroups/${rgOf(step)}`),
+        step.name,
+        { abortSignal: ctx.signal },
+      ),
+    ),
   gitConnection: (step, ctx) =>
     gone(() =>
       ctx.clients.ml.workspaceConnections.delete(rgOf(step), parentOf(step), step.name, { abortSignal: ctx.signal }),

@@ -2,14 +2,14 @@
  * Microsoft.Consumption budgets at resource-group scope (api 2021-10-01, the version @azure/arm-consumption 9 sends;
  * shapes of the REST reference's Budgets_CreateOrUpdate / Budgets_Get examples). PUT answers 201 when it creates and
  * 200 when it updates, synchronously; an `eTag` in the body must match the stored one (412 otherwise, Azure's guard
- * against concurrent updates); GET 200 / 404; DELETE 200, 204 when gone; the resource group's budgets are listed by
+ * against concurrent updates); GET 200 / 404; DELETE 200, 404 when gone; the resource group's budgets are listed by
  * `GET .../providers/Microsoft.Consumption/budgets`. Validation follows Azure's rules: a positive amount, category
  * Cost, a time grain, a start date on the first of a month, 1–5 notifications each with an operator, a threshold
  * over 0 (percent, up to 1000), Actual or Forecasted, and at least one contact. Spend is reported as 0 (the
  * simulator has no usage data).
  */
 import { randomUUID } from "node:crypto";
-import { ArmError } from "../errors";
+import { ArmError, notFound } from "../errors";
 import { asObject, isObject } from "../json";
 import type { ProviderHost, ResourceCtx, ResourceProvider, SimResponse } from "../provider";
 import type { Json } from "../store";
@@ -64,7 +64,11 @@ export class ConsumptionProvider implements ResourceProvider {
   readonly types = {
     [BUDGET_TYPE.toLowerCase()]: {
       put: (c: ResourceCtx) => this.putBudget(c),
-      delete: (c: ResourceCtx) => this.h.deleteSync(c),
+      // Budgets_Delete answers only 200 (the SDK accepts nothing else): a budget that is not there is a 404.
+      delete: (c: ResourceCtx) => {
+        if (!c.existing) throw notFound(BUDGET_TYPE, c.name, c.rg);
+        return this.h.deleteSync(c);
+      },
     },
   };
 
