@@ -26,6 +26,7 @@ import { applyChangeInput, planInputOf, rebaseDocument, type ResolveMember, type
 import { queueChange } from "./line";
 import { changeDocumentSchema, type ChangeDocumentInput } from "./schemas";
 import type { StoredChangePlan } from "./types";
+import { runChecks } from "@/lib/checks/run";
 
 type Client = Db | Tx;
 const jsonValue = (v: unknown) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue;
@@ -214,7 +215,7 @@ export async function createChangeRequest(
   const changeKinds = input.changeKinds ?? [...new Set(stored.changes.map((c) => c.kind))];
   const reason = input.reason ?? (isSetDocument(input.desired) ? undefined : input.desired.reason);
 
-  return db.$transaction(
+  const created = await db.$transaction(
     async (tx) => {
       const locked = await tx.$queryRaw<
         { version: number }[]
@@ -302,6 +303,12 @@ export async function createChangeRequest(
     },
     { timeout: 20_000, maxWait: 10_000 },
   );
+  // A change that waits for approval gets its pre-approval checks at once, as a new request does (lib/checks).
+  if (created.status === "SUBMITTED")
+    await runChecks(created.requestId, { trigger: "submitted", correlationId }).catch((error: unknown) =>
+      console.error(`[checks] change ${created.number}: ${String(error)}`),
+    );
+  return created;
 }
 
 function describeKinds(plan: StoredChangePlan): string {
