@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { expectAccessible, PEOPLE, query, signInAs } from "./support/helpers";
 
 // Leases (issue 15): the owner of a provisioned dev + test workspace set sees its lease and extends it within the
@@ -55,7 +55,104 @@ test("[LEASES]: an owner extends the lease; an admin asks to decommission the se
   await expect(panel.getByRole("link", { name: /Asked for: follow its approval and run/ })).toBeVisible();
   await expectAccessible(page);
   const decommissions = await query<{ status: string }>(
-    `SELECT status::text FROM workspace_requests WHERE kind = 'DECOMMISSION'`,
+    `SELECT r.status::text FROM workspace_requests r JOIN workspace_sets s ON s.id = r.workspace_set_id
+     WHERE r.kind = 'DECOMMISSION' AND s.origin_request_id = $1`,
+    [requestId],
   );
   expect(decommissions).toEqual([{ status: "SUBMITTED" }]);
+});
+
+async function approveFromQueue(page: Page, number: string, button: string) {
+  await page.goto("/approvals");
+  await page.getByRole("link", { name: `Review and decide ${number}` }).click();
+  await page.getByRole("button", { name: button, exact: true }).click();
+}
+
+test("[LEASES]: an admin decommissions a set with production (admin + stakeholder) and recovers it", async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  // The demo's insights set (dev + test + prod) is provisioned by the in-process worker at start.
+  await expect
+    .poll(
+      async () =>
+        (
+          await query<{ id: string }>(
+            `SELECT r.id FROM workspace_requests r JOIN teams t ON t.id = r.team_id
+             WHERE t.slug = 'insights' AND r.kind = 'NEW' AND r.status = 'PROVISIONED'
+               AND r.environments = ARRAY['DEV','TEST','PROD']::"Environment"[]`,
+          )
+        )[0]?.id ?? null,
+      { timeout: 90_000 },
+    )
+    .not.toBeNull();
+  const [{ id: requestId }] = await query<{ id: string }>(
+    `SELECT r.id FROM workspace_requests r JOIN teams t ON t.id = r.team_id
+     WHERE t.slug = 'insights' AND r.kind = 'NEW' AND r.status = 'PROVISIONED'
+       AND r.environments = ARRAY['DEV','TEST','PROD']::"Environment"[]`,
+  );
+
+  await signInAs(page, PEOPLE.adminRequester);
+  await page.goto(`/requests/${requestId}`);
+  await page.getByRole("link", { name: "Workspace set" }).click();
+  await page.waitForURL(/\/workspace-sets\//);
+  const setUrl = page.url();
+  const panel = page.getByRole("region", { name: "Lease and end of life" });
+  await expect(panel).toContainText("no lease");
+  await panel.getByLabel("Why decommission it?").fill("Attribution moved to the shared marketing platform.");
+  await panel.getByRole("button", { name: "Decommission" }).click();
+  await expect(panel.getByText("decommissioning")).toBeVisible();
+  const [change] = await query<{ number: number }>(
+    `SELECT r.number FROM workspace_requests r JOIN workspace_sets s ON s.id = r.workspace_set_id
+     WHERE r.kind = 'DECOMMISSION' AND s.origin_request_id = $1`,
+    [requestId],
+  );
+  const number = `REQ-${String(change.number).padStart(5, "0")}`;
+
+  // With production, the admin and a stakeholder approve (neither asked for it).
+  await signInAs(page, PEOPLE.admin);
+  await approveFromQueue(page, number, "Approve");
+  await expect(page.getByText(/Approved/).first()).toBeVisible();
+  await signInAs(page, PEOPLE.stakeholder);
+  await approveFromQueue(page, number, "Give production approval");
+  await expect(page.getByText(/Approved/).first()).toBeVisible();
+
+  // The run deletes what the plan says; the scheduler's next tick soft-deletes the workspaces.
+  await expect
+    .poll(
+      async () =>
+        (
+          await query<{ status: string }>(
+            `SELECT s.status::text FROM workspace_sets s WHERE s.origin_request_id = $1`,
+            [requestId],
+          )
+        )[0]?.status,
+      { timeout: 180_000, intervals: [2_000] },
+    )
+    .toBe("SOFT_DELETED");
+
+  await signInAs(page, PEOPLE.admin);
+  await page.goto(setUrl);
+  const retired = page.getByRole("region", { name: "Lease and end of life" });
+  await expect(retired.getByText("Soft-deleted until")).toBeVisible();
+  await expectAccessible(page);
+  await retired.getByRole("button", { name: "Recover workspace set" }).click();
+  await expect
+    .poll(
+      async () =>
+        (
+          await query<{ status: string }>(
+            `SELECT r.status::text FROM workspace_requests r JOIN workspace_sets s ON s.id = r.workspace_set_id
+             WHERE s.origin_request_id = $1 AND 'recover' = ANY(r.change_kinds)`,
+            [requestId],
+          )
+        )[0]?.status,
+      { timeout: 120_000, intervals: [2_000] },
+    )
+    .toBe("PROVISIONED");
+  const [set] = await query<{ status: string }>(
+    `SELECT status::text FROM workspace_sets WHERE origin_request_id = $1`,
+    [requestId],
+  );
+  expect(set.status).toBe("ACTIVE");
 });
