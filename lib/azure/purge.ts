@@ -132,21 +132,3 @@ export async function purgeEnvironment(
   out.purged.push(`/subscriptions/${target.subscriptionId}/resourceGroups/${target.resourceGroup}`);
   return out;
 }
-
-/** Key vault names held by soft-deleted vaults in a subscription, with when each is purged by Azure. */
-export async function listDeletedVaultNames(
-  factory: ClientFactory,
-  subscriptionId: string,
-): Promise<{ name: string; location: string; scheduledPurgeDate: Date | null; purgeProtection: boolean }[]> {
-  const out: { name: string; location: string; scheduledPurgeDate: Date | null; purgeProtection: boolean }[] = [];
-  for await (const v of factory.forSubscription(subscriptionId).keyVault.vaults.listDeleted()) {
-    const p = v.properties ?? {};
-    out.push({
-      name: v.name ?? "",
-      location: p.location ?? "",
-      scheduledPurgeDate: p.scheduledPurgeDate ? new Date(p.scheduledPurgeDate) : null,
-      purgeProtection: p.purgeProtectionEnabled === true,
-    });
-  }
-  return out;
-}
