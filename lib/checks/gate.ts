@@ -11,6 +11,7 @@ import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/generated/prisma/client";
 import { toCheckReport, type CheckAcknowledgement, type CheckReport } from "./report";
+import { checksClientFactory } from "./azure";
 import { runChecks } from "./run";
 
 export const ACKNOWLEDGE_FIELD = "acknowledgeWarnings";
@@ -52,9 +53,12 @@ export async function checksForApproval(
   acknowledged: boolean,
   correlationId: string,
 ): Promise<CheckReport | null> {
+  // No Azure here, no checks: decided without touching the database (approvals race on this path).
+  const factory = await checksClientFactory();
+  if (!factory) return null;
   const report =
     (await latestChecksFor(requestId, planHash)) ??
-    (await runChecks(requestId, { trigger: "approval", correlationId }));
+    (await runChecks(requestId, { trigger: "approval", correlationId, factory }));
   const refusal = checksRefusal(report && report.planHash === planHash ? report : null, acknowledged);
   if (refusal) throw new AppError("CONFLICT", refusal.message, refusal.fieldErrors);
   return report && report.planHash === planHash ? report : null;
