@@ -93,8 +93,12 @@ describe("[PROVISIONING] SIGKILL at the windows where a crash could change a dec
       const req = await createApprovedRequestRow({ scope: "kwevent", environments: ["dev"] });
       sim.setFaults({ seed: 777013, rules: [quotaFault(req)] });
       await enqueueRun(req);
-      // The run has started (its start event is written with its step rows); the next audit write is the failure's.
-      await until("the run started", async () => stepRow(req, "workspace"));
+      // The run has passed its apply-time checks (lib/checks/apply.ts, recorded with an audit event) and writes to
+      // Azure; the next audit write is the failure's.
+      await until("the run writes to Azure", async () => {
+        const status = (await stepRow(req, "workspace"))?.status;
+        return status !== undefined && status !== "PENDING";
+      });
       // Hold every audit insert back (a superuser may lock the append-only table), so that the failure's transaction
       // stops after writing the step's status.
       const blocker = new pg.Client({ connectionString: process.env.SUPERUSER_DATABASE_URL });
@@ -103,13 +107,14 @@ describe("[PROVISIONING] SIGKILL at the windows where a crash could change a dec
         await blocker.query("BEGIN");
         await blocker.query("LOCK TABLE audit_events IN EXCLUSIVE MODE");
         await until(
+          // An insert: the audit sequencer's sealing UPDATE waits on the same lock, and is not the step's event.
           "the step's failure waiting on its audit event",
           async () => {
             // pg_stat_activity is a snapshot per transaction unless cleared.
             await blocker.query("SELECT pg_stat_clear_snapshot()");
             const { rows } = await blocker.query<{ n: number }>(
               `SELECT count(*)::int AS n FROM pg_stat_activity
-                WHERE wait_event_type = 'Lock' AND query ILIKE '%audit_events%' AND pid <> pg_backend_pid()`,
+                WHERE wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO%audit_events%' AND pid <> pg_backend_pid()`,
             );
             return rows[0].n > 0;
           },
