@@ -20,9 +20,9 @@ import type { PlanEnvironment, StepKind } from "@/lib/plan/types";
 import { loadPlanSettings } from "@/lib/requests/plan-context";
 import { parseWith, type FieldErrors } from "@/lib/validation/field-errors";
 import { mayChangeSet } from "./access";
-import { applyChangeInput, planInputOf, type ResolveMember, type SetDocument } from "./document";
-import { changesSince, StaleVersionError } from "./mutations";
-import { changeRequestSchema, type ChangeDocumentInput } from "./schemas";
+import { applyChangeInput, planInputOf, type SetDocument } from "./document";
+import { changesSince, memberResolver, StaleVersionError } from "./mutations";
+import { changeRequestSchema } from "./schemas";
 
 export type ChangePreviewStep = {
   id: string;
@@ -47,26 +47,6 @@ export type ChangePreview =
       approval: ChangeApproval;
     }
   | { ok: false; message: string; fieldErrors: FieldErrors };
-
-/** People by e-mail from the directory, as a change's new members (the rule createChangeRequest applies). */
-async function resolveMembers(input: ChangeDocumentInput): Promise<ResolveMember> {
-  const emails = [...(input.members ?? []), ...(input.addMembers ?? [])].map((m) => m.email.toLowerCase());
-  const users = emails.length
-    ? await db.user.findMany({
-        where: { email: { in: emails, mode: "insensitive" } },
-        select: { id: true, email: true, name: true, entraObjectId: true, disabled: true },
-      })
-    : [];
-  const byEmail = new Map(users.map((u) => [u.email.toLowerCase(), u]));
-  return (email) => {
-    const u = byEmail.get(email.toLowerCase());
-    if (!u) return { error: `Nobody with the e-mail ${email} is known to Atrium; choose a person from the directory.` };
-    if (u.disabled) return { error: `${email} is disabled in Atrium and can't be given access.` };
-    if (!u.entraObjectId)
-      return { error: `${email} has no Entra object id yet; an admin must link the account before access is granted.` };
-    return { userId: u.id, email: u.email.toLowerCase(), displayName: u.name, entraObjectId: u.entraObjectId };
-  };
-}
 
 const invalid = (fieldErrors: FieldErrors, message = "The change can't be made as it is: fix the fields below.") =>
   ({ ok: false, message, fieldErrors }) as const;
@@ -99,7 +79,7 @@ export async function previewChange(
     return invalid(stale.fieldErrors ?? {}, stale.message);
   }
   const { baseVersion: _version, reason: _reason, ...change } = parsed.data;
-  const applied = applyChangeInput(current, change, await resolveMembers(change));
+  const applied = applyChangeInput(current, change, await memberResolver(change, db));
   if (!applied.ok) return invalid(applied.fieldErrors);
   const settings = await loadPlanSettings(db);
   try {

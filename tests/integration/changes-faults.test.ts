@@ -2,30 +2,15 @@
 // resets, operations ending Failed, PrincipalNotFound) during change runs — adds, removals, a scale change and a
 // visibility change — and every change still converges: the estate equals the desired plan, nothing created twice.
 import { describe, expect, it } from "vitest";
-import type { FaultRule } from "@/lib/azure/simulator/server";
 import { db } from "@/lib/db/client";
 import { loadWorkspaceSet } from "@/lib/changes/sets";
-import { effectivePutsByPath, simulatedEngineForSuite } from "./provisioning-support";
+import { effectivePutsByPath, simulatedEngineForSuite, FAULT_MIX_20_PERCENT } from "./provisioning-support";
 import { applyChange, expectEstateMatchesDesired, person, provisionSet } from "./changes-support";
 
-const ARM = "^/subscriptions/";
-const RULES: FaultRule[] = [
-  { kind: "throttle", rate: 0.045, retryAfterSeconds: 1, pathPattern: ARM },
-  { kind: "throttle-no-retry-after", rate: 0.045, pathPattern: ARM },
-  { kind: "internal-error", rate: 0.045, pathPattern: ARM },
-  { kind: "service-unavailable", rate: 0.045, pathPattern: ARM },
-  { kind: "connection-reset", rate: 0.045, pathPattern: ARM },
-  {
-    kind: "lro-failed",
-    method: "PUT",
-    rate: 0.2,
-    errorCode: "InternalServerError",
-    errorMessage: "The operation failed (injected fault).",
-  },
-  { kind: "principal-not-found", rate: 0.2 },
-];
-
-const engine = simulatedEngineForSuite({ jobs: 2, simulator: { faults: { seed: 20261203, rules: RULES } } });
+const engine = simulatedEngineForSuite({
+  jobs: 2,
+  simulator: { faults: { seed: 20261203, rules: FAULT_MIX_20_PERCENT } },
+});
 const AMARA = "amara.okafor@contoso.com";
 
 describe("[CHANGES] injected faults", () => {

@@ -2,7 +2,6 @@
 // long-running operations ending Failed, PrincipalNotFound — and every request is still provisioned, with no resource
 // created twice (from the simulator's request log) and an estate that equals the plans.
 import { describe, expect, it } from "vitest";
-import type { FaultRule } from "@/lib/azure/simulator/server";
 import { db } from "@/lib/db/client";
 import { createApprovedRequest, type CreatedRequest } from "@/tests/support/provisioning-fixtures";
 import {
@@ -11,30 +10,15 @@ import {
   planResourceIds,
   simulatedEngineForSuite,
   waitForRuns,
+  FAULT_MIX_20_PERCENT,
 } from "./provisioning-support";
-
-const ARM = "^/subscriptions/";
-// Five transport faults at 4.5 % each ≈ 20 % of all ARM requests, plus 20 % of operations ending Failed and 20 % of
-// role assignments answering PrincipalNotFound.
-const RULES: FaultRule[] = [
-  { kind: "throttle", rate: 0.045, retryAfterSeconds: 1, pathPattern: ARM },
-  { kind: "throttle-no-retry-after", rate: 0.045, pathPattern: ARM },
-  { kind: "internal-error", rate: 0.045, pathPattern: ARM },
-  { kind: "service-unavailable", rate: 0.045, pathPattern: ARM },
-  { kind: "connection-reset", rate: 0.045, pathPattern: ARM },
-  {
-    kind: "lro-failed",
-    method: "PUT",
-    rate: 0.2,
-    errorCode: "InternalServerError",
-    errorMessage: "The operation failed (injected fault).",
-  },
-  { kind: "principal-not-found", rate: 0.2 },
-];
 
 const created: CreatedRequest[] = [];
 
-const engine = simulatedEngineForSuite({ jobs: 4, simulator: { faults: { seed: 20261123, rules: RULES } } });
+const engine = simulatedEngineForSuite({
+  jobs: 4,
+  simulator: { faults: { seed: 20261123, rules: FAULT_MIX_20_PERCENT } },
+});
 
 describe("[PROVISIONING] injected faults", () => {
   it("provisions every request despite 20 % faults, creating nothing twice", { timeout: 120_000 }, async () => {

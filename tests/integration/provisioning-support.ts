@@ -6,6 +6,7 @@ import {
   startArmSimulator,
   type ArmSimulator,
   type ArmSimulatorOptions,
+  type FaultRule,
   type LoggedRequest,
 } from "@/lib/azure/simulator/server";
 import { createClientFactory, type ClientFactory } from "@/lib/azure/clients";
@@ -159,3 +160,22 @@ export function simulatedEngineForSuite(
     },
   };
 }
+
+const ARM_PATHS = "^/subscriptions/";
+// Five transport faults at 4.5 % each ≈ 20 % of all ARM requests, plus 20 % of operations ending Failed and 20 % of
+// role assignments answering PrincipalNotFound.
+export const FAULT_MIX_20_PERCENT: FaultRule[] = [
+  { kind: "throttle", rate: 0.045, retryAfterSeconds: 1, pathPattern: ARM_PATHS },
+  { kind: "throttle-no-retry-after", rate: 0.045, pathPattern: ARM_PATHS },
+  { kind: "internal-error", rate: 0.045, pathPattern: ARM_PATHS },
+  { kind: "service-unavailable", rate: 0.045, pathPattern: ARM_PATHS },
+  { kind: "connection-reset", rate: 0.045, pathPattern: ARM_PATHS },
+  {
+    kind: "lro-failed",
+    method: "PUT",
+    rate: 0.2,
+    errorCode: "InternalServerError",
+    errorMessage: "The operation failed (injected fault).",
+  },
+  { kind: "principal-not-found", rate: 0.2 },
+];
