@@ -8,8 +8,7 @@ import "server-only";
 import { PgBoss } from "pg-boss";
 import type { ClientFactory } from "@/lib/azure/clients";
 import type { ReadGate } from "@/lib/azure/drift-reads";
-import { databaseUrl } from "@/lib/env";
-import { BOSS_SCHEMA } from "@/lib/jobs/queue";
+import { startMinuteClock } from "@/lib/jobs/queue";
 import { databaseReadPacer } from "./pacer";
 import { DRIFT_SCAN_QUEUE, DRIFT_TICK_QUEUE, ensureDriftQueues, type DriftScanJob } from "./queue";
 import { runDriftScan } from "./scan";
@@ -46,19 +45,7 @@ export async function registerDriftWorker(boss: PgBoss, options: DriftWorkerOpti
     if (n > 0) log(`${n} scan${n === 1 ? "" : "s"} planned`);
   });
   let clock: PgBoss | undefined;
-  if (options.schedule !== false) {
-    clock = new PgBoss({
-      connectionString: databaseUrl(),
-      schema: BOSS_SCHEMA,
-      schedule: true,
-      supervise: false,
-      max: 2,
-    });
-    clock.on("error", (e) => log(`clock: ${e instanceof Error ? e.message : String(e)}`));
-    await clock.start();
-    await ensureDriftQueues(clock);
-    await clock.schedule(DRIFT_TICK_QUEUE, "* * * * *");
-  }
+  if (options.schedule !== false) clock = await startMinuteClock(DRIFT_TICK_QUEUE, ensureDriftQueues, log);
   log(`listening on ${DRIFT_SCAN_QUEUE} and ${DRIFT_TICK_QUEUE}`);
   return {
     async stop() {

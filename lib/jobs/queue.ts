@@ -89,3 +89,26 @@ export async function stopProducer() {
   globalForBoss.atriumBoss = undefined;
   if (boss) await (await boss).stop({ graceful: false, close: true });
 }
+
+/**
+ * A pg-boss instance whose only work is its cron: `queue` gets a job every minute. pg-boss keeps the schedule in the
+ * database and sends each minute's job once however many processes run a clock, so every worker may run one.
+ */
+export async function startMinuteClock(
+  queue: string,
+  ensure: (boss: PgBoss) => Promise<void>,
+  log: (message: string) => void,
+): Promise<PgBoss> {
+  const clock = new PgBoss({
+    connectionString: databaseUrl(),
+    schema: BOSS_SCHEMA,
+    schedule: true,
+    supervise: false,
+    max: 2,
+  });
+  clock.on("error", (e) => log(`clock: ${e instanceof Error ? e.message : String(e)}`));
+  await clock.start();
+  await ensure(clock);
+  await clock.schedule(queue, "* * * * *");
+  return clock;
+}

@@ -11,8 +11,7 @@ import type { ClientFactory } from "@/lib/azure/clients";
 import { restoreClusterScale } from "@/lib/azure/compute-power";
 import { desiredPlan } from "@/lib/changes/sets";
 import { db } from "@/lib/db/client";
-import { databaseUrl } from "@/lib/env";
-import { BOSS_SCHEMA } from "@/lib/jobs/queue";
+import { startMinuteClock } from "@/lib/jobs/queue";
 import { sweepLeases, type SweepOutcome } from "./sweep";
 
 export const LEASE_TICK_QUEUE = "lease-tick";
@@ -107,19 +106,7 @@ export async function registerLeaseWorker(
       );
   });
   let clock: PgBoss | undefined;
-  if (options.schedule !== false) {
-    clock = new PgBoss({
-      connectionString: databaseUrl(),
-      schema: BOSS_SCHEMA,
-      schedule: true,
-      supervise: false,
-      max: 2,
-    });
-    clock.on("error", (e) => log(`clock: ${e instanceof Error ? e.message : String(e)}`));
-    await clock.start();
-    await ensureLeaseQueues(clock);
-    await clock.schedule(LEASE_TICK_QUEUE, "* * * * *");
-  }
+  if (options.schedule !== false) clock = await startMinuteClock(LEASE_TICK_QUEUE, ensureLeaseQueues, log);
   log(`listening on ${LEASE_TICK_QUEUE}`);
   return {
     async stop() {
