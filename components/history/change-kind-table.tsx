@@ -1,6 +1,7 @@
 import { Table, Td, Th } from "@/components/ui/table";
+import { PercentileCells } from "@/components/history/percentile-cells";
 import { changeKindLabel } from "@/lib/changes/labels";
-import { formatHours, formatPercent } from "@/lib/history/format";
+import { formatPercent } from "@/lib/history/format";
 import type { ChangeKindLeadTime } from "@/lib/history/change-metrics";
 
 /** Lead times per change kind (lib/history/change-metrics.ts): new sets first, then the most frequent changes. */
@@ -27,15 +28,13 @@ export function ChangeKindLeadTimes({ rows }: { rows: ChangeKindLeadTime[] }) {
             <Td className="text-right tabular-nums">{r.submitted}</Td>
             <Td className="text-right tabular-nums">{r.applied}</Td>
             <Td className="text-right tabular-nums">{formatPercent(r.failed, r.submitted)}</Td>
-            <Td className="text-right tabular-nums">
-              {formatHours(r.approveP50)} / {formatHours(r.approveP95)}
-            </Td>
-            <Td className="text-right tabular-nums">
-              {formatHours(r.applyP50)} / {formatHours(r.applyP95)}
-            </Td>
-            <Td className="text-right tabular-nums">
-              {formatHours(r.endToEndP50)} / {formatHours(r.endToEndP95)}
-            </Td>
+            <PercentileCells
+              pairs={[
+                [r.approveP50, r.approveP95],
+                [r.applyP50, r.applyP95],
+                [r.endToEndP50, r.endToEndP95],
+              ]}
+            />
           </tr>
         ))}
       </tbody>

@@ -2,6 +2,7 @@ import { Suspense } from "react";
 import Link from "next/link";
 import { EmptyState, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
+import { PercentileCells } from "@/components/history/percentile-cells";
 import { BarChart } from "@/components/history/bar-chart";
 import { HistoryFiltersForm } from "@/components/history/history-filters";
 import { ChangeKindLeadTimes } from "@/components/history/change-kind-table";
@@ -51,15 +52,13 @@ function LeadTimeTable({ rows, caption, firstColumn }: { rows: LeadTimeRow[]; ca
             <Td className="text-right tabular-nums">{formatPercent(r.approved, r.approved + r.rejected)}</Td>
             <Td className="text-right tabular-nums">{formatPercent(r.rejected, r.approved + r.rejected)}</Td>
             <Td className="text-right tabular-nums">{formatPercent(r.failed, r.submitted)}</Td>
-            <Td className="text-right tabular-nums">
-              {formatHours(r.approveP50)} / {formatHours(r.approveP95)}
-            </Td>
-            <Td className="text-right tabular-nums">
-              {formatHours(r.provisionP50)} / {formatHours(r.provisionP95)}
-            </Td>
-            <Td className="text-right tabular-nums">
-              {formatHours(r.endToEndP50)} / {formatHours(r.endToEndP95)}
-            </Td>
+            <PercentileCells
+              pairs={[
+                [r.approveP50, r.approveP95],
+                [r.provisionP50, r.provisionP95],
+                [r.endToEndP50, r.endToEndP95],
+              ]}
+            />
           </tr>
         ))}
       </tbody>
