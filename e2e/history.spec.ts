@@ -27,7 +27,7 @@ test.beforeAll(async () => {
   }
 });
 
-test("[HISTORY]: a stakeholder filters to one team and environment, opens a timeline and exports matching CSV", async ({
+test("[HISTORY]: a stakeholder filters to one team, environment and kind, opens a timeline and exports matching CSV", async ({
   page,
 }) => {
   await signInAs(page, PEOPLE.stakeholder);
@@ -37,9 +37,12 @@ test("[HISTORY]: a stakeholder filters to one team and environment, opens a time
 
   await page.getByLabel("Team").selectOption({ label: "Fraud Analytics" });
   await page.getByLabel("Environment").selectOption({ label: "prod" });
+  // New workspace sets only: other journeys running at the same time add changes to the fraud team's sets.
+  await page.getByLabel("Kind").selectOption({ label: "New workspace sets" });
   await page.getByRole("button", { name: "Apply filters" }).click();
   await expect(page).toHaveURL(/[?&]team=fraud/);
   await expect(page).toHaveURL(/[?&]env=PROD/);
+  await expect(page).toHaveURL(/[?&]kind=new/);
 
   const table = page.getByRole("table", { name: "Workspace requests" });
   const rows = table.locator("tbody tr");
@@ -68,7 +71,7 @@ test("[HISTORY]: a stakeholder filters to one team and environment, opens a time
   const [header, ...csvRows] = parseCsv(readFileSync((await download.path())!, "utf8"));
   const expected = await query<{ n: string }>(
     `SELECT count(*) AS n FROM workspace_requests r JOIN teams t ON t.id = r.team_id
-     WHERE r.submitted_at IS NOT NULL AND t.slug = 'fraud' AND 'PROD' = ANY(r.environments::text[])`,
+     WHERE r.submitted_at IS NOT NULL AND t.slug = 'fraud' AND 'PROD' = ANY(r.environments::text[]) AND r.kind = 'NEW'`,
   );
   expect(csvRows.length).toBe(Number(expected[0].n));
   for (const row of csvRows) {

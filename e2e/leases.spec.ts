@@ -3,12 +3,13 @@ import { expectAccessible, PEOPLE, query, signInAs } from "./support/helpers";
 
 // Leases (issue 15): the owner of a provisioned dev + test workspace set sees its lease and extends it within the
 // maximum; an admin asks to decommission the set (a change request for a second admin). The demo history's fraud
-// team set (dev + test, requested by Amara) is the set.
+// team set (dev + test, requested by Amara) is the set. Rows without a plan are the scale history another journey
+// seeds into the same database (npm run seed:scale), not sets Atrium provisioned.
 
 async function fraudSetRequestId(): Promise<string> {
   const rows = await query<{ id: string }>(
     `SELECT r.id FROM workspace_requests r JOIN teams t ON t.id = r.team_id
-     WHERE t.slug = 'fraud' AND r.status = 'PROVISIONED' AND r.kind = 'NEW' AND r.requester_id = 'usr-amara'
+     WHERE t.slug = 'fraud' AND r.status = 'PROVISIONED' AND r.kind = 'NEW' AND r.plan IS NOT NULL AND r.requester_id = 'usr-amara'
        AND r.environments = ARRAY['DEV','TEST']::"Environment"[]
      ORDER BY r.created_at LIMIT 1`,
   );
@@ -79,7 +80,7 @@ test("[LEASES]: an admin decommissions a set with production (admin + stakeholde
         (
           await query<{ id: string }>(
             `SELECT r.id FROM workspace_requests r JOIN teams t ON t.id = r.team_id
-             WHERE t.slug = 'insights' AND r.kind = 'NEW' AND r.status = 'PROVISIONED'
+             WHERE t.slug = 'insights' AND r.kind = 'NEW' AND r.plan IS NOT NULL AND r.status = 'PROVISIONED'
                AND r.environments = ARRAY['DEV','TEST','PROD']::"Environment"[]`,
           )
         )[0]?.id ?? null,
@@ -88,7 +89,7 @@ test("[LEASES]: an admin decommissions a set with production (admin + stakeholde
     .not.toBeNull();
   const [{ id: requestId }] = await query<{ id: string }>(
     `SELECT r.id FROM workspace_requests r JOIN teams t ON t.id = r.team_id
-     WHERE t.slug = 'insights' AND r.kind = 'NEW' AND r.status = 'PROVISIONED'
+     WHERE t.slug = 'insights' AND r.kind = 'NEW' AND r.plan IS NOT NULL AND r.status = 'PROVISIONED'
        AND r.environments = ARRAY['DEV','TEST','PROD']::"Environment"[]`,
   );
 
