@@ -76,7 +76,9 @@ export function TimelineList({ entries, label = "Timeline" }: { entries: Timelin
           {e.detail && (
             <details className="mt-1 text-xs">
               <summary className="cursor-pointer text-slate-700 hover:text-slate-900">Details</summary>
-              <pre className="mt-1 max-h-64 overflow-auto rounded bg-slate-50 p-2 text-slate-800">{e.detail}</pre>
+              <pre tabIndex={0} className="mt-1 max-h-64 overflow-auto rounded bg-slate-50 p-2 text-slate-800">
+                {e.detail}
+              </pre>
             </details>
           )}
         </li>

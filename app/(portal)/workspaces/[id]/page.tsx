@@ -106,7 +106,11 @@ export default guardedPage(
                   Attempt {ws.lastVerification.attempt}, {ws.lastVerification.status.toLowerCase()},{" "}
                   {formatDateTime(ws.lastVerification.at)}
                 </p>
-                <pre className="mt-2 max-h-80 overflow-auto rounded bg-slate-50 p-3 text-xs text-slate-800">
+                {/* Long read-backs scroll; the focusable block lets keyboard users scroll it (axe scrollable-region-focusable). */}
+                <pre
+                  tabIndex={0}
+                  className="mt-2 max-h-80 overflow-auto rounded bg-slate-50 p-3 text-xs text-slate-800"
+                >
                   {JSON.stringify(ws.lastVerification.value, null, 2)}
                 </pre>
               </>
