@@ -6,7 +6,7 @@
 // audit trail — with set-based inserts (unnest of arrays), never row by row.
 //
 // Audit events are appended in time order through a min-heap (a request's events span days, so events of
-// consecutive requests interleave) and written in batches. Each batch takes the audit chain's advisory lock,
+// consecutive requests interleave) and written in batches. Each batch takes the audit sequencer's advisory lock,
 // reads the chain's last hash, reserves its ids from the sequence and inserts its rows in chain order, so the
 // chain stays valid (`npm run audit:verify`) even while the portal writes events at the same time.
 // Infrastructure for scripts and tests; not imported by the web app.
@@ -16,7 +16,7 @@ import { auditEventHash, auditEventMac, GENESIS_HASH } from "@/lib/audit/hash";
 import { auditKey } from "@/lib/audit/key";
 import { createPrng } from "@/lib/azure/simulator/prng";
 
-// The same lock as lib/audit/record-event.ts (not imported from there: that module is server-only and the Playwright
+// The same lock as lib/audit/sequencer.ts (not imported from there: that module is server-only and the Playwright
 // journeys import this file).
 const AUDIT_CHAIN_LOCK = 0x41_75_64_69; // the sequencer's lock (lib/audit/sequencer.ts): the seed seals as it writes
 const HOUR = 3_600_000;
