@@ -18,6 +18,8 @@ export interface ArmResponseIds {
 export interface ArmCallContext {
   /** Sent as x-ms-correlation-request-id on every request of the call (ARM echoes it). */
   correlationId?: string;
+  /** Whose request this is for the ARM token buckets' fair queuing (lib/azure/throttle.ts): a run's id. */
+  flow?: string;
   /** Deep-merged into the JSON body of the call's PUT (fields the SDK's models drop). */
   mlBodyPatch?: Record<string, unknown>;
   onResponse?: (ids: ArmResponseIds) => void;

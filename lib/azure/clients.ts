@@ -132,7 +132,7 @@ function throttlePolicy(throttle: ArmThrottle, timeouts: RequestTimeouts): Pipel
       const sub = subscriptionOfUrl(request.url);
       const cls = operationClassOf(request.method);
       for (let throttled = 0; ; throttled++) {
-        await throttle.take(sub, cls, request.abortSignal);
+        await throttle.take(sub, cls, request.abortSignal, currentArmCallContext()?.flow);
         const response = await next(request);
         if (response.status !== 429) return response;
         const ms = retryAfterMs((n) => response.headers.get(n));

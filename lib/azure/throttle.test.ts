@@ -62,3 +62,41 @@ describe("[THROTTLE] client-side ARM token buckets", () => {
     await expect(t.take("sub", "reads", stop.signal)).rejects.toMatchObject({ name: "AbortError" });
   });
 });
+
+describe("[THROTTLE] fair queuing between runs", () => {
+  it("serves a run that has just started before the backlog of a busy run, and keeps each run's order", async () => {
+    let now = 0;
+    const t = new ArmThrottle({ ...ARM_LIMITS, writes: { capacity: 1, refillPerSecond: 1000 } }, () => now);
+    await t.take("sub", "writes", undefined, "busy");
+    const order: string[] = [];
+    const busy = [1, 2, 3, 4, 5].map((i) =>
+      t.take("sub", "writes", undefined, "busy").then(() => order.push(`busy${i}`)),
+    );
+    const fresh = [1, 2].map((i) => t.take("sub", "writes", undefined, "fresh").then(() => order.push(`fresh${i}`)));
+    for (let ms = 1; ms <= 7; ms++) {
+      now = ms;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await Promise.all([...busy, ...fresh]);
+    // The newcomer waits for one request of the backlog, not five; then the runs alternate, each in its own order.
+    expect(order).toEqual(["busy1", "fresh1", "busy2", "fresh2", "busy3", "busy4", "busy5"]);
+  });
+
+  it("gives fifty runs that start at once their first request before any run's second", async () => {
+    let now = 0;
+    const t = new ArmThrottle({ ...ARM_LIMITS, reads: { capacity: 1, refillPerSecond: 1000 } }, () => now);
+    await t.take("sub", "reads", undefined, "earlier"); // the bucket is empty when the fifty arrive
+    const order: string[] = [];
+    const all = [];
+    for (let run = 0; run < 50; run++)
+      for (let k = 0; k < 3; k++)
+        all.push(t.take("sub", "reads", undefined, `run${run}`).then(() => order.push(`${run}:${k}`)));
+    for (let ms = 1; ms <= 200 && order.length < 150; ms++) {
+      now = ms;
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.all(all);
+    expect(order.slice(0, 50).every((g) => g.endsWith(":0"))).toBe(true);
+    expect(new Set(order.slice(0, 50).map((g) => g.split(":")[0])).size).toBe(50);
+  });
+});

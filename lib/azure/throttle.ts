@@ -3,6 +3,12 @@
  * 200 burst / 10 per s, reads 250 / 25 per s, deletes 200 / 10 per s). Every ARM request the provisioner sends takes
  * a token first, so a burst of approvals queues in-process instead of collecting 429s; a 429 with Retry-After pauses
  * the subscription's bucket for that long (the server told us when it has tokens again).
+ *
+ * Waiters are served fairly between flows (a flow is one provisioning run, or one check run), not first come first
+ * served: start-time fair queuing gives each request a tag one past the later of its flow's last tag and the tag last
+ * granted, and the smallest tag goes next. A run that has just started is therefore served before the hundredth write
+ * of a run that has been busy for a minute: fifty approvals at once all get their first ARM request out within the
+ * burst, and a small request is never starved behind a large one. Requests of one flow keep their order.
  */
 export type OperationClass = "reads" | "writes" | "deletes";
 
@@ -19,12 +25,24 @@ export const ARM_LIMITS: ThrottleConfig = {
   reads: { capacity: 250, refillPerSecond: 25 },
 };
 
+interface Waiter {
+  /** Virtual start tag (start-time fair queuing); ties go to the earlier arrival. */
+  tag: number;
+  arrival: number;
+  grant: () => void;
+}
+
 interface Bucket {
   tokens: number;
   last: number;
   pausedUntil: number;
-  /** FIFO of waiters so a busy subscription serves requests in arrival order. */
-  queue: Array<() => void>;
+  /** Waiters ordered by (tag, arrival). */
+  queue: Waiter[];
+  /** The tag of the waiter granted last: a flow that was idle starts here. */
+  virtualTime: number;
+  /** Each busy flow's last tag (cleared when the queue empties: every flow is then idle). */
+  flowTags: Map<string, number>;
+  arrivals: number;
   timer: NodeJS.Timeout | null;
   /** Since when requests have been waiting for tokens (null: not saturated). */
   saturatedSince: number | null;
@@ -68,6 +86,9 @@ export class ArmThrottle {
         last: this.now(),
         pausedUntil: 0,
         queue: [],
+        virtualTime: 0,
+        flowTags: new Map(),
+        arrivals: 0,
         timer: null,
         saturatedSince: null,
       };
@@ -92,8 +113,11 @@ export class ArmThrottle {
       b.tokens -= 1;
       this.granted[cls] += 1;
       if (b.saturatedSince !== null) this.saturation[cls].grantedWhileSaturated += 1;
-      b.queue.shift()!();
+      const next = b.queue.shift()!;
+      b.virtualTime = next.tag;
+      next.grant();
     }
+    if (b.queue.length === 0) b.flowTags.clear();
     if (b.queue.length > 0 && b.saturatedSince === null) b.saturatedSince = now;
     if (b.queue.length === 0 && b.saturatedSince !== null) {
       this.saturation[cls].saturatedMs += now - b.saturatedSince;
@@ -107,23 +131,29 @@ export class ArmThrottle {
     }
   }
 
-  /** Resolves when a token for this subscription and operation class is available; rejects when `signal` aborts. */
-  take(subscriptionId: string, cls: OperationClass, signal?: AbortSignalLike): Promise<void> {
+  /**
+   * Resolves when a token for this subscription and operation class is available; rejects when `signal` aborts.
+   * `flow` names whose request this is (a run id); requests without one are each a flow of their own.
+   */
+  take(subscriptionId: string, cls: OperationClass, signal?: AbortSignalLike, flow?: string): Promise<void> {
     const key = `${subscriptionId.toLowerCase()}|${cls}`;
     const b = this.bucket(key, cls);
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(abortError());
+      const tag = Math.max(b.virtualTime, flow === undefined ? 0 : (b.flowTags.get(flow) ?? 0)) + 1;
+      if (flow !== undefined) b.flowTags.set(flow, tag);
+      const waiter: Waiter = { tag, arrival: b.arrivals++, grant: () => {} };
       const onAbort = () => {
-        const i = b.queue.indexOf(grant);
+        const i = b.queue.indexOf(waiter);
         if (i >= 0) b.queue.splice(i, 1);
         reject(abortError());
       };
-      const grant = () => {
+      waiter.grant = () => {
         signal?.removeEventListener("abort", onAbort);
         resolve();
       };
       signal?.addEventListener("abort", onAbort, { once: true });
-      b.queue.push(grant);
+      b.queue.splice(insertionIndex(b.queue, waiter), 0, waiter);
       if (!b.timer) this.drain(key, cls);
     });
   }
@@ -136,6 +166,18 @@ export class ArmThrottle {
     this.refill(b, cls);
     b.tokens = Math.min(b.tokens, 0);
   }
+}
+
+/** Where `waiter` goes in a queue ordered by (tag, arrival): after every waiter with a tag ≤ its own. */
+function insertionIndex(queue: Waiter[], waiter: Waiter): number {
+  let lo = 0;
+  let hi = queue.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (queue[mid].tag <= waiter.tag) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The part of an AbortSignal this module uses (the SDK pipeline hands over an AbortSignalLike). */

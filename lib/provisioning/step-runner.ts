@@ -78,7 +78,7 @@ export async function executeWithRetries(
     options.onStepStart?.(step.id);
     let result: StepResult;
     try {
-      result = await runAttempt(step, options, correlationId, ids, {
+      result = await runAttempt(step, options, { correlationId, runId }, ids, {
         lroState,
         previousAttempts: attempts - 1,
         saveLroState: async (s) => {
@@ -144,7 +144,7 @@ export async function executeWithRetries(
 async function runAttempt(
   step: PlanStep,
   options: StepRunOptions,
-  correlationId: string,
+  { correlationId, runId }: { correlationId: string; runId: string },
   ids: ArmIds,
   lro: { lroState: string | null; previousAttempts: number; saveLroState: (s: string) => Promise<void> },
 ): Promise<StepResult> {
@@ -164,7 +164,7 @@ async function runAttempt(
       ids.write = ids.write || isWrite;
     }
   };
-  const work = withArmCallContext({ correlationId, onResponse }, () =>
+  const work = withArmCallContext({ correlationId, flow: runId, onResponse }, () =>
     serialisedIfShared(step, () =>
       // A change plan's step carries its op (create, update, delete); a creation plan's steps are creates.
       executeExecutableStep(step, {
