@@ -4,10 +4,13 @@ import "server-only";
  * since the approval): on a run of a request none of whose steps has started yet, the checks run again (recorded with
  * trigger "apply"), and a failed check fails the run before anything is created, with what failed and what to do.
  * Resumed and retried runs that already wrote skip it: their own computes would count twice.
+ *
+ * The checks' Azure reads go out as soon as the run is picked up, beside the transaction that starts it, so a burst of
+ * approvals reaches ARM within milliseconds; they are recorded only once the run has started.
  */
 import type { ClientFactory } from "@/lib/azure/clients";
-import { db } from "@/lib/db/client";
-import { runChecks } from "./run";
+import { startChecks } from "./run";
+import type { CheckReport } from "./report";
 
 export interface PreflightFailure {
   failedStepKey: null;
@@ -15,17 +18,23 @@ export interface PreflightFailure {
   errorMessage: string;
 }
 
-export async function checksBeforeFirstWrite(
-  requestId: string,
+/** Checks under way for a run; `outcome()` records them and says whether the run may write. */
+export interface Preflight {
+  outcome(): Promise<PreflightFailure | null>;
+}
+
+export function startChecksBeforeFirstWrite(
+  request: { id: string; region: string | null; plan: unknown; planHash: string | null },
   factory: ClientFactory,
-  correlationId: string,
-): Promise<PreflightFailure | null> {
-  const started = await db.provisioningStep.count({
-    where: { requestId, status: { in: ["RUNNING", "SUCCEEDED"] } },
-  });
-  if (started > 0) return null;
-  const report = await runChecks(requestId, { trigger: "apply", factory, correlationId });
-  const failed = report?.results.filter((r) => r.status === "fail") ?? [];
+  runId: string,
+  alreadyWrote: boolean,
+): Preflight {
+  const checks = alreadyWrote ? null : startChecks(request, factory, { trigger: "apply", correlationId: runId });
+  return { outcome: async () => (checks ? preflightFailure(await checks.record()) : null) };
+}
+
+function preflightFailure(report: CheckReport): PreflightFailure | null {
+  const failed = report.results.filter((r) => r.status === "fail");
   if (failed.length === 0) return null;
   return {
     failedStepKey: null,

@@ -6,6 +6,7 @@ import "server-only";
  * approver may acknowledge it; the engine checks again before it writes), never a silent pass.
  */
 import { recordAuditEvent } from "@/lib/audit/record-event";
+import { withArmCallContext } from "@/lib/azure/call-context";
 import type { ClientFactory } from "@/lib/azure/clients";
 import {
   checkPolicyRestrictions,
@@ -58,7 +59,11 @@ export interface RunChecksOptions {
   correlationId: string;
   /** Defaults to the process's factory (checksClientFactory); the engine passes its own. */
   factory?: ClientFactory | null;
+  /** The request as the caller already read it, to save a query. */
+  request?: CheckedRequest;
 }
+
+type PendingRequest = { number: number; region: string | null; steps: CheckedStep[] };
 
 const stepsOf = (plan: unknown): CheckedStep[] =>
   Array.isArray((plan as { steps?: unknown })?.steps) ? ((plan as { steps: CheckedStep[] }).steps ?? []) : [];
@@ -89,18 +94,25 @@ async function attempt<T>(id: string, what: string, read: () => Promise<T>): Pro
 const failed = (v: unknown): v is CheckResult =>
   typeof v === "object" && v !== null && "status" in v && "kind" in v && "title" in v;
 
-/** Everything the checks evaluate, from the database and from Azure. */
+/**
+ * Everything the checks evaluate, from the database and from Azure. The database's part may still be on its way: the
+ * Azure reads do not wait for it.
+ */
 export async function evaluateChecks(
   factory: ClientFactory,
   request: { id: string; region: string; steps: CheckedStep[] },
-  pendingRequests: { number: number; region: string | null; steps: CheckedStep[] }[],
-  heldWorkspaces: HeldName[],
+  pendingRequests: PendingRequest[] | Promise<PendingRequest[]>,
+  heldWorkspaces: HeldName[] | Promise<HeldName[]>,
 ): Promise<CheckResult[]> {
   const { region, steps } = request;
   const mine = computeNeeds(steps);
-  const pending = pendingRequests
-    .filter((p) => (p.region ?? "").toLowerCase() === region.toLowerCase())
-    .flatMap((p) => computeNeeds(p.steps, `REQ-${String(p.number).padStart(5, "0")} `));
+  const pendingNeeds = Promise.resolve(pendingRequests).then((requests) =>
+    requests
+      .filter((p) => (p.region ?? "").toLowerCase() === region.toLowerCase())
+      .flatMap((p) => computeNeeds(p.steps, `REQ-${String(p.number).padStart(5, "0")} `)),
+  );
+  // Awaited only by the checks that need it (a plan without computes never does): a failed read must not go unhandled.
+  pendingNeeds.catch(() => undefined);
   const subscriptions = [...new Set(steps.map((s) => s.target.subscriptionId).filter(Boolean))];
 
   const quota = subscriptions
@@ -110,6 +122,7 @@ export async function evaluateChecks(
         Promise.all([readVmSizes(factory, sub, region), readUsages(factory, sub, region)]),
       );
       if (failed(facts)) return [facts];
+      const pending = await pendingNeeds;
       return evaluateQuota(
         { subscriptionId: sub, region, vmSizes: facts[0], usages: facts[1] },
         mine.filter((n) => n.subscriptionId === sub),
@@ -165,7 +178,7 @@ export async function evaluateChecks(
     );
     const unavailable = lists.filter(failed);
     const held: HeldName[] = [
-      ...heldWorkspaces,
+      ...(await heldWorkspaces),
       ...lists.flatMap((l) =>
         failed(l)
           ? []
@@ -182,15 +195,20 @@ export async function evaluateChecks(
   })();
 
   const myAssignments = countAssignments(steps);
-  const theirAssignments = new Map<string, number>();
-  for (const p of pendingRequests)
-    for (const [sub, n] of countAssignments(p.steps)) theirAssignments.set(sub, (theirAssignments.get(sub) ?? 0) + n);
+  const theirAssignments = Promise.resolve(pendingRequests).then((requests) => {
+    const counts = new Map<string, number>();
+    for (const p of requests)
+      for (const [sub, n] of countAssignments(p.steps)) counts.set(sub, (counts.get(sub) ?? 0) + n);
+    return counts;
+  });
+  theirAssignments.catch(() => undefined);
   const assignments = [...myAssignments.entries()].map(async ([sub, n]) => {
     const existing = await attempt(`roleAssignments/${sub}`, "the role assignment limit", () =>
       countRoleAssignments(factory, sub),
     );
     if (failed(existing)) return existing;
-    return evaluateRoleAssignments({ subscriptionId: sub, existing, mine: n, pending: theirAssignments.get(sub) ?? 0 });
+    const pending = (await theirAssignments).get(sub) ?? 0;
+    return evaluateRoleAssignments({ subscriptionId: sub, existing, mine: n, pending });
   });
 
   const [q, p, n, a] = await Promise.all([Promise.all(quota), Promise.all(policy), names, Promise.all(assignments)]);
@@ -205,6 +223,20 @@ export async function evaluateChecks(
       environment: null,
     });
   return [...quotaResults, ...p.flat(), ...n, ...a];
+}
+
+/**
+ * Requests in the given statuses (other than this one) with only the plan steps the checks count against the same
+ * limits: computes (vCPU quota) and role assignments. The rest of their plans never leaves the database — at apply
+ * time fifty runs at once would otherwise each read fifty whole plans.
+ */
+async function pendingComputeAndAssignments(requestId: string, statuses: readonly string[]): Promise<PendingRequest[]> {
+  const rows = await db.$queryRaw<{ number: number; region: string | null; steps: CheckedStep[] | null }[]>`
+    SELECT number, region,
+           jsonb_path_query_array(plan, '$.steps[*] ? (@.kind == "computeInstance" || @.kind == "computeCluster" || @.kind == "roleAssignment")') AS steps
+      FROM workspace_requests
+     WHERE id <> ${requestId}::uuid AND status::text = ANY(${statuses}) AND plan IS NOT NULL`;
+  return rows.map((r) => ({ number: r.number, region: r.region, steps: r.steps ?? [] }));
 }
 
 /** Workspaces Atrium deleted whose names Azure still holds (soft delete keeps them 14 days unless purged). */
@@ -222,6 +254,46 @@ async function heldWorkspaceNames(steps: CheckedStep[]): Promise<HeldName[]> {
   return rows.map((r) => ({ kind: "workspace", name: r.name, until: null }));
 }
 
+type CheckedRequest = { id: string; region: string | null; plan: unknown; planHash: string | null };
+
+/** Checks whose Azure reads are under way: `record()` waits for them and records the run. */
+export interface ChecksInFlight {
+  record(): Promise<CheckReport>;
+}
+
+/**
+ * Starts every check of a request already read (plan and hash) without waiting for anything: the Azure reads go out
+ * now, what other requests have spoken for is read from the database meanwhile. Nothing is recorded until `record()`,
+ * so a caller that no longer needs the checks (a run that turned out not to be startable) drops them. Null when the
+ * request has no plan to check.
+ */
+export function startChecks(
+  request: CheckedRequest,
+  factory: ClientFactory,
+  options: Omit<RunChecksOptions, "factory" | "request">,
+): ChecksInFlight | null {
+  const { plan, planHash, region } = request;
+  if (!plan || !planHash || !region) return null;
+  const started = Date.now();
+  const steps = stepsOf(plan);
+  const statuses = options.trigger === "apply" ? [...APPLYING_STATUSES] : [...PENDING_STATUSES];
+  const spokenFor = Promise.all([pendingComputeAndAssignments(request.id, statuses), heldWorkspaceNames(steps)]);
+  spokenFor.catch(() => undefined);
+  // The reads carry the check run's correlation id (the run's id at apply time) to ARM, and share the buckets fairly.
+  const results = withArmCallContext({ correlationId: options.correlationId, flow: options.correlationId }, () =>
+    evaluateChecks(
+      factory,
+      { id: request.id, region, steps },
+      spokenFor.then(([pending]) => pending),
+      spokenFor.then(([, held]) => held),
+    ),
+  );
+  results.catch(() => undefined);
+  return {
+    record: async () => recordChecks(request.id, planHash, await results, Date.now() - started, options),
+  };
+}
+
 /**
  * Runs every check for the request's current plan and records the run. Returns null when this process has no Azure
  * to ask (simulator mode without a simulator: nothing can be provisioned either).
@@ -229,36 +301,29 @@ async function heldWorkspaceNames(steps: CheckedStep[]): Promise<HeldName[]> {
 export async function runChecks(requestId: string, options: RunChecksOptions): Promise<CheckReport | null> {
   const factory = options.factory === undefined ? await checksClientFactory() : options.factory;
   if (!factory) return null;
-  const started = Date.now();
-  const request = await db.workspaceRequest.findUnique({
-    where: { id: requestId },
-    select: { id: true, region: true, plan: true, planHash: true, status: true },
-  });
-  if (!request?.plan || !request.planHash || !request.region) return null;
-  const steps = stepsOf(request.plan);
-  const [pending, heldWorkspaces] = await Promise.all([
-    db.workspaceRequest.findMany({
-      where: {
-        id: { not: requestId },
-        status: { in: options.trigger === "apply" ? [...APPLYING_STATUSES] : [...PENDING_STATUSES] },
-      },
-      select: { number: true, region: true, plan: true },
-    }),
-    heldWorkspaceNames(steps),
-  ]);
-  const results = await evaluateChecks(
-    factory,
-    { id: request.id, region: request.region, steps },
-    pending.map((p) => ({ number: p.number, region: p.region, steps: stepsOf(p.plan) })),
-    heldWorkspaces,
-  );
+  const request =
+    options.request ??
+    (await db.workspaceRequest.findUnique({
+      where: { id: requestId },
+      select: { id: true, region: true, plan: true, planHash: true },
+    }));
+  if (!request) return null;
+  return (await startChecks(request, factory, options)?.record()) ?? null;
+}
+
+async function recordChecks(
+  requestId: string,
+  planHash: string,
+  results: CheckResult[],
+  durationMs: number,
+  options: Pick<RunChecksOptions, "trigger" | "actorId" | "correlationId">,
+): Promise<CheckReport> {
   const status = worstStatus(results);
-  const durationMs = Date.now() - started;
   const row = await db.$transaction(async (tx) => {
     const created = await tx.feasibilityCheck.create({
       data: {
         requestId,
-        planHash: request.planHash!,
+        planHash,
         trigger: options.trigger,
         status,
         results: results as unknown as Prisma.InputJsonValue,
@@ -277,7 +342,7 @@ export async function runChecks(requestId: string, options: RunChecksOptions): P
         checkId: created.id,
         trigger: options.trigger,
         status,
-        planHash: request.planHash,
+        planHash,
         failed: results.filter((r) => r.status === "fail").map((r) => r.id),
         warnings: results.filter((r) => r.status === "warn").map((r) => r.id),
       },

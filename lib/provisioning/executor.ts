@@ -23,7 +23,7 @@ import {
 } from "./run-state";
 import { executeWithRetries, type StepRunOptions } from "./step-runner";
 import { verifyPlan } from "./verify";
-import { checksBeforeFirstWrite } from "@/lib/checks/apply";
+import { startChecksBeforeFirstWrite } from "@/lib/checks/apply";
 import { changeVerificationTargets, executablePlanOf } from "@/lib/changes/engine";
 import { isStoredChangePlan, type StoredChangePlan } from "@/lib/changes/types";
 
@@ -61,26 +61,33 @@ export async function runProvisioning(
   const log = options.log ?? (() => {});
   // Every in-flight SDK call listens on the job's signal; a run has many at once.
   if (options.signal) setMaxListeners(0, options.signal);
-  const run = await db.provisioningRun.findUnique({ where: { id: job.runId } });
+  const [run, request, written] = await Promise.all([
+    db.provisioningRun.findUnique({ where: { id: job.runId } }),
+    db.workspaceRequest.findUnique({
+      where: { id: job.requestId },
+      select: {
+        id: true,
+        number: true,
+        plan: true,
+        planHash: true,
+        requesterId: true,
+        teamId: true,
+        projectId: true,
+        scopeSlug: true,
+        region: true,
+        kind: true,
+      },
+    }),
+    db.provisioningStep.findFirst({
+      where: { requestId: job.requestId, status: { in: ["RUNNING", "SUCCEEDED"] } },
+      select: { stepKey: true },
+    }),
+  ]);
   if (!run || run.requestId !== job.requestId) {
     log(`run ${job.runId} of request ${job.requestId} not found; nothing to do`);
     return "SKIPPED";
   }
   if (run.status === "SUCCEEDED" || run.status === "FAILED" || run.status === "CANCELLED") return "SKIPPED";
-  const request = await db.workspaceRequest.findUnique({
-    where: { id: job.requestId },
-    select: {
-      id: true,
-      number: true,
-      plan: true,
-      requesterId: true,
-      teamId: true,
-      projectId: true,
-      scopeSlug: true,
-      region: true,
-      kind: true,
-    },
-  });
   if (!request?.plan) {
     await finishRun(job, "FAILED", {
       errorCode: "NoPlan",
@@ -91,6 +98,9 @@ export async function runProvisioning(
   // A change request's plan is a change plan (lib/changes): its steps create, update or delete.
   const change = request.kind !== "NEW" && isStoredChangePlan(request.plan) ? request.plan : null;
   const plan = change ? executablePlanOf(change, request.id) : (request.plan as unknown as Plan);
+  // Quota is a credit limit, not a guarantee: the checks run again before the first write (lib/checks/apply.ts). Their
+  // reads start now, while the run is being started.
+  const preflight = startChecksBeforeFirstWrite(request, options.factory, run.id, written !== null);
   if (!(await startRun(run, request.id, plan))) {
     log(
       `request ${formatRequestNumber(request.number)} is not in a state that can be provisioned; run ${run.id} cancelled`,
@@ -104,11 +114,10 @@ export async function runProvisioning(
   log(
     `run ${run.id} (${formatRequestNumber(request.number)}, attempt ${run.attempt}) started: ${plan.steps.length} steps`,
   );
-  // Quota is a credit limit, not a guarantee: the checks run again before the first write (lib/checks/apply.ts).
-  const preflight = await checksBeforeFirstWrite(request.id, options.factory, run.id);
-  if (preflight) {
-    await failRun(request, run, preflight);
-    log(`run ${run.id} stopped before its first write: ${preflight.errorMessage}`);
+  const refusal = await preflight.outcome();
+  if (refusal) {
+    await failRun(request, run, refusal);
+    log(`run ${run.id} stopped before its first write: ${refusal.errorMessage}`);
     return "FAILED";
   }
   const graph = await runGraph(request, run, plan, options);
