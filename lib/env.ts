@@ -49,6 +49,8 @@ const envSchema = z
     // Provisioning engine (lib/provisioning): runs a worker process takes at once, steps a run executes in parallel,
     // poll interval of long-running operations without Retry-After, and per-step retries of transient Azure errors.
     ATRIUM_WORKER_JOBS: z.coerce.number().int().min(1).max(50).default(4),
+    // Connections of this process's Prisma pool (README: PostgreSQL connections).
+    ATRIUM_DB_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(10),
     ATRIUM_PROVISION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
     ATRIUM_PROVISION_POLL_MS: z.coerce.number().int().min(1).max(60_000).default(2000),
     ATRIUM_PROVISION_STEP_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),

@@ -1,7 +1,7 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/generated/prisma/client";
-import { databaseUrl } from "@/lib/env";
+import { databaseUrl, env } from "@/lib/env";
 
 // One Prisma client per process (kept on globalThis so dev hot reloads don't open new pools), created on
 // first use so that importing the data layer (e.g. during `next build`) needs no database.
@@ -17,8 +17,8 @@ function client(): PrismaClient {
       ? BUILD_PLACEHOLDER
       : databaseUrl();
   globalForDb.atriumDb ??= new PrismaClient({
-    adapter: new PrismaPg({ connectionString, max: 10 }),
-    // Under a burst (50 approvals at once in one process) transactions queue for one of the pool's 10 connections:
+    adapter: new PrismaPg({ connectionString, max: env().ATRIUM_DB_POOL_SIZE }),
+    // Under a burst (50 approvals at once in one process) transactions queue for one of the pool's connections:
     // wait for it, and give a started transaction time on a loaded machine, rather than fail after Prisma's 2 s / 5 s.
     transactionOptions: { maxWait: 15_000, timeout: 15_000 },
   });
