@@ -17,6 +17,20 @@ export const AUDIT_SEAL_INTERVAL_MS = 100;
 
 export type SealPass = { sealed: number; headSeq: string | null };
 
+type PendingEvent = {
+  id: bigint;
+  occurredAt: Date;
+  actorId: string | null;
+  actorLabel: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  requestId: string | null;
+  before: unknown;
+  after: unknown;
+  correlationId: string;
+};
+
 const LOCK_NOT_AVAILABLE = "55P03";
 
 function isLockTimeout(error: unknown): boolean {
@@ -40,7 +54,13 @@ async function sealBatch(key: AuditKey | null, waitMs: number, batchSize: number
       // migration): it skips the pass and comes back, instead of adding a waiter that others would queue behind.
       await tx.$executeRawUnsafe(`LOCK TABLE audit_events IN ROW EXCLUSIVE MODE${waitMs > 0 ? "" : " NOWAIT"}`);
       // Read after taking the lock: every event committed by now is visible to these statements.
-      const pending = await tx.auditEvent.findMany({ where: { hash: null }, orderBy: { id: "asc" }, take: batchSize });
+      // A plain query for the hashed columns only: the sealer reads every event once, and decoding whole model rows
+      // was most of its CPU.
+      const pending = await tx.$queryRaw<PendingEvent[]>`
+        SELECT id, occurred_at AS "occurredAt", actor_id AS "actorId", actor_label AS "actorLabel", action,
+               entity_type AS "entityType", entity_id AS "entityId", request_id::text AS "requestId", before, after,
+               correlation_id AS "correlationId"
+          FROM audit_events WHERE hash IS NULL ORDER BY id LIMIT ${batchSize}`;
       if (pending.length === 0) return { sealed: 0, headSeq: null };
       const [head] = await tx.$queryRaw<{ hash: string }[]>`
         SELECT hash FROM audit_events WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1`;
