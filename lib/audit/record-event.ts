@@ -1,6 +1,5 @@
 import "server-only";
 import { db, type Tx } from "@/lib/db/client";
-import { sealPendingAuditEvents } from "@/lib/audit/sequencer";
 
 // The sequencer's lock (lib/audit/sequencer.ts): held only by whoever seals, never by a business transaction.
 export { AUDIT_CHAIN_LOCK } from "@/lib/audit/sequencer";
@@ -48,14 +47,11 @@ export async function recordAuditEvent(tx: Tx, input: AuditEventInput): Promise<
 }
 
 /**
- * For events that stand alone (sign-in, authorisation denial): its own short transaction, then a sealing pass so the
- * event is usually sealed when this returns. If another process is sealing right now, that one (or the next pass of
- * the background sequencer) seals it instead.
+ * For events that stand alone (sign-in, authorisation denial, export): its own short transaction. The background
+ * sequencer of the launcher and of every worker seals it within its interval (lib/audit/sequencer.ts); the request
+ * that recorded it does not wait for a sealing pass (an export's first bytes would queue behind every other
+ * export's pass for the sealer's lock).
  */
 export async function recordStandaloneAuditEvent(input: AuditEventInput) {
-  const event = await db.$transaction((tx) => recordAuditEvent(tx, input));
-  await sealPendingAuditEvents({ waitMs: 2000 }).catch((error: Error) =>
-    console.error(`[audit] sealing after a standalone event failed (the sequencer retries): ${error.message}`),
-  );
-  return event;
+  return db.$transaction((tx) => recordAuditEvent(tx, input));
 }

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { checkpointDir, writeCheckpoint } from "@/lib/audit/checkpoints";
 import { auditEventHash, GENESIS_HASH } from "@/lib/audit/hash";
 import { recordStandaloneAuditEvent } from "@/lib/audit/record-event";
+import { sealPendingAuditEvents } from "@/lib/audit/sequencer";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { db } from "@/lib/db/client";
 
@@ -118,6 +119,8 @@ async function appendKeyed(n: number, tag: string) {
       correlationId: `corr-${tag}-${i}`,
     });
   }
+  // Sealed as the background sequencer would within its interval: what follows tampers with sealed events.
+  await sealPendingAuditEvents({ waitMs: 5000 });
 }
 
 /** Events as they were written before the key existed: the same chain rule, no MAC. */

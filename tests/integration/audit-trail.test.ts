@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { Client } from "pg";
 import { db } from "@/lib/db/client";
 import { recordStandaloneAuditEvent } from "@/lib/audit/record-event";
+import { sealPendingAuditEvents } from "@/lib/audit/sequencer";
 import { verifyAuditChain } from "@/lib/audit/verify";
 
 async function appendSome(n: number) {
@@ -17,6 +18,8 @@ async function appendSome(n: number) {
       correlationId: `corr-${i}`,
     });
   }
+  // Sealed as the background sequencer would within its interval: what follows tampers with sealed events.
+  await sealPendingAuditEvents({ waitMs: 5000 });
 }
 
 describe("[AUDIT]: append-only, hash-chained audit trail", () => {
