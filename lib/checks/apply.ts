@@ -24,7 +24,7 @@ export interface Preflight {
 }
 
 export function startChecksBeforeFirstWrite(
-  request: { id: string; region: string | null; plan: unknown; planHash: string | null },
+  request: { id: string; region: string | null; plan: unknown; planHash: string | null; workspaceSetId: string | null },
   factory: ClientFactory,
   runId: string,
   alreadyWrote: boolean,

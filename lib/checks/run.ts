@@ -239,8 +239,11 @@ async function pendingComputeAndAssignments(requestId: string, statuses: readonl
   return rows.map((r) => ({ number: r.number, region: r.region, steps: r.steps ?? [] }));
 }
 
-/** Workspaces Atrium deleted whose names Azure still holds (soft delete keeps them 14 days unless purged). */
-async function heldWorkspaceNames(steps: CheckedStep[]): Promise<HeldName[]> {
+/**
+ * Workspaces Atrium deleted whose names Azure still holds (soft delete keeps them 14 days unless purged). Those of the
+ * request's own workspace set are not in the way: recovering the set re-creates them under the same names.
+ */
+async function heldWorkspaceNames(steps: CheckedStep[], ownSetId: string | null): Promise<HeldName[]> {
   const ids = steps.filter((s) => s.kind === "workspace" && (s.op ?? "create") !== "delete").map((s) => s.resourceId);
   if (ids.length === 0) return [];
   const rows = await db.workspace.findMany({
@@ -248,13 +251,20 @@ async function heldWorkspaceNames(steps: CheckedStep[]): Promise<HeldName[]> {
       armId: { in: ids, mode: "insensitive" },
       status: "DECOMMISSIONED",
       OR: [{ workspaceSetId: null }, { workspaceSet: { status: { not: "PURGED" } } }],
+      ...(ownSetId ? { NOT: { workspaceSetId: ownSetId } } : {}),
     },
     select: { name: true },
   });
   return rows.map((r) => ({ kind: "workspace", name: r.name, until: null }));
 }
 
-type CheckedRequest = { id: string; region: string | null; plan: unknown; planHash: string | null };
+type CheckedRequest = {
+  id: string;
+  region: string | null;
+  plan: unknown;
+  planHash: string | null;
+  workspaceSetId: string | null;
+};
 
 /** Checks whose Azure reads are under way: `record()` waits for them and records the run. */
 export interface ChecksInFlight {
@@ -277,7 +287,10 @@ export function startChecks(
   const started = Date.now();
   const steps = stepsOf(plan);
   const statuses = options.trigger === "apply" ? [...APPLYING_STATUSES] : [...PENDING_STATUSES];
-  const spokenFor = Promise.all([pendingComputeAndAssignments(request.id, statuses), heldWorkspaceNames(steps)]);
+  const spokenFor = Promise.all([
+    pendingComputeAndAssignments(request.id, statuses),
+    heldWorkspaceNames(steps, request.workspaceSetId),
+  ]);
   spokenFor.catch(() => undefined);
   // The reads carry the check run's correlation id (the run's id at apply time) to ARM, and share the buckets fairly.
   const results = withArmCallContext({ correlationId: options.correlationId, flow: options.correlationId }, () =>
@@ -305,7 +318,7 @@ export async function runChecks(requestId: string, options: RunChecksOptions): P
     options.request ??
     (await db.workspaceRequest.findUnique({
       where: { id: requestId },
-      select: { id: true, region: true, plan: true, planHash: true },
+      select: { id: true, region: true, plan: true, planHash: true, workspaceSetId: true },
     }));
   if (!request) return null;
   return (await startChecks(request, factory, options)?.record()) ?? null;

@@ -70,6 +70,7 @@ export async function runProvisioning(
         number: true,
         plan: true,
         planHash: true,
+        workspaceSetId: true,
         requesterId: true,
         teamId: true,
         projectId: true,
