@@ -5,7 +5,7 @@ import "server-only";
 // Only committed events are visible to it, so an event of a transaction that rolled back (or has not committed yet)
 // is never sealed; a crash mid-pass rolls the pass back and the next pass starts again from the sealed head.
 // Argument and attacker model: lib/audit/README.md.
-import { auditEventHash, auditEventMac, GENESIS_HASH } from "@/lib/audit/hash";
+import { auditEventHash, auditEventMac, GENESIS_HASH, type HashedAuditContent } from "@/lib/audit/hash";
 import { auditKey, type AuditKey } from "@/lib/audit/key";
 import { db } from "@/lib/db/client";
 
@@ -17,19 +17,8 @@ export const AUDIT_SEAL_INTERVAL_MS = 100;
 
 export type SealPass = { sealed: number; headSeq: string | null };
 
-type PendingEvent = {
-  id: bigint;
-  occurredAt: Date;
-  actorId: string | null;
-  actorLabel: string;
-  action: string;
-  entityType: string;
-  entityId: string;
-  requestId: string | null;
-  before: unknown;
-  after: unknown;
-  correlationId: string;
-};
+/** An unsealed event as the sealer reads it: what the hash covers, and where it goes. */
+type PendingEvent = HashedAuditContent & { id: bigint };
 
 const LOCK_NOT_AVAILABLE = "55P03";
 
